@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { id } from './envelope';
+
+export const conditionOps = [
+  'eq',
+  'neq',
+  'in',
+  'notIn',
+  'contains',
+  'containsAny',
+  'hasWord',
+  'hasAnyWord',
+  'startsWith',
+  'startsWithAny',
+  'endsWith',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'between',
+  'exists',
+  'notExists',
+] as const;
+export type ConditionOp = (typeof conditionOps)[number];
+
+export const personConditionFields = [
+  'jobTitle',
+  'department',
+  'seniority',
+  'country',
+  'email',
+  'emailDomain',
+  'relationship',
+  'engagementScore',
+] as const;
+export const accountConditionFields = [
+  'name',
+  'domain',
+  'industry',
+  'annualRevenue',
+  'employeeCount',
+  'country',
+  'productsOwned',
+  'parentAccountId',
+] as const;
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export type ConditionPredicate = { field: string; op: ConditionOp; value?: unknown };
+export type ConditionNode = ConditionPredicate | { all: ConditionNode[] } | { any: ConditionNode[] };
+
+export const conditionPredicateSchema = z.object({
+  field: z.string().min(1),
+  op: z.enum(conditionOps),
+  value: z.union([scalar, z.array(scalar)]).optional(),
+});
+
+/** Structural shape of the condition language (CONTRACT.md §4); field/value checks per side live in the rule engine. */
+export const conditionNodeSchema: z.ZodType<ConditionNode> = z.lazy(() =>
+  z.union([
+    z.object({ all: z.array(conditionNodeSchema).min(1) }).strict(),
+    z.object({ any: z.array(conditionNodeSchema).min(1) }).strict(),
+    conditionPredicateSchema.strict(),
+  ]),
+);
+
+export const defaultRoles = [
+  'Decision Maker',
+  'Influencer',
+  'Practitioner',
+  'Executive Sponsor',
+  'Champion',
+  'Other',
+] as const;
+
+export const slotWeights = { Trivial: 20, Minor: 40, Normal: 60, Important: 80, Vital: 100 } as const;
+
+export const roleName = z.string().trim().min(1).max(100);
+
+export const roleSlotSchema = z
+  .object({
+    role: roleName,
+    weight: z.union([z.literal(20), z.literal(40), z.literal(60), z.literal(80), z.literal(100)]).default(60),
+    required: z.boolean().default(false),
+    minMembers: z.number().int().min(1).default(1),
+    maxMembers: z.number().int().min(1).nullish(),
+    conditions: conditionNodeSchema,
+  })
+  .refine((s) => s.maxMembers == null || s.maxMembers >= s.minMembers, {
+    message: 'maxMembers must be at least minMembers',
+    path: ['maxMembers'],
+  });
+export type RoleSlot = z.infer<typeof roleSlotSchema>;
+
+export const memberScopes = ['account', 'account-and-descendants'] as const;
+export type MemberScope = (typeof memberScopes)[number];
+
+/** An account audience: a rule on account fields, or a static list of account ids. */
+export const audienceRuleSchema = z.union([
+  z.object({ conditions: conditionNodeSchema }),
+  z.object({ accountIds: z.array(id) }),
+]);
+export type AudienceRule = z.infer<typeof audienceRuleSchema>;
+
+/**
+ * Internal: a solution interest with its pinned template version and its audience resolved, so that a consumer
+ * needs nothing else to compute its groups. Published on the compacted components topic, keyed by id.
+ */
+export const solutionInterestDefinedSchema = z.object({
+  solutionInterestId: id,
+  name: z.string().min(1),
+  memberScope: z.enum(memberScopes),
+  template: z.object({ id, version: z.number().int().min(1), name: z.string(), slots: z.array(roleSlotSchema).min(1) }),
+  audience: z.object({ id, name: z.string() }).and(audienceRuleSchema),
+  definedAt: z.string(),
+});
+export type SolutionInterestDefined = z.infer<typeof solutionInterestDefinedSchema>;
+
+export const solutionInterestDeletedSchema = z.object({ solutionInterestId: id, deletedAt: z.string() });
+export type SolutionInterestDeleted = z.infer<typeof solutionInterestDeletedSchema>;

@@ -1,0 +1,33 @@
+/**
+ * Topic names. The `crm.*` and `buying-groups.*` names are the external contract (CONTRACT.md §2–3);
+ * `bg.internal.*` topics are this project's own and may change with it.
+ */
+export const Topics = {
+  crmAccounts: 'crm.accounts.v1',
+  crmPersons: 'crm.persons.v1',
+  crmActivities: 'crm.activities.v1',
+  crmOpportunities: 'crm.opportunities.v1',
+  buyingGroupChanges: 'buying-groups.changes.v1',
+  /** ingestion → role-assignment, scoring: canonical record changes, keyed by accountId. */
+  recordChanges: 'bg.internal.record-changes.v1',
+  /** api → role-assignment: solution interests with their resolved template and audience (compacted). */
+  components: 'bg.internal.components.v1',
+  /** api → role-assignment: manual/import member edits, keyed by accountId. */
+  memberCommands: 'bg.internal.member-commands.v1',
+  /** role-assignment → scoring: a group's membership after a recomputation, keyed by accountId. */
+  groupRecomputed: 'bg.internal.group-recomputed.v1',
+  /** scoring → enrichment: role missing / role filled, keyed by accountId. */
+  roleEvents: 'bg.internal.role-events.v1',
+} as const;
+
+export type TopicName = (typeof Topics)[keyof typeof Topics];
+
+/** The inbound CRM topics, each of which has a dead-letter topic `<topic>.dlq`. */
+export const inboundTopics = [Topics.crmAccounts, Topics.crmPersons, Topics.crmActivities, Topics.crmOpportunities] as const;
+
+/** Name of the dead-letter topic of `topic`. */
+export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
+
+/** Error codes carried in the `x-error-code` header of dead-lettered messages. */
+export const deadLetterCodes = ['invalid-json', 'not-a-cloudevent', 'unknown-type', 'invalid-data', 'too-large'] as const;
+export type DeadLetterCode = (typeof deadLetterCodes)[number];

@@ -1,0 +1,39 @@
+import { mkdirSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import { ensureTopics, systemTopics } from '@bg/kafka';
+import { migrate } from '@bg/postgres';
+import { startKafka } from './kafka-launcher';
+import { assertPostgresReachable, ensureDatabase } from './postgres';
+import { listServices } from './services';
+import type { LocalSettings } from './settings';
+
+/** Broker (started here unless KAFKA_BROKERS names one), database, topics and migrations: what services need. */
+export async function prepareInfrastructure(settings: LocalSettings, say: (line: string) => void) {
+  await assertPostgresReachable(settings.postgresAdminUrl);
+  const dbName = new URL(settings.databaseUrl).pathname.slice(1);
+  await ensureDatabase(settings.postgresAdminUrl, dbName);
+  say(`PostgreSQL ready: database '${dbName}'`);
+
+  let brokers = settings.externalBrokers;
+  let kafkaStartMs: number | null = null;
+  if (!brokers) {
+    mkdirSync(settings.kafkaDir, { recursive: true });
+    const kafka = await startKafka({
+      workDir: settings.kafkaDir,
+      port: settings.kafkaPort,
+      controllerPort: settings.kafkaControllerPort,
+      partitions: settings.partitions,
+      log: say,
+    });
+    brokers = kafka.brokers;
+    kafkaStartMs = kafka.startMs;
+  }
+  const kafka = new Kafka({ clientId: 'bg-setup', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
+  const created = await ensureTopics(kafka, settings.topicPrefix, systemTopics(settings.partitions));
+  say(`topics ready (${created.length} created, ${settings.partitions} partitions each)`);
+  for (const service of listServices()) {
+    const applied = await migrate(settings.databaseUrl, service.schema, service.migrations);
+    if (applied.length > 0) say(`migrated ${service.schema}: ${applied.join(', ')}`);
+  }
+  return { brokers, kafkaStartMs };
+}

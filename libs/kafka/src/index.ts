@@ -1,0 +1,5 @@
+export * from './client';
+export * from './topics';
+export * from './cloud-event';
+export * from './producer';
+export * from './consumer';

@@ -1,0 +1,18 @@
+import type { Queryable } from './pool';
+
+export type OutboxMessage = { topic: string; key: string; value: string; headers?: Record<string, string> };
+
+/** Queues messages for the relay, in the caller's transaction (one multi-row insert). */
+export async function enqueue(db: Queryable, messages: OutboxMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await db.query(
+    `INSERT INTO outbox (topic, message_key, value, headers)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
+    [
+      messages.map((m) => m.topic),
+      messages.map((m) => m.key),
+      messages.map((m) => m.value),
+      messages.map((m) => JSON.stringify(m.headers ?? {})),
+    ],
+  );
+}

@@ -1,0 +1,7 @@
+export * from './conditions';
+export * from './audience';
+export * from './hierarchy';
+export * from './membership';
+export * from './overrides';
+export * from './ordering';
+export * from './oracle';

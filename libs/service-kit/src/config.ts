@@ -1,0 +1,53 @@
+import { z } from 'zod';
+
+/** Thrown when the environment does not fit the schema; `issues` lists every bad key at once. */
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration:\n  - ${issues.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parses `env` once against `schema`, reporting every bad variable together (never one at a time).
+ * Services call this in `main.ts` and inject the result; nothing else reads process.env.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+  );
+}
+
+/** `"true"`/`"false"` only: `z.coerce.boolean()` would turn "false" into true. */
+export const booleanFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true');
+
+/** A comma-separated list of non-empty strings. */
+export const commaList = z
+  .string()
+  .min(1)
+  .transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  )
+  .refine((list) => list.length > 0, 'must name at least one entry');
+
+/** Settings every service shares (CONTRACT.md §6). */
+export const baseConfigShape = {
+  KAFKA_BROKERS: commaList,
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Prefix for every topic name; lets tests and parallel environments share one broker. */
+  KAFKA_TOPIC_PREFIX: z.string().default(''),
+  /** Port of the service's ops endpoints (/healthz, /readyz, /metrics); 0 picks a free one. */
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+};
+export const baseConfigSchema = z.object(baseConfigShape);
+export type BaseConfig = z.infer<typeof baseConfigSchema>;

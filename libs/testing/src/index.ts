@@ -1,0 +1,3 @@
+export * from './test-context';
+export * from './kafka-probe';
+export { schemaOf } from './global-setup';

@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, startKafka, assertPostgresReachable } from '@bg/local-infra';
+
+export type Infrastructure = {
+  kafkaBrokers: string;
+  /** A URL to a database the tests may create other databases from. */
+  postgresAdminUrl: string;
+  /** How the infrastructure was obtained, for the log. */
+  origin: 'environment' | 'testcontainers' | 'local-launcher';
+  stop: () => Promise<void>;
+};
+
+const defaultPostgresUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * Infrastructure given by env (KAFKA_BROKERS + DATABASE_URL) → containers when a container engine answers → the local
+ * launcher (Kafka from Maven Central jars, the machine's PostgreSQL). Never a skip: failing to get any is an error.
+ */
+export async function provideInfrastructure(log: (line: string) => void): Promise<Infrastructure> {
+  if (process.env.KAFKA_BROKERS && process.env.DATABASE_URL) {
+    await assertPostgresReachable(process.env.DATABASE_URL);
+    return { kafkaBrokers: process.env.KAFKA_BROKERS, postgresAdminUrl: process.env.DATABASE_URL, origin: 'environment', stop: async () => undefined };
+  }
+  if (await containerEngineAnswers()) return startContainers();
+  const postgresAdminUrl = process.env.DATABASE_URL ?? defaultPostgresUrl;
+  await assertPostgresReachable(postgresAdminUrl);
+  const workDir = mkdtempSync(join(tmpdir(), 'bg-test-kafka-'));
+  const kafka = await startKafka({ workDir, port: await freePort(), controllerPort: await freePort(), partitions: 2, heapMb: 512, log });
+  return {
+    kafkaBrokers: kafka.brokers,
+    postgresAdminUrl,
+    origin: 'local-launcher',
+    stop: async () => {
+      await kafka.stop();
+      rmSync(workDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** testcontainers' own probe: throws at once when no Docker/Podman engine is reachable. */
+async function containerEngineAnswers(): Promise<boolean> {
+  if (process.env.BG_TEST_INFRA === 'local') return false;
+  try {
+    const { getContainerRuntimeClient } = await import('testcontainers');
+    await getContainerRuntimeClient();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startContainers(): Promise<Infrastructure> {
+  const { KafkaContainer } = await import('@testcontainers/kafka');
+  const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
+  const [kafka, postgres] = await Promise.all([
+    new KafkaContainer('confluentinc/cp-kafka:7.9.0').withKraft().start(),
+    new PostgreSqlContainer('postgres:15-alpine').withCommand(['postgres', '-c', 'fsync=off']).start(),
+  ]);
+  return {
+    kafkaBrokers: `${kafka.getHost()}:${kafka.getMappedPort(9093)}`,
+    postgresAdminUrl: postgres.getConnectionUri(),
+    origin: 'testcontainers',
+    stop: async () => {
+      await Promise.all([kafka.stop(), postgres.stop()]);
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// Two tiers, named by folder: `test/unit` is pure (no I/O), `test/int` talks to a real Kafka broker and PostgreSQL,
+// which the global setup provides once per run (from env, testcontainers, or the local launcher).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['contracts/test/**/*.test.ts', 'libs/*/test/unit/**/*.test.ts', 'services/*/test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'int',
+          include: ['libs/*/test/int/**/*.test.ts', 'services/*/test/int/**/*.test.ts'],
+          globalSetup: ['libs/testing/src/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // Two cores: a broker, a database and the services under test already compete for them.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
