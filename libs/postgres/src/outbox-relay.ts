@@ -1,8 +1,6 @@
-import pg from 'pg';
 import type { Pool } from './pool';
 import type { OutboxMessage } from './outbox';
-
-export type RelayLogger = { info: (o: object, m: string) => void; error: (o: object, m: string) => void };
+import { NotifiedLoop, type LoopLogger } from './notified-loop';
 
 export type OutboxRelayOptions = {
   pool: Pool;
@@ -10,67 +8,35 @@ export type OutboxRelayOptions = {
   schema: string;
   /** Sends one ordered batch; resolves when the broker has acknowledged it. */
   send: (messages: OutboxMessage[]) => Promise<void>;
-  logger: RelayLogger;
+  logger: LoopLogger;
   batchSize?: number;
-  /** Safety net in case a notification is missed (e.g. while reconnecting). */
-  pollIntervalMs?: number;
 };
 
 /**
  * Publishes outbox rows in id order and deletes them once the broker has them. One relay drains a schema at a time
  * (transaction-scoped advisory lock), which keeps per-key order across replicas; rows stay locked while being sent, so a
- * crash rolls back and the rows are sent again (consumers drop duplicates by CloudEvent id). Woken by LISTEN/NOTIFY.
+ * crash rolls back and the rows are sent again (consumers drop duplicates by CloudEvent id). Woken by the outbox
+ * trigger's NOTIFY at commit.
  */
 export class OutboxRelay {
-  private listener: pg.Client | null = null;
-  private running = false;
-  private wakeup: (() => void) | null = null;
-  private pending = false;
-  private loop: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly loop: NotifiedLoop;
 
-  constructor(private readonly opts: OutboxRelayOptions) {}
-
-  async start(): Promise<void> {
-    this.running = true;
-    this.listener = new pg.Client({ connectionString: this.opts.databaseUrl });
-    this.listener.on('error', (error) => this.opts.logger.error({ err: error }, 'outbox listener error'));
-    await this.listener.connect();
-    this.listener.on('notification', () => this.poke());
-    await this.listener.query(`LISTEN "${this.opts.schema}_outbox"`);
-    this.timer = setInterval(() => this.poke(), this.opts.pollIntervalMs ?? 1_000);
-    this.loop = this.run();
+  constructor(private readonly opts: OutboxRelayOptions) {
+    this.loop = new NotifiedLoop({
+      databaseUrl: opts.databaseUrl,
+      channel: `${opts.schema}_outbox`,
+      logger: opts.logger,
+      name: 'outbox-relay',
+      work: async () => (await this.drainOnce()) > 0,
+    });
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearInterval(this.timer);
-    this.poke();
-    await this.loop;
-    await this.listener?.end().catch(() => undefined);
+  start(): Promise<void> {
+    return this.loop.start();
   }
 
-  private poke(): void {
-    this.pending = true;
-    this.wakeup?.();
-  }
-
-  private async run(): Promise<void> {
-    let failures = 0;
-    while (this.running) {
-      if (!this.pending) await new Promise<void>((resolve) => (this.wakeup = resolve));
-      this.wakeup = null;
-      this.pending = false;
-      try {
-        while (this.running && (await this.drainOnce()) > 0);
-        failures = 0;
-      } catch (error) {
-        failures++;
-        this.opts.logger.error({ err: error, failures }, 'outbox relay failed; retrying');
-        await new Promise((r) => setTimeout(r, Math.min(100 * 2 ** failures, 5_000)));
-        this.pending = true;
-      }
-    }
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Sends one batch; returns how many rows it sent (0 when empty or another relay holds the lock). */
@@ -95,9 +61,7 @@ export class OutboxRelay {
         this.opts.batchSize ?? 500,
       ]);
       if (rows.length > 0) {
-        await this.opts.send(
-          rows.map((r) => ({ topic: r.topic, key: r.message_key, value: r.value, headers: r.headers })),
-        );
+        await this.opts.send(rows.map((r) => ({ topic: r.topic, key: r.message_key, value: r.value, headers: r.headers })));
         await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
       }
       await client.query('COMMIT');

@@ -1,0 +1,166 @@
+import type { AccountUpserted, PersonUpserted, SolutionInterestDefined } from '@bg/contracts';
+import type { Queryable } from '@bg/postgres';
+import type { MemberOverride, OverrideSource } from '@bg/rules';
+import type { ScopedPerson } from '../domain/group-state';
+
+export async function saveSolutionInterest(db: Queryable, definition: SolutionInterestDefined): Promise<void> {
+  await db.query(
+    `INSERT INTO solution_interests (solution_interest_id, definition, deleted, updated_at) VALUES ($1, $2, false, now())
+     ON CONFLICT ON CONSTRAINT solution_interests_pkey DO UPDATE SET definition = EXCLUDED.definition, deleted = false, updated_at = now()`,
+    [definition.solutionInterestId, definition],
+  );
+}
+
+export async function markSolutionInterestDeleted(db: Queryable, solutionInterestId: string): Promise<void> {
+  await db.query('UPDATE solution_interests SET deleted = true, updated_at = now() WHERE solution_interest_id = $1', [solutionInterestId]);
+}
+
+/** Live solution interests; a handful, read per chunk. */
+export async function liveSolutionInterests(db: Queryable): Promise<SolutionInterestDefined[]> {
+  const { rows } = await db.query<{ definition: SolutionInterestDefined }>(
+    'SELECT definition FROM solution_interests WHERE NOT deleted ORDER BY solution_interest_id',
+  );
+  return rows.map((r) => r.definition);
+}
+
+export async function solutionInterest(db: Queryable, id: string): Promise<SolutionInterestDefined | null> {
+  const { rows } = await db.query<{ definition: SolutionInterestDefined }>(
+    'SELECT definition FROM solution_interests WHERE solution_interest_id = $1 AND NOT deleted',
+    [id],
+  );
+  return rows[0]?.definition ?? null;
+}
+
+export async function saveAccount(db: Queryable, account: AccountUpserted): Promise<void> {
+  await db.query(
+    `INSERT INTO accounts (account_id, parent_account_id, data, deleted) VALUES ($1, $2, $3, false)
+     ON CONFLICT ON CONSTRAINT accounts_pkey DO UPDATE SET parent_account_id = EXCLUDED.parent_account_id, data = EXCLUDED.data, deleted = false`,
+    [account.accountId, account.parentAccountId ?? null, account],
+  );
+}
+
+export async function markAccountDeleted(db: Queryable, accountId: string): Promise<void> {
+  await db.query('UPDATE accounts SET deleted = true WHERE account_id = $1', [accountId]);
+}
+
+export async function liveAccounts(db: Queryable, accountIds: string[]): Promise<Map<string, AccountUpserted>> {
+  const { rows } = await db.query<{ data: AccountUpserted }>(
+    'SELECT data FROM accounts WHERE account_id = ANY($1::text[]) AND NOT deleted',
+    [accountIds],
+  );
+  return new Map(rows.map((r) => [r.data.accountId, r.data]));
+}
+
+/** The chain of live ancestors of `accountId`, nearest first (cycle-safe). */
+export async function ancestorsOf(db: Queryable, accountId: string): Promise<string[]> {
+  const { rows } = await db.query<{ account_id: string }>(
+    `WITH RECURSIVE chain(account_id, depth, path) AS (
+       SELECT parent_account_id, 1, ARRAY[account_id] FROM accounts WHERE account_id = $1 AND parent_account_id IS NOT NULL
+       UNION ALL
+       SELECT a.parent_account_id, c.depth + 1, c.path || a.account_id
+       FROM chain c JOIN accounts a ON a.account_id = c.account_id
+       WHERE a.parent_account_id IS NOT NULL AND NOT a.deleted AND NOT (a.account_id = ANY(c.path)) AND c.depth < 64
+     )
+     SELECT c.account_id FROM chain c JOIN accounts a ON a.account_id = c.account_id AND NOT a.deleted ORDER BY c.depth`,
+    [accountId],
+  );
+  return rows.map((r) => r.account_id);
+}
+
+export async function savePersonLink(db: Queryable, accountId: string, person: PersonUpserted, relationship: string): Promise<void> {
+  await db.query(
+    `INSERT INTO account_people (account_id, person_id, relationship, person) VALUES ($1, $2, $3, $4)
+     ON CONFLICT ON CONSTRAINT account_people_pkey DO UPDATE SET relationship = EXCLUDED.relationship, person = EXCLUDED.person`,
+    [accountId, person.personId, relationship, person],
+  );
+}
+
+export async function deletePersonLink(db: Queryable, accountId: string, personId: string): Promise<void> {
+  await db.query('DELETE FROM account_people WHERE account_id = $1 AND person_id = $2', [accountId, personId]);
+}
+
+export async function saveOverride(
+  db: Queryable,
+  key: { accountId: string; solutionInterestId: string },
+  override: MemberOverride,
+): Promise<void> {
+  await db.query(
+    `INSERT INTO member_overrides (account_id, solution_interest_id, person_id, source, action, role, requested_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT ON CONSTRAINT member_overrides_pkey DO UPDATE
+       SET action = EXCLUDED.action, role = EXCLUDED.role, requested_at = EXCLUDED.requested_at
+       WHERE member_overrides.requested_at <= EXCLUDED.requested_at`,
+    [key.accountId, key.solutionInterestId, override.personId, override.source, override.action, override.role, override.requestedAt],
+  );
+}
+
+/**
+ * Scope of each root for `account-and-descendants`: live descendants level by level, each level by account id
+ * (the order @bg/rules uses to pick the nearest link). One query for all roots.
+ */
+export async function descendantsOfMany(db: Queryable, roots: string[]): Promise<Map<string, string[]>> {
+  const result = new Map(roots.map((root) => [root, [] as string[]]));
+  if (roots.length === 0) return result;
+  const { rows } = await db.query<{ root: string; account_id: string }>(
+    `WITH RECURSIVE tree(root, account_id, depth, path) AS (
+       SELECT r.root, a.account_id, 1, ARRAY[r.root, a.account_id]
+       FROM unnest($1::text[]) AS r(root) JOIN accounts a ON a.parent_account_id = r.root AND NOT a.deleted
+       UNION ALL
+       SELECT t.root, a.account_id, t.depth + 1, t.path || a.account_id
+       FROM tree t JOIN accounts a ON a.parent_account_id = t.account_id
+       WHERE NOT a.deleted AND NOT (a.account_id = ANY(t.path)) AND t.depth < 64
+     )
+     SELECT root, account_id FROM tree GROUP BY root, account_id ORDER BY root, min(depth), account_id COLLATE "C"`,
+    [roots],
+  );
+  for (const row of rows) result.get(row.root)!.push(row.account_id);
+  return result;
+}
+
+/** People of many accounts at once, by account, each list by person id. */
+export async function peopleOfMany(db: Queryable, accountIds: string[]): Promise<Map<string, ScopedPerson[]>> {
+  const result = new Map<string, ScopedPerson[]>();
+  if (accountIds.length === 0) return result;
+  const { rows } = await db.query<{ account_id: string; person_id: string; relationship: string; person: PersonUpserted }>(
+    `SELECT account_id, person_id, relationship, person FROM account_people
+     WHERE account_id = ANY($1::text[]) ORDER BY account_id, person_id COLLATE "C"`,
+    [accountIds],
+  );
+  for (const r of rows) {
+    const list = result.get(r.account_id) ?? [];
+    list.push({ personId: r.person_id, relationship: r.relationship, person: r.person });
+    result.set(r.account_id, list);
+  }
+  return result;
+}
+
+/** Overrides of many groups at once, by `accountId|solutionInterestId`. */
+export async function overridesOfMany(db: Queryable, accountIds: string[]): Promise<Map<string, MemberOverride[]>> {
+  const result = new Map<string, MemberOverride[]>();
+  if (accountIds.length === 0) return result;
+  const { rows } = await db.query<{ account_id: string; solution_interest_id: string; person_id: string; source: OverrideSource; action: 'add' | 'remove'; role: string | null; requested_at: Date }>(
+    `SELECT account_id, solution_interest_id, person_id, source, action, role, requested_at FROM member_overrides
+     WHERE account_id = ANY($1::text[])`,
+    [accountIds],
+  );
+  for (const r of rows) {
+    const key = `${r.account_id}|${r.solution_interest_id}`;
+    const list = result.get(key) ?? [];
+    list.push(
+      r.action === 'add'
+        ? { personId: r.person_id, action: 'add', role: r.role ?? '', source: r.source, requestedAt: r.requested_at.toISOString() }
+        : { personId: r.person_id, action: 'remove', role: r.role, source: r.source, requestedAt: r.requested_at.toISOString() },
+    );
+    result.set(key, list);
+  }
+  return result;
+}
+
+/** Serialises all work on these accounts until the transaction ends (also for groups that do not exist yet). */
+export async function lockAccounts(db: Queryable, accountIds: string[]): Promise<void> {
+  const sorted = [...new Set(accountIds)].sort();
+  await db.query(
+    `SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended('role-assignment:' || a, 0) AS k FROM unnest($1::text[]) AS a ORDER BY a) s`,
+    [sorted],
+  );
+}

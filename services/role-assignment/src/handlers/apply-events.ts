@@ -1,0 +1,132 @@
+import {
+  internalEventTypes,
+  type AccountChanged,
+  type Cause,
+  type MemberCommand,
+  type PersonChanged,
+  type SolutionInterestDefined,
+  type SolutionInterestDeleted,
+} from '@bg/contracts';
+import type { IncomingEvent } from '@bg/kafka';
+import { claimNewEvents, withTransaction, type Pool, type Queryable } from '@bg/postgres';
+import type { Logger } from '@bg/service-kit';
+import { enqueueRecomputeJob } from '../db/jobs';
+import {
+  ancestorsOf,
+  deletePersonLink,
+  liveSolutionInterests,
+  markAccountDeleted,
+  markSolutionInterestDeleted,
+  saveAccount,
+  saveOverride,
+  savePersonLink,
+  saveSolutionInterest,
+} from '../db/state';
+import { recomputeGroups, type RecomputeTarget } from '../recompute';
+
+export const roleAssignmentConsumer = 'role-assignment';
+
+/** Which accounts' groups an event touches; `descendantScoped` are those whose descendant-scoped groups see it too. */
+type Touch = { accountId: string; solutionInterestId?: string; descendantScoped: string[] };
+
+/**
+ * One transaction per chunk: inbox → state changes of every event → each touched group recomputed once (a burst for
+ * one account folds into one version; `cause` is the last event, `coalesced` the others) → outbox.
+ */
+export async function applyEvents(pool: Pool, logger: Logger, events: IncomingEvent[], now: () => string): Promise<{ jobs: number }> {
+  return withTransaction(pool, async (tx) => {
+    const fresh = await claimNewEvents(tx, roleAssignmentConsumer, [...new Set(events.map((e) => e.event.id))]);
+    const targets = new Map<string, RecomputeTarget>();
+    let jobs = 0;
+    const interests = new Map((await liveSolutionInterests(tx)).map((si) => [si.solutionInterestId, si]));
+    for (const incoming of events) {
+      const { id, type, data } = incoming.event;
+      if (!fresh.delete(id)) continue;
+      const cause: Cause = causeOf(type, data, id);
+      if (type === internalEventTypes.solutionInterestDefined || type === internalEventTypes.solutionInterestDeleted) {
+        await applyComponent(tx, type, data as SolutionInterestDefined | SolutionInterestDeleted, cause);
+        jobs++;
+        continue;
+      }
+      const touch = await applyRecordOrCommand(tx, type, data);
+      if (!touch) continue;
+      const interestIds = touch.solutionInterestId ? [touch.solutionInterestId] : [...interests.keys()];
+      for (const solutionInterestId of interestIds) {
+        const interest = interests.get(solutionInterestId);
+        const accounts = [touch.accountId];
+        if (interest?.memberScope === 'account-and-descendants') accounts.push(...touch.descendantScoped);
+        for (const accountId of accounts) addTarget(targets, { accountId, solutionInterestId, cause, coalesced: [] });
+      }
+    }
+    // Component changes re-read the interests: groups of this chunk are judged by the latest definitions.
+    const current = jobs > 0 ? new Map((await liveSolutionInterests(tx)).map((si) => [si.solutionInterestId, si])) : interests;
+    const changed = await recomputeGroups(tx, [...targets.values()].sort(byGroup), current, now());
+    logger.debug({ events: events.length, groups: targets.size, changed }, 'chunk applied');
+    return { jobs };
+  });
+}
+
+/** The cause of a group version is the originating CRM/operator event, not the internal hop. */
+function causeOf(type: string, data: unknown, id: string): Cause {
+  const carried = (data as { cause?: Cause }).cause;
+  return carried ?? { eventId: id, eventType: type };
+}
+
+function addTarget(targets: Map<string, RecomputeTarget>, target: RecomputeTarget): void {
+  const key = `${target.accountId}|${target.solutionInterestId}`;
+  const earlier = targets.get(key);
+  if (earlier && earlier.cause.eventId !== target.cause.eventId) {
+    target.coalesced = [...earlier.coalesced, earlier.cause.eventId].filter((id) => id !== target.cause.eventId);
+  } else if (earlier) {
+    target.coalesced = earlier.coalesced;
+  }
+  targets.set(key, target);
+}
+
+const byGroup = (a: RecomputeTarget, b: RecomputeTarget) =>
+  a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : a.solutionInterestId < b.solutionInterestId ? -1 : 1;
+
+async function applyComponent(tx: Queryable, type: string, data: SolutionInterestDefined | SolutionInterestDeleted, cause: Cause) {
+  if (type === internalEventTypes.solutionInterestDefined) await saveSolutionInterest(tx, data as SolutionInterestDefined);
+  else await markSolutionInterestDeleted(tx, data.solutionInterestId);
+  await enqueueRecomputeJob(tx, data.solutionInterestId, cause);
+}
+
+async function applyRecordOrCommand(tx: Queryable, type: string, data: unknown): Promise<Touch | null> {
+  switch (type) {
+    case internalEventTypes.personChanged: {
+      const change = data as PersonChanged;
+      if (change.person && change.relationship) await savePersonLink(tx, change.accountId, change.person, change.relationship);
+      else await deletePersonLink(tx, change.accountId, change.personId);
+      return { accountId: change.accountId, descendantScoped: await ancestorsOf(tx, change.accountId) };
+    }
+    case internalEventTypes.accountChanged: {
+      const change = data as AccountChanged;
+      if (change.account) await saveAccount(tx, change.account);
+      else await markAccountDeleted(tx, change.accountId);
+      // A hierarchy move changes the scope of both the old and the new ancestors.
+      const ancestors = new Set(await ancestorsOf(tx, change.accountId));
+      if (change.previousParentAccountId && change.previousParentAccountId !== change.account?.parentAccountId) {
+        ancestors.add(change.previousParentAccountId);
+        for (const a of await ancestorsOf(tx, change.previousParentAccountId)) ancestors.add(a);
+      }
+      return { accountId: change.accountId, descendantScoped: [...ancestors] };
+    }
+    case internalEventTypes.memberCommand: {
+      const command = data as MemberCommand;
+      if (command.source === 'rule') return null;
+      const key = { accountId: command.accountId, solutionInterestId: command.solutionInterestId };
+      const base = { personId: command.personId, source: command.source, requestedAt: command.requestedAt };
+      if (command.action === 'add') {
+        if (!command.role) return null;
+        await saveOverride(tx, key, { ...base, action: 'add', role: command.role });
+      } else {
+        await saveOverride(tx, key, { ...base, action: 'remove', role: command.role });
+      }
+      return { accountId: command.accountId, solutionInterestId: command.solutionInterestId, descendantScoped: [] };
+    }
+    default:
+      // Activities and opportunities do not change membership.
+      return null;
+  }
+}

@@ -1,0 +1,77 @@
+import { NotifiedLoop, withTransaction, type Pool } from '@bg/postgres';
+import type { Logger } from '@bg/service-kit';
+import { accountPage, claimJob, countAccounts, recordJobProgress } from '../db/jobs';
+import { solutionInterest } from '../db/state';
+import { recomputeGroups } from '../recompute';
+
+export type JobRunnerOptions = {
+  pool: Pool;
+  databaseUrl: string;
+  schema: string;
+  logger: Logger;
+  pageSize: number;
+  now: () => string;
+  onProgress?: (progress: { solutionInterestId: string; done: number; total: number; changed: number; finished: boolean }) => void;
+};
+
+/**
+ * Works off solution-interest recomputations page by page: each page of accounts is one transaction that also moves
+ * the job's cursor, so a crash resumes where it stopped and memory stays flat whatever the number of accounts. Logs a
+ * progress line at most every two seconds, and one when done.
+ */
+export function createRecomputeJobRunner(opts: JobRunnerOptions): { start: () => Promise<void>; stop: () => Promise<void> } {
+  const totals = new Map<string, { total: number; startedAt: number; loggedAt: number }>();
+  const loop = new NotifiedLoop({
+    databaseUrl: opts.databaseUrl,
+    channel: `${opts.schema}_recompute_jobs`,
+    logger: opts.logger,
+    name: 'recompute-jobs',
+    work: () =>
+      withTransaction(opts.pool, async (tx) => {
+        const job = await claimJob(tx);
+        if (!job) return false;
+        const meta = totals.get(job.jobId) ?? { total: await countAccounts(tx), startedAt: Date.now(), loggedAt: 0 };
+        totals.set(job.jobId, meta);
+        const page = await accountPage(tx, job.afterAccountId, opts.pageSize);
+        const interest = await solutionInterest(tx, job.solutionInterestId);
+        const interests = new Map(interest ? [[interest.solutionInterestId, interest]] : []);
+        const targets = page.map((accountId) => ({ accountId, solutionInterestId: job.solutionInterestId, cause: job.cause, coalesced: [] }));
+        const changed = await recomputeGroups(tx, targets, interests, opts.now());
+        const finished = page.length < opts.pageSize;
+        const progressed = {
+          ...job,
+          afterAccountId: page.at(-1) ?? job.afterAccountId,
+          accountsDone: job.accountsDone + page.length,
+          groupsChanged: job.groupsChanged + changed,
+        };
+        await recordJobProgress(tx, progressed, finished);
+        const now = Date.now();
+        if (finished || now - meta.loggedAt > 2_000) {
+          meta.loggedAt = now;
+          const seconds = (now - meta.startedAt) / 1000;
+          opts.logger.info(
+            {
+              solutionInterestId: job.solutionInterestId,
+              accountsDone: progressed.accountsDone,
+              accountsTotal: meta.total,
+              groupsChanged: progressed.groupsChanged,
+              accountsPerSecond: Math.round(progressed.accountsDone / Math.max(seconds, 0.001)),
+            },
+            finished
+              ? `recompute of ${job.solutionInterestId} done: ${progressed.accountsDone} accounts, ${progressed.groupsChanged} groups changed in ${seconds.toFixed(1)} s`
+              : `recomputing ${job.solutionInterestId}: ${progressed.accountsDone}/${meta.total} accounts (${Math.round((100 * progressed.accountsDone) / Math.max(meta.total, 1))}%)`,
+          );
+        }
+        if (finished) totals.delete(job.jobId);
+        opts.onProgress?.({
+          solutionInterestId: job.solutionInterestId,
+          done: progressed.accountsDone,
+          total: meta.total,
+          changed: progressed.groupsChanged,
+          finished,
+        });
+        return true;
+      }),
+  });
+  return { start: () => loop.start(), stop: () => loop.stop() };
+}
