@@ -46,6 +46,11 @@ export class Supervisor {
     });
   }
 
+  /** Pid of a running service, if any. */
+  pidOf(name: string): number | undefined {
+    return this.children.get(name)?.pid;
+  }
+
   /** SIGTERM to every child (each shuts down in order under its own deadline), SIGKILL after `graceMs`. */
   async stopAll(graceMs = 20_000): Promise<void> {
     this.stopping = true;

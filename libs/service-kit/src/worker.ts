@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import type { BaseConfig } from './config';
 import type { Logger } from './logger';
 import { createMetricsRegistry, startOpsServer } from './ops-server';
+import { withConsumerSpan } from './telemetry';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 export type ConsumerSpec = {
@@ -74,7 +75,8 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         onFatal: opts.onFatal,
         handle: async (events) => {
           const end = chunkSeconds.startTimer({ group: spec.groupId });
-          await spec.handle(events);
+          // The chunk continues the trace of its last message; outbox rows written inside carry it on to the next hop.
+          await withConsumerSpan(`${spec.groupId} ${events[0]!.topic}`, events.at(-1)!.headers, () => spec.handle(events));
           end();
           handled.inc({ topic: events[0]!.topic }, events.length);
         },

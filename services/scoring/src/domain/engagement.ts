@@ -102,7 +102,7 @@ export function personEngagement(
   config: Readonly<EngagementConfig> = defaultEngagementConfig,
 ): PersonEngagement {
   const nowMs = now.getTime();
-  const windowStartMs = nowMs - config.windowDays * dayMs;
+  const windowStartMs = engagementWindowStart(now, config).getTime();
   // Oldest first (then by id), so that which activities the cap keeps does not depend on arrival order.
   const inWindow = distinctById(activities)
     .map((activity) => ({ ...activity, at: Date.parse(activity.occurredAt) }))
@@ -128,6 +128,11 @@ export function personEngagement(
     score: Math.min(100, roundHalfUp((100 * rawPoints) / config.maxPoints)),
     inputs: { byType, windowStart: new Date(windowStartMs).toISOString(), rawPoints },
   };
+}
+
+/** The oldest instant whose activities still count at `now`. */
+export function engagementWindowStart(now: Date, config: Pick<EngagementConfig, 'windowDays'>): Date {
+  return new Date(now.getTime() - config.windowDays * dayMs);
 }
 
 export interface GroupEngagement {

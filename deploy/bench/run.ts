@@ -1,0 +1,302 @@
+/**
+ * `npm run bench [-- --quick | --full | --accounts N --persons N] [--rates 200,1000,max] [--seconds 15]`
+ *
+ * Measures the whole pipeline on this machine in one run and prints a table plus a JSON report
+ * (deploy/bench/reports/): the raw Kafka pass-through limit, the backfill of a synthetic CRM until every group is
+ * settled on the public topic, steady-state latency (CRM event produced → its buying-group.changed received) at
+ * several rates, peak RSS per service and the CPU split. It asserts nothing: it reports.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { Topics, internalEventTypes } from '@bg/contracts';
+import { ensureTopics, systemTopics } from '@bg/kafka';
+import { migrate } from '@bg/postgres';
+import {
+  apiTokensValue,
+  assertPostgresReachable,
+  dropDatabase,
+  ensureDatabase,
+  freePort,
+  listServices,
+  startKafka,
+  Supervisor,
+  withDatabase,
+} from '@bg/local-infra';
+import { benchSolutionInterests, generateDataset, presets, type BenchSize } from './src/dataset';
+import { CpuMeter, peakRssMb, postgresPids } from './src/process-stats';
+import { rawPassThrough } from './src/raw-passthrough';
+import { pipelineBacklog } from './src/settled';
+import { round, summarize } from './src/stats';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
+    accounts: { type: 'string' },
+    persons: { type: 'string' },
+    seed: { type: 'string' },
+    rates: { type: 'string', default: '200,1000,max' },
+    seconds: { type: 'string', default: '15' },
+    partitions: { type: 'string', default: '6' },
+  },
+});
+
+const base: BenchSize = args.full ? presets.full : presets.quick;
+const size: BenchSize = {
+  ...base,
+  accounts: Number(args.accounts ?? base.accounts),
+  persons: Number(args.persons ?? base.persons),
+  seed: Number(args.seed ?? base.seed),
+};
+const partitions = Number(args.partitions);
+const rates = args.rates!.split(',').map((r) => (r === 'max' ? Infinity : Number(r)));
+const seconds = Number(args.seconds);
+const say = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
+const ce = (id: string, type: string, data: unknown) =>
+  JSON.stringify({ specversion: '1.0', id, type, source: 'crm/bench', time: new Date().toISOString(), datacontenttype: 'application/json', data });
+
+async function main() {
+  const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  await assertPostgresReachable(adminUrl);
+  const runId = `${Date.now()}`;
+  const database = `bg_bench_${runId}`;
+  await ensureDatabase(adminUrl, database);
+  const databaseUrl = withDatabase(adminUrl, database);
+  const workDir = mkdtempSync(join(tmpdir(), 'bg-bench-'));
+  const kafkaProcess = await startKafka({ workDir, port: await freePort(), controllerPort: await freePort(), partitions, heapMb: 1024, log: say });
+  const kafka = new Kafka({ clientId: 'bench', brokers: [kafkaProcess.brokers], logLevel: logLevel.NOTHING });
+  const supervisor = new Supervisor(join(workDir, 'logs'), join(workDir, 'pids'), say);
+  const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  try {
+    await ensureTopics(kafka, '', systemTopics(partitions));
+    for (const service of listServices()) await migrate(databaseUrl, service.schema, service.migrations);
+
+    say(`generating ${size.accounts} accounts, ${size.persons} people (seed ${size.seed})…`);
+    const data = generateDataset(size, '2026-11-01T00:00:00Z');
+    const inputEvents = data.accounts.length + data.persons.length + data.activities.length;
+    const personBytes = Math.round(Buffer.byteLength(ce('evt-000000000000', 'person.upserted', data.persons[0])));
+
+    // 1. The limit: raw pass-through on the same broker, before the services compete for the cores.
+    say(`raw kafkajs pass-through of ${inputEvents} messages of ${personBytes} bytes…`);
+    const cpuRaw = new CpuMeter(() => ({ broker: [kafkaProcess.pid], 'load generator': [process.pid] }));
+    cpuRaw.start();
+    const rawPerSecond = await rawPassThrough(kafka, { inTopic: 'bench.raw.in', outTopic: 'bench.raw.out', count: inputEvents, valueBytes: personBytes, partitions });
+    const rawCpu = cpuRaw.stop();
+    say(`raw pass-through: ${Math.round(rawPerSecond)} msg/s`);
+
+    // 2. The services, as separate processes like in production.
+    const tokens = { admin: `bench-admin-${runId}`, read: `bench-read-${runId}` };
+    const services = listServices();
+    const opsPorts = await Promise.all(services.map(() => freePort()));
+    const apiPort = await freePort();
+    services.forEach((s, i) =>
+      supervisor.start({
+        name: s.name,
+        entry: s.entry,
+        env: {
+          KAFKA_BROKERS: kafkaProcess.brokers,
+          DATABASE_URL: databaseUrl,
+          LOG_LEVEL: 'warn',
+          OPS_PORT: String(opsPorts[i]),
+          API_PORT: String(apiPort),
+          API_TOKENS: apiTokensValue(tokens),
+        },
+      }),
+    );
+    await Promise.all(services.map((s, i) => waitReady(s.name === 'api' ? `http://127.0.0.1:${apiPort}/readyz` : `http://127.0.0.1:${opsPorts[i]}/readyz`)));
+    say(`services ready: ${services.map((s) => s.name).join(', ')}`);
+    const pids = () => Object.fromEntries(services.map((s) => [s.name, supervisor.pidOf(s.name)].filter(Boolean)).map(([n, p]) => [n, [p as number]]));
+    const meter = () => new CpuMeter(() => ({ broker: [kafkaProcess.pid], postgres: postgresPids(), ...pids(), 'load generator': [process.pid] }));
+
+    // Arrival time of the public event(s) of each input event id (cause and coalesced).
+    const arrivals = new Map<string, number>();
+    let publicEvents = 0;
+    let lastPublicAt = 0;
+    const probe = kafka.consumer({ groupId: `bench-probe-${runId}`, maxWaitTimeInMs: 20 });
+    await probe.connect();
+    await probe.subscribe({ topic: Topics.buyingGroupChanges, fromBeginning: true });
+    await probe.run({
+      eachBatch: async ({ batch }) => {
+        const now = Date.now();
+        for (const message of batch.messages) {
+          const { data } = JSON.parse(message.value!.toString()) as { data: { cause: { eventId: string }; coalesced?: string[] } };
+          publicEvents++;
+          lastPublicAt = now;
+          for (const id of [data.cause.eventId, ...(data.coalesced ?? [])]) if (!arrivals.has(id)) arrivals.set(id, now);
+        }
+      },
+    });
+
+    // 3. Backfill.
+    const producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    const cpuBackfill = meter();
+    cpuBackfill.start();
+    const backfillStart = Date.now();
+    await producer.send({
+      topic: Topics.components,
+      messages: benchSolutionInterests(new Date().toISOString()).map((si) => ({ key: si.solutionInterestId, value: ce(`def-${si.solutionInterestId}`, internalEventTypes.solutionInterestDefined, si) })),
+    });
+    let published = 0;
+    const progress = setInterval(() => say(`backfill: published ${published}/${inputEvents}, ${publicEvents} group versions out`), 2_000);
+    const publish = async (topic: string, type: string, records: { key: string; data: unknown }[]) => {
+      for (let i = 0; i < records.length; i += 2_000) {
+        const chunk = records.slice(i, i + 2_000);
+        await producer.send({ topic, messages: chunk.map((r, j) => ({ key: r.key, value: ce(`${type}-${i + j}`, type, r.data) })) });
+        published += chunk.length;
+      }
+    };
+    await publish(Topics.crmAccounts, 'account.upserted', data.accounts.map((a) => ({ key: a.accountId, data: a })));
+    await publish(Topics.crmPersons, 'person.upserted', data.persons.map((p) => ({ key: p.personId, data: p })));
+    await publish(Topics.crmActivities, 'activity.recorded', data.activities.map((a) => ({ key: a.personId, data: a })));
+    const publishedAt = Date.now();
+    const groupIds = (await listGroups(kafka)).filter((g) => !g.startsWith('bench-'));
+    let stable = 0;
+    let backlog = await pipelineBacklog(kafka, db, groupIds);
+    while (stable < 4) {
+      await new Promise((r) => setTimeout(r, 500));
+      backlog = await pipelineBacklog(kafka, db, groupIds);
+      const busy = Object.values(backlog.lag).reduce((a, b) => a + b, 0) + backlog.outbox + backlog.jobs;
+      stable = busy === 0 ? stable + 1 : 0;
+    }
+    clearInterval(progress);
+    const backfillSeconds = (lastPublicAt - backfillStart) / 1000;
+    const backfillCpu = cpuBackfill.stop();
+    const groups = await db.query("SELECT count(*)::int AS n FROM role_assignment.groups WHERE status = 'active'");
+    say(`backfill settled: ${inputEvents} events → ${publicEvents} group versions, ${groups.rows[0].n} groups, in ${backfillSeconds.toFixed(1)} s (publishing took ${((publishedAt - backfillStart) / 1000).toFixed(1)} s)`);
+
+    // 4. Steady state: person updates that each change a membership, at fixed rates.
+    const steady = [];
+    let counter = 0;
+    for (const rate of rates) {
+      const target = Number.isFinite(rate) ? Math.round(rate * seconds) : Math.min(20_000, size.persons);
+      const sentAt = new Map<string, number>();
+      const cpu = meter();
+      cpu.start();
+      const began = Date.now();
+      const tick = 20;
+      let sent = 0;
+      while (sent < target) {
+        const due = Number.isFinite(rate) ? Math.min(target, Math.floor(((Date.now() - began) / 1000) * rate)) : Math.min(target, sent + 500);
+        if (due > sent) {
+          const messages = [];
+          for (; sent < due; sent++) {
+            const person = data.persons[(counter * 7919) % data.persons.length]!;
+            counter++;
+            const id = `upd-${runId}-${counter}`;
+            const decides = person.jobTitle !== 'Chief Marketing Officer';
+            const next = { ...person, jobTitle: decides ? 'Chief Marketing Officer' : 'Office Clerk', updatedAt: new Date(Date.parse('2026-11-02T00:00:00Z') + counter).toISOString() };
+            data.persons[(counter - 1) * 7919 % data.persons.length] = next;
+            messages.push({ key: person.personId, value: ce(id, 'person.upserted', next), id });
+          }
+          const now = Date.now();
+          for (const m of messages) sentAt.set(m.id, now);
+          await producer.send({ topic: Topics.crmPersons, messages: messages.map(({ key, value }) => ({ key, value })) });
+        }
+        if (Number.isFinite(rate)) await new Promise((r) => setTimeout(r, tick));
+      }
+      const sendSeconds = (Date.now() - began) / 1000;
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline && [...sentAt.keys()].some((id) => !arrivals.has(id))) await new Promise((r) => setTimeout(r, 200));
+      const latencies = [...sentAt].filter(([id]) => arrivals.has(id)).map(([id, t]) => arrivals.get(id)! - t);
+      const result = {
+        targetRate: Number.isFinite(rate) ? rate : 'max',
+        achievedRate: Math.round(target / sendSeconds),
+        sent: target,
+        received: latencies.length,
+        latencyMs: summarize(latencies),
+        cpuSeconds: cpu.stop(),
+      };
+      steady.push(result);
+      say(`steady ${result.targetRate}/s: achieved ${result.achievedRate}/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, ${target - latencies.length} missing`);
+    }
+
+    const rss = Object.fromEntries(services.map((s) => [s.name, peakRssMb(supervisor.pidOf(s.name) ?? 0)]));
+    rss.broker = peakRssMb(kafkaProcess.pid);
+    await producer.disconnect();
+    await probe.disconnect();
+
+    const pipelinePerSecond = inputEvents / backfillSeconds;
+    const sustained = steady.filter((s) => s.latencyMs.p99 < 1000 && s.received === s.sent).map((s) => s.achievedRate);
+    const report = {
+      when: new Date().toISOString(),
+      machine: { cores: (await import('node:os')).cpus().length, node: process.version },
+      size,
+      partitions,
+      rawPassThrough: { messages: inputEvents, valueBytes: personBytes, perSecond: Math.round(rawPerSecond), cpuSeconds: rawCpu },
+      backfill: { inputEvents, groupVersions: publicEvents, activeGroups: groups.rows[0].n, seconds: round(backfillSeconds), perSecond: Math.round(pipelinePerSecond), cpuSeconds: backfillCpu },
+      ratioPipelineToRaw: round(pipelinePerSecond / rawPerSecond, 3),
+      steadyState: steady,
+      highestRateWithP99Under1s: sustained.length > 0 ? Math.max(...sustained) : null,
+      peakRssMb: rss,
+    };
+    printTable(report);
+    const reportsDir = join(import.meta.dirname, 'reports');
+    mkdirSync(reportsDir, { recursive: true });
+    const file = join(reportsDir, `bench-${runId}.json`);
+    writeFileSync(file, JSON.stringify(report, null, 2));
+    say(`report: ${file}`);
+  } finally {
+    await supervisor.stopAll();
+    await db.end();
+    await kafkaProcess.stop();
+    await dropDatabase(adminUrl, database).catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+async function listGroups(kafka: Kafka): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.listGroups()).groups.map((g) => g.groupId);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function waitReady(url: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${url} not ready in time`);
+}
+
+function printTable(r: {
+  rawPassThrough: { perSecond: number };
+  backfill: { inputEvents: number; seconds: number; perSecond: number; groupVersions: number; cpuSeconds: Record<string, number> };
+  ratioPipelineToRaw: number;
+  steadyState: { targetRate: number | string; achievedRate: number; received: number; sent: number; latencyMs: { p50: number; p95: number; p99: number; max: number } }[];
+  highestRateWithP99Under1s: number | null;
+  peakRssMb: Record<string, number>;
+}) {
+  const rows: [string, string][] = [
+    ['raw kafkajs pass-through', `${r.rawPassThrough.perSecond} msg/s`],
+    ['backfill', `${r.backfill.inputEvents} events in ${r.backfill.seconds} s = ${r.backfill.perSecond} events/s (${r.backfill.groupVersions} group versions)`],
+    ['pipeline ÷ raw', `${r.ratioPipelineToRaw} (target ≥ 0.25)`],
+    ...r.steadyState.map((s): [string, string] => [
+      `steady ${s.targetRate}/s`,
+      `achieved ${s.achievedRate}/s  p50 ${s.latencyMs.p50}  p95 ${s.latencyMs.p95}  p99 ${s.latencyMs.p99}  max ${s.latencyMs.max} ms  (${s.received}/${s.sent})`,
+    ]),
+    ['highest rate with p99 < 1 s', r.highestRateWithP99Under1s === null ? 'none' : `${r.highestRateWithP99Under1s}/s`],
+    ['peak RSS (MB)', Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v}`).join(', ')],
+    ['backfill CPU (s)', Object.entries(r.backfill.cpuSeconds).map(([k, v]) => `${k} ${round(v)}`).join(', ')],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  console.log('\n' + rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

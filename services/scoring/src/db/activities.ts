@@ -1,0 +1,62 @@
+import type { ActivityRecorded } from '@bg/contracts';
+import type { Queryable } from '@bg/postgres';
+import type { ScoredActivity } from '../domain/engagement';
+
+export type PersonKey = { accountId: string; personId: string };
+
+/** Activities by account, then by person. */
+export type ActivitiesByAccount = Map<string, Map<string, ScoredActivity[]>>;
+
+/**
+ * Stores activities once per (account, person, activity id); returns the ones stored now, in the given order, so that
+ * a late or repeated copy counts for nothing more.
+ */
+export async function insertActivities(db: Queryable, activities: readonly ActivityRecorded[]): Promise<ActivityRecorded[]> {
+  if (activities.length === 0) return [];
+  const { rows } = await db.query<{ account_id: string; person_id: string; activity_id: string }>(
+    `INSERT INTO activities (account_id, person_id, activity_id, activity_type, occurred_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+     ON CONFLICT ON CONSTRAINT activities_pkey DO NOTHING
+     RETURNING account_id, person_id, activity_id`,
+    [
+      activities.map((a) => a.accountId),
+      activities.map((a) => a.personId),
+      activities.map((a) => a.activityId),
+      activities.map((a) => a.activityType),
+      activities.map((a) => a.occurredAt),
+    ],
+  );
+  const stored = new Set(rows.map((r) => activityKey(r.account_id, r.person_id, r.activity_id)));
+  return activities.filter((a) => stored.delete(activityKey(a.accountId, a.personId, a.activityId)));
+}
+
+/** The activities of these persons that occurred since `since` (older ones are out of every window). */
+export async function loadActivities(db: Queryable, persons: readonly PersonKey[], since: Date): Promise<ActivitiesByAccount> {
+  const byAccount: ActivitiesByAccount = new Map();
+  if (persons.length === 0) return byAccount;
+  const { rows } = await db.query<{
+    account_id: string;
+    person_id: string;
+    activity_id: string;
+    activity_type: ScoredActivity['activityType'];
+    occurred_at: Date;
+  }>(
+    `SELECT a.account_id, a.person_id, a.activity_id, a.activity_type, a.occurred_at
+     FROM activities a
+     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS p (account_id, person_id)) p USING (account_id, person_id)
+     WHERE a.occurred_at >= $3`,
+    [persons.map((p) => p.accountId), persons.map((p) => p.personId), since],
+  );
+  for (const row of rows) {
+    const byPerson = byAccount.get(row.account_id) ?? new Map<string, ScoredActivity[]>();
+    byAccount.set(row.account_id, byPerson);
+    const list = byPerson.get(row.person_id) ?? [];
+    byPerson.set(row.person_id, list);
+    list.push({ activityId: row.activity_id, activityType: row.activity_type, occurredAt: row.occurred_at.toISOString() });
+  }
+  return byAccount;
+}
+
+function activityKey(accountId: string, personId: string, activityId: string): string {
+  return `${accountId}\u0000${personId}\u0000${activityId}`;
+}
