@@ -48,7 +48,8 @@ export class BatchConsumer {
 
   constructor(private readonly opts: ConsumerOptions) {
     this.consumer = opts.kafka.consumer({
-      groupId: opts.groupId,
+      // Environments sharing a broker (tests, side-by-side stacks) must not share consumer groups either.
+      groupId: physicalTopic(opts.topicPrefix, opts.groupId),
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
       maxWaitTimeInMs: 100,

@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { deadLetterTopic, inboundTopics, Topics } from '@bg/contracts';
 import { physicalTopic } from './client';
 
@@ -33,9 +33,31 @@ export async function ensureTopics(kafka: Kafka, prefix: string, specs: TopicSpe
     const missing = specs
       .map((s) => ({ ...s, topic: physicalTopic(prefix, s.topic), replicationFactor: 1 }))
       .filter((s) => !existing.has(s.topic));
-    if (missing.length > 0) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    if (missing.length > 0) {
+      // kafkajs' own leader wait gives up on "unknown topic" under concurrent creates; ours retries it.
+      await admin.createTopics({ topics: missing, waitForLeaders: false });
+      await waitForLeaders(admin, missing.map((s) => s.topic));
+    }
     return missing.map((s) => s.topic);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * createTopics' own wait covers the controller's view; a busy broker can still answer "does not host this
+ * topic-partition" to clients for a moment. Wait until metadata shows a leader for every partition.
+ */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 100));
   }
 }

@@ -79,7 +79,9 @@ describe('ingestion', () => {
     for (const id of ['a1', 'a2', 'a3']) await send(Topics.crmAccounts, id, crmEvent('account.upserted', account(id, '2026-11-26T10:00:00Z')));
     await send(Topics.crmPersons, 'p1', crmEvent('person.upserted', person('p1', ['a1', 'a2', 'a3'], '2026-11-26T10:00:00Z'), 'evt-p1-v1'));
 
-    await changes.waitFor(() => changesFor((c) => c.data.personId === 'p1').length === 3);
+    await changes.waitFor(
+      () => changesFor((c) => c.data.personId === 'p1').length === 3 && changesFor((c) => c.type === 'bg.account.changed').length === 3,
+    );
     const emitted = changesFor((c) => c.data.personId === 'p1');
     expect(emitted.map((c) => c.data.accountId).sort()).toEqual(['a1', 'a2', 'a3']);
     expect(emitted.every((c) => c.type === 'bg.person.changed' && c.data.change === 'joined')).toBe(true);
@@ -194,7 +196,7 @@ describe('ingestion', () => {
     await service.stop();
     const admin = ctx.kafka.admin();
     await admin.connect();
-    await admin.resetOffsets({ groupId: 'ingestion', topic: t(Topics.crmPersons), earliest: true });
+    await admin.resetOffsets({ groupId: `${ctx.topicPrefix}ingestion`, topic: t(Topics.crmPersons), earliest: true });
     await admin.disconnect();
     service = await start();
     await send(Topics.crmPersons, 'marker', crmEvent('person.upserted', person('marker', ['a1'], '2026-11-26T10:00:00Z')));

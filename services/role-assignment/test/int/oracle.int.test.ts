@@ -45,8 +45,8 @@ async function settled() {
   const crm = [Topics.crmAccounts, Topics.crmPersons].map((t) => `${ctx.topicPrefix}${t}`);
   const internal = [Topics.recordChanges, Topics.components, Topics.memberCommands].map((t) => `${ctx.topicPrefix}${t}`);
   const [ingestionLag, roleLag, pending] = await Promise.all([
-    consumerLag(ctx.kafka, 'ingestion', crm),
-    consumerLag(ctx.kafka, 'role-assignment', internal),
+    consumerLag(ctx.kafka, `${ctx.topicPrefix}ingestion`, crm),
+    consumerLag(ctx.kafka, `${ctx.topicPrefix}role-assignment`, internal),
     db.query<{ n: number }>(
       "SELECT (SELECT count(*) FROM ingestion.outbox) + (SELECT count(*) FROM role_assignment.recompute_jobs WHERE status IN ('pending','running'))::int AS n",
     ),

@@ -356,7 +356,7 @@ describe('scoring', () => {
     await service.stop();
     const admin = ctx.kafka.admin();
     await admin.connect();
-    await admin.resetOffsets({ groupId: 'scoring', topic: t(Topics.groupRecomputed), earliest: true });
+    await admin.resetOffsets({ groupId: `${ctx.topicPrefix}scoring`, topic: t(Topics.groupRecomputed), earliest: true });
     await admin.disconnect();
     service = await start();
     const marker = recomputed(accountId, slots, [], { buyingGroupId: buyingGroupId('si-y', accountId), solutionInterestId: 'si-y' });

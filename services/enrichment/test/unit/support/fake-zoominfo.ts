@@ -47,6 +47,8 @@ const enrichBody = z
  */
 export class FakeZoomInfo {
   readonly violations: string[] = [];
+  /** Company websites whose searches answer 503, as during an outage of the part of ZoomInfo serving them. */
+  readonly outages = new Set<string>();
   authentications = 0;
   private readonly validTokens = new Set<string>();
   private readonly scripted: Array<{ path: string; reply: Reply }> = [];
@@ -114,6 +116,8 @@ export class FakeZoomInfo {
     const parsed = searchBody.safeParse(request.body);
     if (!parsed.success) return this.violation(`/search/contact body: ${parsed.error.message}`);
     const { companyWebsite, companyName, jobTitle, rpp, page } = parsed.data;
+    if (companyWebsite && this.outages.has(companyWebsite))
+      return { status: 503, body: { error: 'Service Unavailable' } };
     const titles = jobTitle.split(' OR ').map((t) => t.toLowerCase());
     const matches = this.contacts.filter(
       (c) =>
