@@ -42,6 +42,8 @@ const { values: args } = parseArgs({
     rates: { type: 'string', default: '200,1000,max' },
     seconds: { type: 'string', default: '15' },
     partitions: { type: 'string', default: '6' },
+    /** Write V8 CPU profiles of every service into this folder (open in Chrome DevTools, or summarize-profile.ts). */
+    profile: { type: 'string' },
   },
 });
 
@@ -105,6 +107,7 @@ async function main() {
           API_PORT: String(apiPort),
           API_TOKENS: apiTokensValue(tokens),
         },
+        nodeArgs: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`, `--cpu-prof-name=${s.name}.cpuprofile`] : [],
       }),
     );
     await Promise.all(services.map((s, i) => waitReady(s.name === 'api' ? `http://127.0.0.1:${apiPort}/readyz` : `http://127.0.0.1:${opsPorts[i]}/readyz`)));
@@ -200,8 +203,15 @@ async function main() {
         if (Number.isFinite(rate)) await new Promise((r) => setTimeout(r, tick));
       }
       const sendSeconds = (Date.now() - began) / 1000;
+      const lagPeaks: Record<string, number> = {};
+      const lagTimer = setInterval(() => {
+        void pipelineBacklog(kafka, db, groupIds).then((b) => {
+          for (const [g, l] of Object.entries(b.lag)) lagPeaks[g] = Math.max(lagPeaks[g] ?? 0, l);
+        });
+      }, 1_000);
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline && [...sentAt.keys()].some((id) => !arrivals.has(id))) await new Promise((r) => setTimeout(r, 200));
+      clearInterval(lagTimer);
       const latencies = [...sentAt].filter(([id]) => arrivals.has(id)).map(([id, t]) => arrivals.get(id)! - t);
       const result = {
         targetRate: Number.isFinite(rate) ? rate : 'max',
@@ -210,9 +220,11 @@ async function main() {
         received: latencies.length,
         latencyMs: summarize(latencies),
         cpuSeconds: cpu.stop(),
+        // Where the queue built up: the peak lag of each consumer group while the results came in.
+        peakLagByConsumerGroup: lagPeaks,
       };
       steady.push(result);
-      say(`steady ${result.targetRate}/s: achieved ${result.achievedRate}/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, ${target - latencies.length} missing`);
+      say(`steady ${result.targetRate}/s: achieved ${result.achievedRate}/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, ${target - latencies.length} missing; peak lag ${JSON.stringify(lagPeaks)}`);
     }
 
     const rss = Object.fromEntries(services.map((s) => [s.name, peakRssMb(supervisor.pidOf(s.name) ?? 0)]));

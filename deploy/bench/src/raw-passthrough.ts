@@ -1,17 +1,12 @@
 import type { Kafka } from 'kafkajs';
+import { ensureTopics } from '@bg/kafka';
 
 /**
  * The limit: a kafkajs consumer that forwards every message to another topic with no work at all, over the same
  * message count and size on the same broker. Returns messages per second, from the first fetch to the last ack.
  */
 export async function rawPassThrough(kafka: Kafka, opts: { inTopic: string; outTopic: string; count: number; valueBytes: number; partitions: number }): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [opts.inTopic, opts.outTopic].map((topic) => ({ topic, numPartitions: opts.partitions, replicationFactor: 1 })),
-    waitForLeaders: true,
-  });
-  await admin.disconnect();
+  await ensureTopics(kafka, '', [opts.inTopic, opts.outTopic].map((topic) => ({ topic, numPartitions: opts.partitions })));
 
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();

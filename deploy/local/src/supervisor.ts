@@ -3,7 +3,7 @@ import { createWriteStream, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './services';
 
-export type SupervisedService = { name: string; entry: string; env: Record<string, string> };
+export type SupervisedService = { name: string; entry: string; env: Record<string, string>; nodeArgs?: string[] };
 
 /**
  * Runs each service as a child process with its logs in `<logsDir>/<name>.log`, restarting one that exits non-zero
@@ -24,7 +24,7 @@ export class Supervisor {
 
   start(service: SupervisedService, restarts = 0): void {
     const log = createWriteStream(join(this.logsDir, `${service.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
+    const child = spawn(process.execPath, [...(service.nodeArgs ?? []), '--import', 'tsx', service.entry], {
       cwd: repoRoot,
       env: { ...process.env, ...service.env },
       stdio: ['ignore', 'pipe', 'pipe'],

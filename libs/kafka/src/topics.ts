@@ -18,6 +18,7 @@ export function systemTopics(partitions: number): TopicSpec[] {
     keyed(deadLetterTopic(Topics.memberCommands)),
     keyed(deadLetterTopic(Topics.groupRecomputed)),
     keyed(deadLetterTopic(Topics.roleEvents)),
+    keyed(deadLetterTopic(Topics.buyingGroupChanges)),
     keyed(deadLetterTopic(Topics.components)),
     // One partition keeps component definitions in publication order; compaction keeps the latest per id forever.
     { topic: Topics.components, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },

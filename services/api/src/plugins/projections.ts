@@ -1,0 +1,77 @@
+import { BatchConsumer, physicalTopic } from '@bg/kafka';
+import { isTransientDbError } from '@bg/postgres';
+import { Counter, Gauge } from 'prom-client';
+import { applyProjectionEvents, projectionConsumer, projectionTopics } from '../handlers/apply-projection';
+import { shared } from '../http/shared-plugin';
+
+export type ProjectionsOptions = {
+  /** Called when the consumer stops for good: the process should exit non-zero so a supervisor restarts it. */
+  onFatal: (error: unknown) => void;
+};
+
+/**
+ * Keeps the API's read model current from Kafka (group snapshots, accounts, persons). Registered last so that it is
+ * stopped first on close, before the pool it writes to.
+ */
+export const projectionsPlugin = shared<ProjectionsOptions>('projections', async (app, { onFatal }) => {
+  const { config } = app;
+  // Prefixed like the topics, so environments sharing a broker never share a consumer group.
+  const groupId = `${config.KAFKA_TOPIC_PREFIX}${projectionConsumer}`;
+  const applied = new Counter({
+    name: 'bg_events_handled_total',
+    help: 'Events applied to the projection, by topic',
+    labelNames: ['topic'],
+    registers: [app.metrics],
+  });
+  const consumer = new BatchConsumer({
+    kafka: app.kafka,
+    producer: app.producer,
+    logger: app.log.child({ component: 'consumer', group: groupId }),
+    groupId,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+    topics: projectionTopics,
+    isTransient: isTransientDbError,
+    onFatal,
+    handle: async (events) => {
+      await applyProjectionEvents(app.db, events);
+      applied.inc({ topic: events[0]!.topic }, events.length);
+    },
+  });
+  registerLagGauge(
+    app,
+    groupId,
+    Object.keys(projectionTopics).map((t) => physicalTopic(config.KAFKA_TOPIC_PREFIX, t)),
+  );
+  await consumer.start();
+  app.addHook('onClose', async () => {
+    await consumer.stop();
+  });
+});
+
+/** Consumer lag per topic partition, measured when Prometheus scrapes (latest offset − committed offset). */
+function registerLagGauge(app: Parameters<typeof projectionsPlugin>[0], groupId: string, topics: string[]): void {
+  new Gauge({
+    name: 'bg_consumer_lag',
+    help: 'Messages not yet applied to the projection, by topic and partition',
+    labelNames: ['topic', 'partition'],
+    registers: [app.metrics],
+    async collect() {
+      this.reset();
+      try {
+        const committed = await app.kafkaAdmin.fetchOffsets({ groupId, topics });
+        for (const { topic, partitions } of committed) {
+          const latest = new Map(
+            (await app.kafkaAdmin.fetchTopicOffsets(topic)).map((p) => [p.partition, Number(p.high)]),
+          );
+          for (const { partition, offset } of partitions) {
+            const high = latest.get(partition) ?? 0;
+            const done = Number(offset) < 0 ? 0 : Number(offset);
+            this.set({ topic, partition: String(partition) }, Math.max(0, high - done));
+          }
+        }
+      } catch (error) {
+        app.log.debug({ err: error }, 'consumer lag unavailable');
+      }
+    },
+  });
+}

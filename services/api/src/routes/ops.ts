@@ -1,0 +1,19 @@
+import { registerOpsRoutes } from '@bg/service-kit';
+import type { FastifyPluginAsync } from 'fastify';
+
+export type OpsOptions = { isReady: () => boolean };
+
+/**
+ * /healthz (process up) and /readyz (database and broker answer) are open; /metrics needs a token. Same routes as
+ * every worker's ops server, mounted on the public one.
+ */
+export const opsRoutes: FastifyPluginAsync<OpsOptions> = async (app, { isReady }) => {
+  registerOpsRoutes(app, {
+    registry: app.metrics,
+    isReady,
+    checks: [
+      { name: 'postgres', check: async () => void (await app.db.query('SELECT 1')) },
+      { name: 'kafka', check: async () => void (await app.kafkaAdmin.describeCluster()) },
+    ],
+  });
+};

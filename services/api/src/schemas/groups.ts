@@ -1,0 +1,165 @@
+import { z } from 'zod';
+import { buyingGroupChangedSchema, memberSources } from '@bg/contracts';
+import { optionalParam, recordId } from './common';
+
+export const groupStatusFilter = ['active', 'dissolved', 'all'] as const;
+
+const score = (name: string) =>
+  optionalParam(
+    z.coerce
+      .number({ error: `${name} must be a number from 0 to 100` })
+      .min(0, `${name} must be from 0 to 100`)
+      .max(100, `${name} must be from 0 to 100`),
+  );
+
+export const listGroupsQuery = z
+  .object({
+    solutionInterestId: optionalParam(recordId),
+    accountId: optionalParam(recordId),
+    missingRole: optionalParam(z.string().trim().min(1).max(100)).describe(
+      'groups where this required role is missing',
+    ),
+    completenessLt: score('completenessLt'),
+    completenessGte: score('completenessGte'),
+    engagementGte: score('engagementGte'),
+    status: optionalParam(
+      z.enum(groupStatusFilter, { error: "status must be 'active', 'dissolved' or 'all'" }),
+    ).describe('default active'),
+    limit: optionalParam(
+      z.coerce
+        .number({ error: 'limit must be a whole number from 1 to 500' })
+        .int('limit must be a whole number from 1 to 500')
+        .min(1, 'limit must be from 1 to 500')
+        .max(500, 'limit must be at most 500'),
+    ).describe('page size, default 50, at most 500'),
+    cursor: optionalParam(z.string().max(2048)).describe('nextCursor of the previous page, unchanged'),
+  })
+  .strict();
+
+export const groupSummarySchema = z
+  .object({
+    buyingGroupId: z.string(),
+    accountId: z.string(),
+    accountName: z.string().nullable(),
+    solutionInterestId: z.string(),
+    name: z.string(),
+    version: z.number().int(),
+    status: z.enum(['active', 'dissolved']),
+    completeness: z.number().int(),
+    engagement: z.number().int(),
+    missingRoles: z.array(z.string()),
+    memberCount: z.number().int(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'BuyingGroupSummary' });
+
+export const groupListSchema = z.object({ items: z.array(groupSummarySchema), nextCursor: z.string().nullable() });
+
+export const groupParams = z.object({ id: recordId });
+export const memberParams = z.object({ id: recordId, personId: recordId });
+
+export const groupSnapshotSchema = buyingGroupChangedSchema.meta({ id: 'BuyingGroup' });
+
+export const historyQuery = z
+  .object({
+    limit: optionalParam(
+      z.coerce
+        .number({ error: 'limit must be a whole number from 1 to 500' })
+        .int('limit must be a whole number from 1 to 500')
+        .min(1, 'limit must be from 1 to 500')
+        .max(500, 'limit must be at most 500'),
+    ),
+    cursor: optionalParam(z.string().max(2048)),
+  })
+  .strict();
+
+export const historySchema = z.object({
+  buyingGroupId: z.string(),
+  items: z.array(groupSnapshotSchema).describe('the buying-group.changed events of this group, by version'),
+  nextCursor: z.string().nullable(),
+});
+
+// Accounts and persons ---------------------------------------------------------------------------------------------
+
+export const recordParams = z.object({ id: recordId });
+
+const accountRef = z.object({ accountId: z.string(), name: z.string() });
+
+export const accountViewSchema = z
+  .object({
+    account: z
+      .object({
+        accountId: z.string(),
+        name: z.string(),
+        parentAccountId: z.string().nullable(),
+        deleted: z.boolean(),
+        updatedAt: z.string(),
+      })
+      .catchall(z.unknown()),
+    parent: accountRef.nullable(),
+    children: z.array(accountRef),
+    groups: z.array(groupSummarySchema),
+  })
+  .meta({ id: 'AccountView' });
+
+export const personViewSchema = z
+  .object({
+    person: z.object({ personId: z.string(), deleted: z.boolean(), updatedAt: z.string() }).catchall(z.unknown()),
+    accounts: z.array(z.object({ accountId: z.string(), name: z.string().nullable(), relationship: z.string() })),
+    memberships: z.array(
+      z.object({
+        buyingGroupId: z.string(),
+        accountId: z.string(),
+        solutionInterestId: z.string(),
+        name: z.string(),
+        status: z.enum(['active', 'dissolved']),
+        role: z.string(),
+        source: z.enum(memberSources),
+        since: z.string(),
+      }),
+    ),
+    removedFrom: z
+      .array(
+        z.object({
+          buyingGroupId: z.string(),
+          accountId: z.string(),
+          solutionInterestId: z.string(),
+          name: z.string(),
+          role: z.string(),
+          source: z.enum(memberSources),
+          removedAt: z.string(),
+        }),
+      )
+      .describe('groups the person was explicitly removed from (kept out of by precedence)'),
+  })
+  .meta({ id: 'PersonView' });
+
+// Members and import -----------------------------------------------------------------------------------------------
+
+export const addMemberBody = z
+  .object({ personId: recordId, role: z.string().trim().min(1, 'must not be empty').max(100) })
+  .strict();
+
+export const memberCommandAnswerSchema = z
+  .object({
+    accepted: z.literal(true),
+    action: z.enum(['add', 'remove']),
+    buyingGroupId: z.string(),
+    accountId: z.string(),
+    solutionInterestId: z.string(),
+    personId: z.string(),
+    role: z.string().nullable(),
+    source: z.literal('manual'),
+    commandId: z.string(),
+    requestedAt: z.string(),
+    expected: z.string().describe('what the group will look like once role assignment applied the command'),
+  })
+  .meta({ id: 'MemberCommandAccepted' });
+
+export const importAnswerSchema = z
+  .object({
+    importId: z.string(),
+    accepted: z.number().int(),
+    rejected: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+  })
+  .meta({ id: 'ImportResult' });
