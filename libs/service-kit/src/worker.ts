@@ -40,7 +40,7 @@ export type RunningWorker = WorkerDeps & { opsUrl: string; stop: () => Promise<v
 export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   const { config, logger } = opts;
   const metrics = createMetricsRegistry(opts.name);
-  const pool = createPool(config.DATABASE_URL, { schema: opts.schema, max: opts.poolSize ?? 5, applicationName: opts.name });
+  const pool = createPool(config.DATABASE_URL, { schema: opts.schema, max: opts.poolSize ?? 8, applicationName: opts.name });
   pool.on('error', (error) => logger.error({ err: error }, 'idle database client error'));
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: opts.name, logger: logger.child({ component: 'kafka' }) });
   const producer = new EventProducer(kafka, config.KAFKA_TOPIC_PREFIX);

@@ -2,7 +2,7 @@ import { Topics, internalEventTypes, type Cause, type GroupRecomputed, type Solu
 import { encodeCloudEvent } from '@bg/kafka';
 import { enqueue, type Queryable } from '@bg/postgres';
 import { currentTraceHeaders } from '@bg/service-kit';
-import { groupsOfMany, saveGroup } from './db/groups';
+import { groupsOfMany, saveGroups } from './db/groups';
 import { descendantsOfMany, liveAccounts, lockAccounts, overridesOfMany, peopleOfMany } from './db/state';
 import { decideGroup, type GroupState } from './domain/group-state';
 
@@ -53,7 +53,7 @@ export async function recomputeGroups(
     changed.push(decision.next);
     events.push(groupRecomputedMessage(decision.next, target));
   }
-  for (const group of changed) await saveGroup(db, group);
+  await saveGroups(db, changed);
   await enqueue(db, events);
   return changed.length;
 }

@@ -19,22 +19,30 @@ export async function groupsOfMany(db: Queryable, accountIds: string[]): Promise
   return new Map(rows.map((row) => [`${row.account_id}|${row.solution_interest_id}`, fromRow(row)]));
 }
 
-export async function saveGroup(db: Queryable, group: GroupState): Promise<void> {
+/** Upserts groups with one statement whatever their number. */
+export async function saveGroups(db: Queryable, groups: GroupState[]): Promise<void> {
+  if (groups.length === 0) return;
   await db.query(
     `INSERT INTO groups (account_id, solution_interest_id, buying_group_id, name, status, slots, members, removed_members, membership_version, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, now())
+     SELECT g.account_id, g.solution_interest_id, g.buying_group_id, g.name, g.status, g.slots, g.members, g.removed_members, g.membership_version, now()
+     FROM jsonb_to_recordset($1::jsonb) AS g(account_id text, solution_interest_id text, buying_group_id text, name text, status text,
+       slots jsonb, members jsonb, removed_members jsonb, membership_version int)
      ON CONFLICT ON CONSTRAINT groups_pkey DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, slots = EXCLUDED.slots,
        members = EXCLUDED.members, removed_members = EXCLUDED.removed_members, membership_version = EXCLUDED.membership_version, updated_at = now()`,
     [
-      group.accountId,
-      group.solutionInterestId,
-      group.buyingGroupId,
-      group.name,
-      group.status,
-      JSON.stringify(group.slots),
-      JSON.stringify(group.members),
-      JSON.stringify(group.removedMembers),
-      group.membershipVersion,
+      JSON.stringify(
+        groups.map((g) => ({
+          account_id: g.accountId,
+          solution_interest_id: g.solutionInterestId,
+          buying_group_id: g.buyingGroupId,
+          name: g.name,
+          status: g.status,
+          slots: g.slots,
+          members: g.members,
+          removed_members: g.removedMembers,
+          membership_version: g.membershipVersion,
+        })),
+      ),
     ],
   );
 }

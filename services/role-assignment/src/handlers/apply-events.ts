@@ -26,8 +26,11 @@ import { recomputeGroups, type RecomputeTarget } from '../recompute';
 
 export const roleAssignmentConsumer = 'role-assignment';
 
-/** Which accounts' groups an event touches; `descendantScoped` are those whose descendant-scoped groups see it too. */
-type Touch = { accountId: string; solutionInterestId?: string; descendantScoped: string[] };
+/**
+ * Which account's groups an event touches. Descendant-scoped groups of the account's ancestors see it too (and, after a
+ * hierarchy move, those of the former parent's chain), looked up only when some solution interest uses that scope.
+ */
+type Touch = { accountId: string; solutionInterestId?: string; ancestorsOf: string[]; formerParent?: string };
 
 /**
  * One transaction per chunk: inbox → state changes of every event → each touched group recomputed once (a burst for
@@ -39,6 +42,11 @@ export async function applyEvents(pool: Pool, logger: Logger, events: IncomingEv
     const targets = new Map<string, RecomputeTarget>();
     let jobs = 0;
     const interests = new Map((await liveSolutionInterests(tx)).map((si) => [si.solutionInterestId, si]));
+    const ancestorCache = new Map<string, string[]>();
+    const ancestors = async (accountId: string) => {
+      if (!ancestorCache.has(accountId)) ancestorCache.set(accountId, await ancestorsOf(tx, accountId));
+      return ancestorCache.get(accountId)!;
+    };
     for (const incoming of events) {
       const { id, type, data } = incoming.event;
       if (!fresh.delete(id)) continue;
@@ -54,7 +62,10 @@ export async function applyEvents(pool: Pool, logger: Logger, events: IncomingEv
       for (const solutionInterestId of interestIds) {
         const interest = interests.get(solutionInterestId);
         const accounts = [touch.accountId];
-        if (interest?.memberScope === 'account-and-descendants') accounts.push(...touch.descendantScoped);
+        if (interest?.memberScope === 'account-and-descendants') {
+          for (const root of touch.ancestorsOf) accounts.push(...(await ancestors(root)));
+          if (touch.formerParent) accounts.push(touch.formerParent);
+        }
         for (const accountId of accounts) addTarget(targets, { accountId, solutionInterestId, cause, coalesced: [] });
       }
     }
@@ -98,19 +109,19 @@ async function applyRecordOrCommand(tx: Queryable, type: string, data: unknown):
       const change = data as PersonChanged;
       if (change.person && change.relationship) await savePersonLink(tx, change.accountId, change.person, change.relationship);
       else await deletePersonLink(tx, change.accountId, change.personId);
-      return { accountId: change.accountId, descendantScoped: await ancestorsOf(tx, change.accountId) };
+      return { accountId: change.accountId, ancestorsOf: [change.accountId] };
     }
     case internalEventTypes.accountChanged: {
       const change = data as AccountChanged;
       if (change.account) await saveAccount(tx, change.account);
       else await markAccountDeleted(tx, change.accountId);
       // A hierarchy move changes the scope of both the old and the new ancestors.
-      const ancestors = new Set(await ancestorsOf(tx, change.accountId));
-      if (change.previousParentAccountId && change.previousParentAccountId !== change.account?.parentAccountId) {
-        ancestors.add(change.previousParentAccountId);
-        for (const a of await ancestorsOf(tx, change.previousParentAccountId)) ancestors.add(a);
-      }
-      return { accountId: change.accountId, descendantScoped: [...ancestors] };
+      const moved = change.previousParentAccountId && change.previousParentAccountId !== change.account?.parentAccountId;
+      return {
+        accountId: change.accountId,
+        ancestorsOf: moved ? [change.accountId, change.previousParentAccountId!] : [change.accountId],
+        formerParent: moved ? change.previousParentAccountId! : undefined,
+      };
     }
     case internalEventTypes.memberCommand: {
       const command = data as MemberCommand;
@@ -123,7 +134,7 @@ async function applyRecordOrCommand(tx: Queryable, type: string, data: unknown):
       } else {
         await saveOverride(tx, key, { ...base, action: 'remove', role: command.role });
       }
-      return { accountId: command.accountId, solutionInterestId: command.solutionInterestId, descendantScoped: [] };
+      return { accountId: command.accountId, solutionInterestId: command.solutionInterestId, ancestorsOf: [] };
     }
     default:
       // Activities and opportunities do not change membership.
