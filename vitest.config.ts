@@ -8,12 +8,15 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['contracts/test/**/*.test.ts', 'libs/*/test/unit/**/*.test.ts', 'services/*/test/unit/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'int',
+          // Pure tests first: a broken rule fails in seconds, before the broker starts.
+          sequence: { groupOrder: 1 },
           include: ['libs/*/test/int/**/*.test.ts', 'services/*/test/int/**/*.test.ts'],
           globalSetup: ['libs/testing/src/global-setup.ts'],
           testTimeout: 60_000,
