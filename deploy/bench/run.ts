@@ -227,6 +227,14 @@ async function main() {
       say(`steady ${result.targetRate}/s: achieved ${result.achievedRate}/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, ${target - latencies.length} missing; peak lag ${JSON.stringify(lagPeaks)}`);
     }
 
+    // A cheap database profile: what each table saw, and how many transactions committed.
+    const tableStats = (
+      await db.query(
+        `SELECT schemaname || '.' || relname AS "table", seq_scan, idx_scan, n_tup_ins AS inserts, n_tup_upd AS updates, n_tup_del AS deletes
+         FROM pg_stat_user_tables ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC LIMIT 15`,
+      )
+    ).rows;
+    const commits = (await db.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit;
     const rss = Object.fromEntries(services.map((s) => [s.name, peakRssMb(supervisor.pidOf(s.name) ?? 0)]));
     rss.broker = peakRssMb(kafkaProcess.pid);
     await producer.disconnect();
@@ -245,6 +253,7 @@ async function main() {
       steadyState: steady,
       highestRateWithP99Under1s: sustained.length > 0 ? Math.max(...sustained) : null,
       peakRssMb: rss,
+      database: { commits: Number(commits), busiestTables: tableStats },
     };
     printTable(report);
     const reportsDir = join(import.meta.dirname, 'reports');
