@@ -1,28 +1,34 @@
 import { internalEventTypes, type AccountChanged, type AccountDeleted, type AccountUpserted, type Cause } from '@bg/contracts';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
-import { lockAccount, markAccountDeleted, saveAccount } from '../db/records';
-import { isNewer } from '../domain/versioning';
+import { lockAccounts, saveAccounts } from '../db/records';
+import { isNewer, latestPerRecord } from '../domain/versioning';
 import { recordChange } from './emit';
 
-/** Stores the account; the change carries the previous parent so hierarchy moves reach both sides. */
-export async function applyAccountUpserted(db: Queryable, account: AccountUpserted, cause: Cause): Promise<OutboxMessage[]> {
-  const stored = await lockAccount(db, account.accountId);
-  if (!isNewer(account.updatedAt, stored?.updatedAt ?? null)) return [];
-  await saveAccount(db, account);
-  const data: AccountChanged = {
-    accountId: account.accountId,
-    account,
-    previousParentAccountId: stored?.parentAccountId ?? null,
-    cause,
-  };
-  return [recordChange(internalEventTypes.accountChanged, account.accountId, cause, data)];
-}
+export type AccountEvent = { cause: Cause } & ({ kind: 'upsert'; account: AccountUpserted } | { kind: 'delete'; deleted: AccountDeleted });
 
-export async function applyAccountDeleted(db: Queryable, deleted: AccountDeleted, cause: Cause): Promise<OutboxMessage[]> {
-  const stored = await lockAccount(db, deleted.accountId);
-  if (!isNewer(deleted.deletedAt, stored?.updatedAt ?? null)) return [];
-  await markAccountDeleted(db, deleted.accountId, deleted.deletedAt);
-  if (!stored || stored.deleted) return [];
-  const data: AccountChanged = { accountId: deleted.accountId, account: null, previousParentAccountId: stored.parentAccountId, cause };
-  return [recordChange(internalEventTypes.accountChanged, deleted.accountId, cause, data)];
+const accountIdOf = (e: AccountEvent) => (e.kind === 'upsert' ? e.account.accountId : e.deleted.accountId);
+const timeOf = (e: AccountEvent) => (e.kind === 'upsert' ? e.account.updatedAt : e.deleted.deletedAt);
+
+/** Stores accounts; each change carries the previous parent so that hierarchy moves reach both sides. */
+export async function applyAccountEvents(db: Queryable, events: AccountEvent[]): Promise<OutboxMessage[]> {
+  const latest = latestPerRecord(events, accountIdOf, timeOf);
+  const stored = await lockAccounts(db, latest.map(accountIdOf).sort());
+  const applied = latest.filter((e) => isNewer(timeOf(e), stored.get(accountIdOf(e))?.updatedAt ?? null));
+  await saveAccounts(
+    db,
+    applied.map((e) => ({ accountId: accountIdOf(e), data: e.kind === 'upsert' ? e.account : null, updatedAt: timeOf(e) })),
+  );
+  return applied.flatMap((e) => {
+    const accountId = accountIdOf(e);
+    const before = stored.get(accountId);
+    // Deleting an unknown or already deleted account leaves a tombstone and tells no one.
+    if (e.kind === 'delete' && (!before || before.deleted)) return [];
+    const data: AccountChanged = {
+      accountId,
+      account: e.kind === 'upsert' ? e.account : null,
+      previousParentAccountId: before?.parentAccountId ?? null,
+      cause: e.cause,
+    };
+    return [recordChange(internalEventTypes.accountChanged, accountId, e.cause, data)];
+  });
 }

@@ -1,19 +1,35 @@
-import { internalEventTypes, type ActivityAccepted, type ActivityRecorded, type Cause, type OpportunityChanged, type OpportunityUpserted } from '@bg/contracts';
+import {
+  internalEventTypes,
+  type ActivityAccepted,
+  type ActivityRecorded,
+  type Cause,
+  type OpportunityChanged,
+  type OpportunityUpserted,
+} from '@bg/contracts';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
-import { insertActivity, lockOpportunity, saveOpportunity } from '../db/records';
-import { isNewer } from '../domain/versioning';
+import { insertActivities, lockOpportunities, saveOpportunities } from '../db/records';
+import { isNewer, latestPerRecord } from '../domain/versioning';
 import { recordChange } from './emit';
 
 /** An activity counts once, whenever (and however often) it arrives. */
-export async function applyActivityRecorded(db: Queryable, activity: ActivityRecorded, cause: Cause): Promise<OutboxMessage[]> {
-  if (!(await insertActivity(db, activity))) return [];
-  const data: ActivityAccepted = { activity, cause };
-  return [recordChange(internalEventTypes.activityAccepted, activity.accountId, cause, data)];
+export async function applyActivities(db: Queryable, events: { activity: ActivityRecorded; cause: Cause }[]): Promise<OutboxMessage[]> {
+  const unique = [...new Map(events.map((e) => [`${e.activity.accountId}\u0000${e.activity.activityId}`, e])).values()];
+  const inserted = await insertActivities(db, unique.map((e) => e.activity));
+  return unique
+    .filter((e) => inserted.has(e.activity.activityId))
+    .map(({ activity, cause }) => {
+      const data: ActivityAccepted = { activity, cause };
+      return recordChange(internalEventTypes.activityAccepted, activity.accountId, cause, data);
+    });
 }
 
-export async function applyOpportunityUpserted(db: Queryable, opportunity: OpportunityUpserted, cause: Cause): Promise<OutboxMessage[]> {
-  if (!isNewer(opportunity.updatedAt, await lockOpportunity(db, opportunity.opportunityId))) return [];
-  await saveOpportunity(db, opportunity);
-  const data: OpportunityChanged = { opportunity, cause };
-  return [recordChange(internalEventTypes.opportunityChanged, opportunity.accountId, cause, data)];
+export async function applyOpportunities(db: Queryable, events: { opportunity: OpportunityUpserted; cause: Cause }[]): Promise<OutboxMessage[]> {
+  const latest = latestPerRecord(events, (e) => e.opportunity.opportunityId, (e) => e.opportunity.updatedAt);
+  const stored = await lockOpportunities(db, latest.map((e) => e.opportunity.opportunityId).sort());
+  const applied = latest.filter((e) => isNewer(e.opportunity.updatedAt, stored.get(e.opportunity.opportunityId) ?? null));
+  await saveOpportunities(db, applied.map((e) => e.opportunity));
+  return applied.map(({ opportunity, cause }) => {
+    const data: OpportunityChanged = { opportunity, cause };
+    return recordChange(internalEventTypes.opportunityChanged, opportunity.accountId, cause, data);
+  });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffLinks, distinctLinks } from '../../src/domain/person-links';
-import { isNewer } from '../../src/domain/versioning';
+import { isNewer, latestPerRecord } from '../../src/domain/versioning';
 
 const link = (accountId: string, relationship = 'employee') => ({ accountId, relationship });
 
@@ -30,5 +30,18 @@ describe('last writer wins by source modification time', () => {
     expect(isNewer('2026-11-26T10:00:00.000Z', stored)).toBe(false);
     expect(isNewer('2026-11-26T12:00:00+02:00', stored)).toBe(false);
     expect(isNewer('2026-11-26T09:00:00Z', null)).toBe(true);
+  });
+});
+
+describe('the events of one record in one chunk', () => {
+  it('keeps only the newest, and the first of equals', () => {
+    const events = [
+      { id: 'p1', at: '2026-11-26T10:00:00Z', n: 1 },
+      { id: 'p2', at: '2026-11-26T09:00:00Z', n: 2 },
+      { id: 'p1', at: '2026-11-26T11:00:00Z', n: 3 },
+      { id: 'p1', at: '2026-11-26T10:30:00Z', n: 4 },
+      { id: 'p1', at: '2026-11-26T11:00:00Z', n: 5 },
+    ];
+    expect(latestPerRecord(events, (e) => e.id, (e) => e.at).map((e) => e.n)).toEqual([3, 2]);
   });
 });
