@@ -31,18 +31,6 @@ export async function solutionInterest(db: Queryable, id: string): Promise<Solut
   return rows[0]?.definition ?? null;
 }
 
-export async function saveAccount(db: Queryable, account: AccountUpserted): Promise<void> {
-  await db.query(
-    `INSERT INTO accounts (account_id, parent_account_id, data, deleted) VALUES ($1, $2, $3, false)
-     ON CONFLICT ON CONSTRAINT accounts_pkey DO UPDATE SET parent_account_id = EXCLUDED.parent_account_id, data = EXCLUDED.data, deleted = false`,
-    [account.accountId, account.parentAccountId ?? null, account],
-  );
-}
-
-export async function markAccountDeleted(db: Queryable, accountId: string): Promise<void> {
-  await db.query('UPDATE accounts SET deleted = true WHERE account_id = $1', [accountId]);
-}
-
 export async function liveAccounts(db: Queryable, accountIds: string[]): Promise<Map<string, AccountUpserted>> {
   const { rows } = await db.query<{ data: AccountUpserted }>(
     'SELECT data FROM accounts WHERE account_id = ANY($1::text[]) AND NOT deleted',
@@ -65,18 +53,6 @@ export async function ancestorsOf(db: Queryable, accountId: string): Promise<str
     [accountId],
   );
   return rows.map((r) => r.account_id);
-}
-
-export async function savePersonLink(db: Queryable, accountId: string, person: PersonUpserted, relationship: string): Promise<void> {
-  await db.query(
-    `INSERT INTO account_people (account_id, person_id, relationship, person) VALUES ($1, $2, $3, $4)
-     ON CONFLICT ON CONSTRAINT account_people_pkey DO UPDATE SET relationship = EXCLUDED.relationship, person = EXCLUDED.person`,
-    [accountId, person.personId, relationship, person],
-  );
-}
-
-export async function deletePersonLink(db: Queryable, accountId: string, personId: string): Promise<void> {
-  await db.query('DELETE FROM account_people WHERE account_id = $1 AND person_id = $2', [accountId, personId]);
 }
 
 export async function saveOverride(
@@ -163,4 +139,42 @@ export async function lockAccounts(db: Queryable, accountIds: string[]): Promise
     `SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended('role-assignment:' || a, 0) AS k FROM unnest($1::text[]) AS a ORDER BY a) s`,
     [sorted],
   );
+}
+
+/** Upserts accounts (`data` null marks one deleted), one statement for all. */
+export async function saveAccounts(db: Queryable, accounts: { accountId: string; data: AccountUpserted | null }[]): Promise<void> {
+  if (accounts.length === 0) return;
+  await db.query(
+    `INSERT INTO accounts (account_id, parent_account_id, data, deleted)
+     SELECT r.account_id, r.data->>'parentAccountId', coalesce(r.data, '{}'::jsonb), r.data IS NULL
+     FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, data jsonb)
+     ON CONFLICT ON CONSTRAINT accounts_pkey DO UPDATE SET
+       parent_account_id = CASE WHEN EXCLUDED.deleted THEN accounts.parent_account_id ELSE EXCLUDED.parent_account_id END,
+       data = CASE WHEN EXCLUDED.deleted THEN accounts.data ELSE EXCLUDED.data END,
+       deleted = EXCLUDED.deleted`,
+    [JSON.stringify(accounts.map((a) => ({ account_id: a.accountId, data: a.data })))],
+  );
+}
+
+export type PersonLinkWrite = { accountId: string; personId: string; link: { relationship: string; person: PersonUpserted } | null };
+
+/** Applies person ↔ account link writes (`link` null removes it): one delete and one upsert statement for all. */
+export async function savePersonLinks(db: Queryable, writes: PersonLinkWrite[]): Promise<void> {
+  const removed = writes.filter((w) => w.link === null);
+  const kept = writes.filter((w) => w.link !== null);
+  if (removed.length > 0) {
+    await db.query(
+      'DELETE FROM account_people p USING unnest($1::text[], $2::text[]) AS r(account_id, person_id) WHERE p.account_id = r.account_id AND p.person_id = r.person_id',
+      [removed.map((w) => w.accountId), removed.map((w) => w.personId)],
+    );
+  }
+  if (kept.length > 0) {
+    await db.query(
+      `INSERT INTO account_people (account_id, person_id, relationship, person)
+       SELECT r.account_id, r.person_id, r.relationship, r.person
+       FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, person_id text, relationship text, person jsonb)
+       ON CONFLICT ON CONSTRAINT account_people_pkey DO UPDATE SET relationship = EXCLUDED.relationship, person = EXCLUDED.person`,
+      [JSON.stringify(kept.map((w) => ({ account_id: w.accountId, person_id: w.personId, relationship: w.link!.relationship, person: w.link!.person })))],
+    );
+  }
 }

@@ -11,17 +11,8 @@ import type { IncomingEvent } from '@bg/kafka';
 import { claimNewEvents, withTransaction, type Pool, type Queryable } from '@bg/postgres';
 import type { Logger } from '@bg/service-kit';
 import { enqueueRecomputeJob } from '../db/jobs';
-import {
-  ancestorsOf,
-  deletePersonLink,
-  liveSolutionInterests,
-  markAccountDeleted,
-  markSolutionInterestDeleted,
-  saveAccount,
-  saveOverride,
-  savePersonLink,
-  saveSolutionInterest,
-} from '../db/state';
+import { ancestorsOf, liveSolutionInterests, markSolutionInterestDeleted, saveOverride, saveSolutionInterest } from '../db/state';
+import { StateWrites } from '../db/state-writes';
 import { recomputeGroups, type RecomputeTarget } from '../recompute';
 
 export const roleAssignmentConsumer = 'role-assignment';
@@ -47,6 +38,8 @@ export async function applyEvents(pool: Pool, logger: Logger, events: IncomingEv
       if (!ancestorCache.has(accountId)) ancestorCache.set(accountId, await ancestorsOf(tx, accountId));
       return ancestorCache.get(accountId)!;
     };
+    const writes = new StateWrites();
+    const touches: { touch: Touch; cause: Cause }[] = [];
     for (const incoming of events) {
       const { id, type, data } = incoming.event;
       if (!fresh.delete(id)) continue;
@@ -56,8 +49,12 @@ export async function applyEvents(pool: Pool, logger: Logger, events: IncomingEv
         jobs++;
         continue;
       }
-      const touch = await applyRecordOrCommand(tx, type, data);
-      if (!touch) continue;
+      const touch = await collectRecordOrCommand(tx, writes, type, data);
+      if (touch) touches.push({ touch, cause });
+    }
+    // State first, in bulk (the last write per key wins, as applying one by one would); then who to recompute.
+    await writes.flush(tx);
+    for (const { touch, cause } of touches) {
       const interestIds = touch.solutionInterestId ? [touch.solutionInterestId] : [...interests.keys()];
       for (const solutionInterestId of interestIds) {
         const interest = interests.get(solutionInterestId);
@@ -103,18 +100,16 @@ async function applyComponent(tx: Queryable, type: string, data: SolutionInteres
   await enqueueRecomputeJob(tx, data.solutionInterestId, cause);
 }
 
-async function applyRecordOrCommand(tx: Queryable, type: string, data: unknown): Promise<Touch | null> {
+async function collectRecordOrCommand(tx: Queryable, writes: StateWrites, type: string, data: unknown): Promise<Touch | null> {
   switch (type) {
     case internalEventTypes.personChanged: {
       const change = data as PersonChanged;
-      if (change.person && change.relationship) await savePersonLink(tx, change.accountId, change.person, change.relationship);
-      else await deletePersonLink(tx, change.accountId, change.personId);
+      writes.personLink(change);
       return { accountId: change.accountId, ancestorsOf: [change.accountId] };
     }
     case internalEventTypes.accountChanged: {
       const change = data as AccountChanged;
-      if (change.account) await saveAccount(tx, change.account);
-      else await markAccountDeleted(tx, change.accountId);
+      writes.account(change);
       // A hierarchy move changes the scope of both the old and the new ancestors.
       const moved = change.previousParentAccountId && change.previousParentAccountId !== change.account?.parentAccountId;
       return {
