@@ -235,6 +235,15 @@ async function main() {
       )
     ).rows;
     const commits = (await db.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit;
+    // Per service: how many chunks it applied, how long one took on average, how many events it handled.
+    const chunkProfile: Record<string, { chunks: number; avgChunkMs: number; events: number }> = {};
+    for (const [i, service] of services.entries()) {
+      if (service.name === 'api') continue;
+      const text = await fetch(`http://127.0.0.1:${opsPorts[i]}/metrics`).then((r) => r.text()).catch(() => '');
+      const sum = (name: string) => [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+      const chunks = sum('bg_chunk_duration_seconds_count');
+      chunkProfile[service.name] = { chunks, avgChunkMs: round((1000 * sum('bg_chunk_duration_seconds_sum')) / Math.max(chunks, 1)), events: sum('bg_events_handled_total') };
+    }
     const rss = Object.fromEntries(services.map((s) => [s.name, peakRssMb(supervisor.pidOf(s.name) ?? 0)]));
     rss.broker = peakRssMb(kafkaProcess.pid);
     await producer.disconnect();
@@ -254,6 +263,7 @@ async function main() {
       highestRateWithP99Under1s: sustained.length > 0 ? Math.max(...sustained) : null,
       peakRssMb: rss,
       database: { commits: Number(commits), busiestTables: tableStats },
+      chunkProfile,
     };
     printTable(report);
     const reportsDir = join(import.meta.dirname, 'reports');
@@ -300,6 +310,7 @@ function printTable(r: {
   steadyState: { targetRate: number | string; achievedRate: number; received: number; sent: number; latencyMs: { p50: number; p95: number; p99: number; max: number } }[];
   highestRateWithP99Under1s: number | null;
   peakRssMb: Record<string, number>;
+  chunkProfile: Record<string, { avgChunkMs: number; events: number }>;
 }) {
   const rows: [string, string][] = [
     ['raw kafkajs pass-through', `${r.rawPassThrough.perSecond} msg/s`],
@@ -310,6 +321,7 @@ function printTable(r: {
       `achieved ${s.achievedRate}/s  p50 ${s.latencyMs.p50}  p95 ${s.latencyMs.p95}  p99 ${s.latencyMs.p99}  max ${s.latencyMs.max} ms  (${s.received}/${s.sent})`,
     ]),
     ['highest rate with p99 < 1 s', r.highestRateWithP99Under1s === null ? 'none' : `${r.highestRateWithP99Under1s}/s`],
+    ['avg chunk (ms) / events', Object.entries(r.chunkProfile).map(([k, v]) => `${k} ${v.avgChunkMs}/${v.events}`).join(', ')],
     ['peak RSS (MB)', Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v}`).join(', ')],
     ['backfill CPU (s)', Object.entries(r.backfill.cpuSeconds).map(([k, v]) => `${k} ${round(v)}`).join(', ')],
   ];

@@ -31,7 +31,10 @@ export async function pipelineBacklog(kafka: Kafka, db: pg.Pool, groups: string[
     outbox += Number((await db.query(`SELECT count(*)::int AS n FROM "${table_schema}".outbox`)).rows[0].n);
   }
   const jobs = await db
-    .query("SELECT count(*)::int AS n FROM role_assignment.recompute_jobs WHERE status IN ('pending','running')")
+    .query(
+      `SELECT ((SELECT count(*) FROM role_assignment.recompute_jobs WHERE status IN ('pending','running'))
+         + (SELECT count(*) FROM role_assignment.pending_recomputes))::int AS n`,
+    )
     .then((r) => Number(r.rows[0].n))
     .catch(() => 0);
   return { lag, outbox, jobs };

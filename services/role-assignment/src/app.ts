@@ -14,6 +14,7 @@ import { startWorker, type Logger, type RunningWorker } from '@bg/service-kit';
 import type { RoleAssignmentConfig } from './config';
 import { applyEvents, roleAssignmentConsumer } from './handlers/apply-events';
 import { createRecomputeJobRunner } from './jobs/recompute-job-runner';
+import { createPendingRecomputeRunner } from './jobs/pending-recompute-runner';
 
 export const roleAssignmentSchema = 'role_assignment';
 export const roleAssignmentMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -62,6 +63,14 @@ export function startRoleAssignment(
         schema: roleAssignmentSchema,
         logger: logger.child({ component: 'recompute-jobs' }),
         pageSize: config.RECOMPUTE_PAGE_SIZE,
+        now,
+      }),
+      createPendingRecomputeRunner({
+        pool,
+        databaseUrl: config.DATABASE_URL,
+        schema: roleAssignmentSchema,
+        logger: logger.child({ component: 'pending-recomputes' }),
+        batchSize: config.RECOMPUTE_PAGE_SIZE,
         now,
       }),
     ],

@@ -14,6 +14,7 @@ import { enqueueRecomputeJob } from '../db/jobs';
 import { ancestorsOf, liveSolutionInterests, markSolutionInterestDeleted, saveOverride, saveSolutionInterest } from '../db/state';
 import { StateWrites } from '../db/state-writes';
 import { recomputeGroups, type RecomputeTarget } from '../recompute';
+import { requestRecomputes } from '../db/pending-recomputes';
 
 export const roleAssignmentConsumer = 'role-assignment';
 
@@ -54,18 +55,21 @@ export async function applyEvents(pool: Pool, logger: Logger, events: IncomingEv
     }
     // State first, in bulk (the last write per key wins, as applying one by one would); then who to recompute.
     await writes.flush(tx);
+    // The chunk's own accounts are recomputed here; ancestors' descendant-scoped groups are queued for the pending
+    // runner, so that a chunk never waits on another account's lock (a busy parent is recomputed once per batch).
+    const forAncestors = new Map<string, RecomputeTarget>();
     for (const { touch, cause } of touches) {
       const interestIds = touch.solutionInterestId ? [touch.solutionInterestId] : [...interests.keys()];
       for (const solutionInterestId of interestIds) {
-        const interest = interests.get(solutionInterestId);
-        const accounts = [touch.accountId];
-        if (interest?.memberScope === 'account-and-descendants') {
-          for (const root of touch.ancestorsOf) accounts.push(...(await ancestors(root)));
-          if (touch.formerParent) accounts.push(touch.formerParent);
-        }
-        for (const accountId of accounts) addTarget(targets, { accountId, solutionInterestId, cause, coalesced: [] });
+        addTarget(targets, { accountId: touch.accountId, solutionInterestId, cause, coalesced: [] });
+        if (interests.get(solutionInterestId)?.memberScope !== 'account-and-descendants') continue;
+        const above = [];
+        for (const root of touch.ancestorsOf) above.push(...(await ancestors(root)));
+        if (touch.formerParent) above.push(touch.formerParent);
+        for (const accountId of above) addTarget(forAncestors, { accountId, solutionInterestId, cause, coalesced: [] });
       }
     }
+    await requestRecomputes(tx, [...forAncestors.values()]);
     // Component changes re-read the interests: groups of this chunk are judged by the latest definitions.
     const current = jobs > 0 ? new Map((await liveSolutionInterests(tx)).map((si) => [si.solutionInterestId, si])) : interests;
     const changed = await recomputeGroups(tx, [...targets.values()].sort(byGroup), current, now());

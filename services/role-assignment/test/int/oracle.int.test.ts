@@ -48,7 +48,8 @@ async function settled() {
     consumerLag(ctx.kafka, `${ctx.topicPrefix}ingestion`, crm),
     consumerLag(ctx.kafka, `${ctx.topicPrefix}role-assignment`, internal),
     db.query<{ n: number }>(
-      "SELECT (SELECT count(*) FROM ingestion.outbox) + (SELECT count(*) FROM role_assignment.recompute_jobs WHERE status IN ('pending','running'))::int AS n",
+      `SELECT ((SELECT count(*) FROM ingestion.outbox) + (SELECT count(*) FROM role_assignment.pending_recomputes)
+         + (SELECT count(*) FROM role_assignment.recompute_jobs WHERE status IN ('pending','running')))::int AS n`,
     ),
   ]);
   const state = `ingestion lag ${ingestionLag}, role-assignment lag ${roleLag}, pending ${pending.rows[0]!.n}`;
