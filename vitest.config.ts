@@ -17,7 +17,7 @@ export default defineConfig({
           name: 'int',
           // Pure tests first: a broken rule fails in seconds, before the broker starts.
           sequence: { groupOrder: 1 },
-          include: ['libs/*/test/int/**/*.test.ts', 'services/*/test/int/**/*.test.ts'],
+          include: ['libs/*/test/int/**/*.test.ts', 'services/*/test/int/**/*.test.ts', 'deploy/*/test/int/**/*.int.test.ts'],
           globalSetup: ['libs/testing/src/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
