@@ -2,42 +2,36 @@ import type { Cause } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
 import type { RecomputeTarget } from '../recompute';
 
-// Bounded so that a parent that never rests does not grow its row forever.
+// Bounded so that a parent that never rests does not list every event that touched it.
 const maxCoalesced = 50;
 
-/** Queues recomputations; a group already queued keeps one row, with the newest cause and the others as coalesced. */
+/** Queues recomputations (append-only: no row is shared, so concurrent chunks never wait on each other here). */
 export async function requestRecomputes(db: Queryable, targets: RecomputeTarget[]): Promise<void> {
   if (targets.length === 0) return;
-  const sorted = [...targets].sort((a, b) => `${a.accountId}|${a.solutionInterestId}`.localeCompare(`${b.accountId}|${b.solutionInterestId}`));
   await db.query(
-    `INSERT INTO pending_recomputes (account_id, solution_interest_id, cause, coalesced)
-     SELECT r.account_id, r.solution_interest_id, r.cause, r.coalesced
-     FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, solution_interest_id text, cause jsonb, coalesced text[])
-     ON CONFLICT ON CONSTRAINT pending_recomputes_pkey DO UPDATE SET
-       cause = EXCLUDED.cause,
-       coalesced = (pending_recomputes.coalesced || (pending_recomputes.cause->>'eventId') || EXCLUDED.coalesced)[1:${maxCoalesced}]`,
-    [
-      JSON.stringify(
-        sorted.map((t) => ({ account_id: t.accountId, solution_interest_id: t.solutionInterestId, cause: t.cause, coalesced: t.coalesced })),
-      ),
-    ],
+    `INSERT INTO pending_recomputes (account_id, solution_interest_id, cause)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])`,
+    [targets.map((t) => t.accountId), targets.map((t) => t.solutionInterestId), targets.map((t) => JSON.stringify(t.cause))],
   );
 }
 
-/** Takes (and removes) the oldest queued recomputations; rows another replica holds are skipped. */
+/**
+ * Takes (and removes) the oldest queued requests, skipping rows another replica holds, folded per group: the newest
+ * cause, the others as coalesced.
+ */
 export async function takeRecomputes(db: Queryable, limit: number): Promise<RecomputeTarget[]> {
-  const { rows } = await db.query<{ account_id: string; solution_interest_id: string; cause: Cause; coalesced: string[] }>(
-    `DELETE FROM pending_recomputes p USING (
-       SELECT account_id, solution_interest_id FROM pending_recomputes ORDER BY requested_at LIMIT $1 FOR UPDATE SKIP LOCKED
-     ) picked
-     WHERE p.account_id = picked.account_id AND p.solution_interest_id = picked.solution_interest_id
-     RETURNING p.account_id, p.solution_interest_id, p.cause, p.coalesced`,
+  const { rows } = await db.query<{ request_id: string; account_id: string; solution_interest_id: string; cause: Cause }>(
+    `DELETE FROM pending_recomputes WHERE request_id IN (
+       SELECT request_id FROM pending_recomputes ORDER BY request_id LIMIT $1 FOR UPDATE SKIP LOCKED
+     ) RETURNING request_id, account_id, solution_interest_id, cause`,
     [limit],
   );
-  return rows.map((r) => ({
-    accountId: r.account_id,
-    solutionInterestId: r.solution_interest_id,
-    cause: r.cause,
-    coalesced: r.coalesced.filter((id) => id !== r.cause.eventId),
-  }));
+  const folded = new Map<string, RecomputeTarget>();
+  for (const row of rows.sort((a, b) => Number(a.request_id) - Number(b.request_id))) {
+    const key = `${row.account_id}|${row.solution_interest_id}`;
+    const earlier = folded.get(key);
+    const coalesced = earlier ? [...earlier.coalesced, earlier.cause.eventId].filter((id) => id !== row.cause.eventId).slice(-maxCoalesced) : [];
+    folded.set(key, { accountId: row.account_id, solutionInterestId: row.solution_interest_id, cause: row.cause, coalesced });
+  }
+  return [...folded.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : a.solutionInterestId < b.solutionInterestId ? -1 : 1));
 }
