@@ -43,7 +43,10 @@ async function main() {
   process.on('SIGTERM', () => void stop());
 
   const demo = await loadDemo({ brokers, settings, tokens, say });
-  const ops = services.map((s, i) => `    ${s.name.padEnd(16)} http://127.0.0.1:${9400 + i}/metrics   log: ${join(settings.logsDir, `${s.name}.log`)}`);
+  // The API serves its ops routes on its own port (metrics behind a token); workers on their ops port.
+  const opsUrl = (name: string, i: number) =>
+    name === 'api' ? `http://127.0.0.1:${settings.apiPort}/metrics (token)` : `http://127.0.0.1:${9400 + i}/metrics`;
+  const ops = services.map((s, i) => `    ${s.name.padEnd(16)} ${opsUrl(s.name, i).padEnd(38)} log: ${join(settings.logsDir, `${s.name}.log`)}`);
   console.log(`
 Buying groups is up (${((Date.now() - began) / 1000).toFixed(1)} s).
 

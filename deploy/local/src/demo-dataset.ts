@@ -5,6 +5,7 @@ export const demoAccounts = [
   { accountId: 'acme', name: 'Acme Corp', domain: 'acme.example', parentAccountId: null, industry: 'Manufacturing', annualRevenue: 250_000_000, employeeCount: 12_000, country: 'US', productsOwned: ['product-y'] },
   { accountId: 'acme-eu', name: 'Acme Europe', domain: 'eu.acme.example', parentAccountId: 'acme', industry: 'Manufacturing', annualRevenue: 40_000_000, employeeCount: 900, country: 'DE', productsOwned: [] },
   { accountId: 'globex', name: 'Globex', domain: 'globex.example', parentAccountId: null, industry: 'Software', annualRevenue: 12_000_000, employeeCount: 300, country: 'US', productsOwned: ['product-y'] },
+  { accountId: 'umbrella', name: 'Umbrella Labs', domain: 'umbrella.example', parentAccountId: null, industry: 'Healthcare', annualRevenue: 3_000_000, employeeCount: 80, country: 'FR', productsOwned: [] },
   { accountId: 'initech', name: 'Initech', domain: 'initech.example', parentAccountId: null, industry: 'Finance', annualRevenue: 800_000, employeeCount: 40, country: 'GB', productsOwned: [] },
 ].map((a) => ({ ...a, attributes: {}, updatedAt: at }));
 
@@ -18,6 +19,7 @@ const people: [string, string, string, string, string, string][] = [
   ['p-fay', 'Fay', 'Nguyen', 'Marketing Manager', 'Manager', 'globex'],
   ['p-gus', 'Gus', 'Brown', 'Head of Engineering', 'Director', 'globex'],
   ['p-hal', 'Hal', 'Iyer', 'Chief Information Security Officer', 'C-Level', 'initech'],
+  ['p-ivy', 'Ivy', 'Lopez', 'Software Engineer', 'Individual Contributor', 'umbrella'],
 ];
 
 export const demoPersons = people.map(([personId, firstName, lastName, jobTitle, seniority, accountId]) => ({
