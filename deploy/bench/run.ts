@@ -227,6 +227,32 @@ async function main() {
       say(`steady ${result.targetRate}/s: achieved ${result.achievedRate}/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, ${target - latencies.length} missing; peak lag ${JSON.stringify(lagPeaks)}`);
     }
 
+    // 5. A template change: every account of the solution interest re-checked by the paged recompute job.
+    const changedDefinition = benchSolutionInterests(new Date().toISOString())[0]!;
+    changedDefinition.template = {
+      ...changedDefinition.template,
+      version: 2,
+      slots: changedDefinition.template.slots.map((slot, i) => (i === 2 ? { ...slot, conditions: { field: 'jobTitle', op: 'containsAny', value: ['engineer', 'analyst'] } } : slot)),
+    };
+    const versionsBefore = publicEvents;
+    const changeStart = Date.now();
+    await producer.send({
+      topic: Topics.components,
+      messages: [{ key: changedDefinition.solutionInterestId, value: ce(`def-v2-${runId}`, internalEventTypes.solutionInterestDefined, changedDefinition) }],
+    });
+    await new Promise((r) => setTimeout(r, 1_000));
+    for (let stableChecks = 0; stableChecks < 4; ) {
+      const b = await pipelineBacklog(kafka, db, groupIds);
+      stableChecks = Object.values(b.lag).reduce((a, c) => a + c, 0) + b.outbox + b.jobs === 0 ? stableChecks + 1 : 0;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const templateChange = {
+      accounts: size.accounts,
+      seconds: round((Math.max(lastPublicAt, changeStart) - changeStart) / 1000),
+      groupVersions: publicEvents - versionsBefore,
+    };
+    say(`template change: ${templateChange.groupVersions} group versions over ${size.accounts} accounts settled in ${templateChange.seconds} s`);
+
     // A cheap database profile: what each table saw, and how many transactions committed.
     const tableStats = (
       await db.query(
@@ -261,6 +287,7 @@ async function main() {
       ratioPipelineToRaw: round(pipelinePerSecond / rawPerSecond, 3),
       steadyState: steady,
       highestRateWithP99Under1s: sustained.length > 0 ? Math.max(...sustained) : null,
+      templateChange,
       peakRssMb: rss,
       database: { commits: Number(commits), busiestTables: tableStats },
       chunkProfile,
@@ -311,6 +338,7 @@ function printTable(r: {
   highestRateWithP99Under1s: number | null;
   peakRssMb: Record<string, number>;
   chunkProfile: Record<string, { avgChunkMs: number; events: number }>;
+  templateChange: { accounts: number; seconds: number; groupVersions: number };
 }) {
   const rows: [string, string][] = [
     ['raw kafkajs pass-through', `${r.rawPassThrough.perSecond} msg/s`],
@@ -320,6 +348,7 @@ function printTable(r: {
       `steady ${s.targetRate}/s`,
       `achieved ${s.achievedRate}/s  p50 ${s.latencyMs.p50}  p95 ${s.latencyMs.p95}  p99 ${s.latencyMs.p99}  max ${s.latencyMs.max} ms  (${s.received}/${s.sent})`,
     ]),
+    ['template change', `${r.templateChange.groupVersions} versions over ${r.templateChange.accounts} accounts in ${r.templateChange.seconds} s`],
     ['highest rate with p99 < 1 s', r.highestRateWithP99Under1s === null ? 'none' : `${r.highestRateWithP99Under1s}/s`],
     ['avg chunk (ms) / events', Object.entries(r.chunkProfile).map(([k, v]) => `${k} ${v.avgChunkMs}/${v.events}`).join(', ')],
     ['peak RSS (MB)', Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v}`).join(', ')],
