@@ -39,20 +39,25 @@ export async function liveAccounts(db: Queryable, accountIds: string[]): Promise
   return new Map(rows.map((r) => [r.data.accountId, r.data]));
 }
 
-/** The chain of live ancestors of `accountId`, nearest first (cycle-safe). */
-export async function ancestorsOf(db: Queryable, accountId: string): Promise<string[]> {
-  const { rows } = await db.query<{ account_id: string }>(
-    `WITH RECURSIVE chain(account_id, depth, path) AS (
-       SELECT parent_account_id, 1, ARRAY[account_id] FROM accounts WHERE account_id = $1 AND parent_account_id IS NOT NULL
+/** The chain of live ancestors of each account, nearest first (cycle-safe); one query for all of them. */
+export async function ancestorsOfMany(db: Queryable, accountIds: string[]): Promise<Map<string, string[]>> {
+  const result = new Map(accountIds.map((id) => [id, [] as string[]]));
+  if (accountIds.length === 0) return result;
+  const { rows } = await db.query<{ start_id: string; account_id: string }>(
+    `WITH RECURSIVE chain(start_id, account_id, depth, path) AS (
+       SELECT a.account_id, a.parent_account_id, 1, ARRAY[a.account_id]
+       FROM accounts a WHERE a.account_id = ANY($1::text[]) AND a.parent_account_id IS NOT NULL
        UNION ALL
-       SELECT a.parent_account_id, c.depth + 1, c.path || a.account_id
+       SELECT c.start_id, a.parent_account_id, c.depth + 1, c.path || a.account_id
        FROM chain c JOIN accounts a ON a.account_id = c.account_id
        WHERE a.parent_account_id IS NOT NULL AND NOT a.deleted AND NOT (a.account_id = ANY(c.path)) AND c.depth < 64
      )
-     SELECT c.account_id FROM chain c JOIN accounts a ON a.account_id = c.account_id AND NOT a.deleted ORDER BY c.depth`,
-    [accountId],
+     SELECT c.start_id, c.account_id FROM chain c JOIN accounts a ON a.account_id = c.account_id AND NOT a.deleted
+     ORDER BY c.start_id, c.depth`,
+    [accountIds],
   );
-  return rows.map((r) => r.account_id);
+  for (const row of rows) result.get(row.start_id)?.push(row.account_id);
+  return result;
 }
 
 export async function saveOverride(

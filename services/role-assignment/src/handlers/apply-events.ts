@@ -11,7 +11,7 @@ import type { IncomingEvent } from '@bg/kafka';
 import { claimNewEvents, withTransaction, type Pool, type Queryable } from '@bg/postgres';
 import type { Logger } from '@bg/service-kit';
 import { enqueueRecomputeJob } from '../db/jobs';
-import { ancestorsOf, liveSolutionInterests, markSolutionInterestDeleted, saveOverride, saveSolutionInterest } from '../db/state';
+import { ancestorsOfMany, liveSolutionInterests, markSolutionInterestDeleted, saveOverride, saveSolutionInterest } from '../db/state';
 import { StateWrites } from '../db/state-writes';
 import { recomputeGroups, type RecomputeTarget } from '../recompute';
 import { requestRecomputes } from '../db/pending-recomputes';
@@ -30,15 +30,11 @@ type Touch = { accountId: string; solutionInterestId?: string; ancestorsOf: stri
  */
 export async function applyEvents(pool: Pool, logger: Logger, events: IncomingEvent[], now: () => string): Promise<{ jobs: number }> {
   return withTransaction(pool, async (tx) => {
+    const started = performance.now();
     const fresh = await claimNewEvents(tx, roleAssignmentConsumer, [...new Set(events.map((e) => e.event.id))]);
     const targets = new Map<string, RecomputeTarget>();
     let jobs = 0;
     const interests = new Map((await liveSolutionInterests(tx)).map((si) => [si.solutionInterestId, si]));
-    const ancestorCache = new Map<string, string[]>();
-    const ancestors = async (accountId: string) => {
-      if (!ancestorCache.has(accountId)) ancestorCache.set(accountId, await ancestorsOf(tx, accountId));
-      return ancestorCache.get(accountId)!;
-    };
     const writes = new StateWrites();
     const touches: { touch: Touch; cause: Cause }[] = [];
     for (const incoming of events) {
@@ -58,22 +54,36 @@ export async function applyEvents(pool: Pool, logger: Logger, events: IncomingEv
     // The chunk's own accounts are recomputed here; ancestors' descendant-scoped groups are queued for the pending
     // runner, so that a chunk never waits on another account's lock (a busy parent is recomputed once per batch).
     const forAncestors = new Map<string, RecomputeTarget>();
+    const anyDescendantScope = [...interests.values()].some((si) => si.memberScope === 'account-and-descendants');
+    const chains = anyDescendantScope ? await ancestorsOfMany(tx, [...new Set(touches.flatMap(({ touch }) => touch.ancestorsOf))]) : new Map<string, string[]>();
     for (const { touch, cause } of touches) {
       const interestIds = touch.solutionInterestId ? [touch.solutionInterestId] : [...interests.keys()];
       for (const solutionInterestId of interestIds) {
         addTarget(targets, { accountId: touch.accountId, solutionInterestId, cause, coalesced: [] });
         if (interests.get(solutionInterestId)?.memberScope !== 'account-and-descendants') continue;
         const above = [];
-        for (const root of touch.ancestorsOf) above.push(...(await ancestors(root)));
+        for (const root of touch.ancestorsOf) above.push(...(chains.get(root) ?? []));
         if (touch.formerParent) above.push(touch.formerParent);
         for (const accountId of above) addTarget(forAncestors, { accountId, solutionInterestId, cause, coalesced: [] });
       }
     }
     await requestRecomputes(tx, [...forAncestors.values()]);
+    const collected = performance.now();
     // Component changes re-read the interests: groups of this chunk are judged by the latest definitions.
     const current = jobs > 0 ? new Map((await liveSolutionInterests(tx)).map((si) => [si.solutionInterestId, si])) : interests;
     const changed = await recomputeGroups(tx, [...targets.values()].sort(byGroup), current, now());
-    logger.debug({ events: events.length, groups: targets.size, changed }, 'chunk applied');
+    const finished = performance.now();
+    logger.debug(
+      {
+        events: events.length,
+        groups: targets.size,
+        queuedForAncestors: forAncestors.size,
+        changed,
+        stateMs: Math.round(collected - started),
+        recomputeMs: Math.round(finished - collected),
+      },
+      'chunk applied',
+    );
     return { jobs };
   });
 }
