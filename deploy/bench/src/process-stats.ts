@@ -34,23 +34,43 @@ export function postgresPids(): number[] {
   }
 }
 
-/** CPU seconds per named group of processes, measured between `start()` and `stop()`. */
+/**
+ * CPU seconds per named group of processes, measured between `start()` and `stop()`, per pid: processes that appear
+ * in between (e.g. new database backends) count in full; those that exit count up to their last reading (sampled
+ * every second).
+ */
 export class CpuMeter {
-  private readonly startTotals = new Map<string, number>();
+  private readonly first = new Map<string, Map<number, number>>();
+  private readonly last = new Map<string, Map<number, number>>();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly groups: () => Record<string, number[]>) {}
 
-  private totals(): Map<string, number> {
-    return new Map(Object.entries(this.groups()).map(([name, pids]) => [name, pids.reduce((s, pid) => s + cpuSeconds(pid), 0)]));
+  private read(into: Map<string, Map<number, number>>): void {
+    for (const [name, pids] of Object.entries(this.groups())) {
+      const byPid = into.get(name) ?? new Map<number, number>();
+      for (const pid of pids) {
+        const seconds = cpuSeconds(pid);
+        if (seconds > 0) byPid.set(pid, seconds);
+      }
+      into.set(name, byPid);
+    }
   }
 
   start(): void {
-    for (const [name, total] of this.totals()) this.startTotals.set(name, total);
+    this.read(this.first);
+    this.timer = setInterval(() => this.read(this.last), 1_000);
   }
 
   stop(): Record<string, number> {
+    if (this.timer) clearInterval(this.timer);
+    this.read(this.last);
     const out: Record<string, number> = {};
-    for (const [name, total] of this.totals()) out[name] = Math.max(0, total - (this.startTotals.get(name) ?? 0));
+    for (const [name, byPid] of this.last) {
+      let total = 0;
+      for (const [pid, seconds] of byPid) total += Math.max(0, seconds - (this.first.get(name)?.get(pid) ?? 0));
+      out[name] = total;
+    }
     return out;
   }
 }
