@@ -23,7 +23,8 @@ async function main() {
     KAFKA_TOPIC_PREFIX: settings.topicPrefix,
     LOG_LEVEL: settings.logLevel,
     API_PORT: String(settings.apiPort),
-    API_TOKENS: apiTokensValue(tokens),
+    // An operator's own API_TOKENS (hashes) are kept; the stack's tokens are added (the demo loader uses the admin one).
+    API_TOKENS: [process.env.API_TOKENS, apiTokensValue(tokens)].filter(Boolean).join(','),
   };
   const services = listServices();
   services.forEach((service, i) => supervisor.start({ name: service.name, entry: service.entry, env: { ...env, OPS_PORT: String(9400 + i) } }));
@@ -53,7 +54,7 @@ Buying groups is up (${((Date.now() - began) / 1000).toFixed(1)} s).
   Kafka         ${brokers}   (topics: crm.*.v1 in, buying-groups.changes.v1 out)
   PostgreSQL    ${settings.databaseUrl.replace(/:[^:@/]*@/, ':***@')}
   API           http://127.0.0.1:${settings.apiPort}/docs
-  Admin token   ${tokens.admin}
+  Admin token   ${tokens.admin}${process.env.API_TOKENS ? '   (and those of API_TOKENS)' : ''}
   Read token    ${tokens.read}
   Services (ops endpoints /healthz /readyz /metrics):
 ${ops.join('\n')}
