@@ -3,3 +3,4 @@ export * from './kafka-probe';
 export { schemaOf } from './global-setup';
 export * from './synthetic-crm';
 export * from './settled';
+export * from './crm-records';

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Producer } from 'kafkajs';
-import { buyingGroupId, type BuyingGroupChanged } from '@bg/contracts';
+import { buyingGroupId, type AccountUpserted, type BuyingGroupChanged, type PersonUpserted } from '@bg/contracts';
 import { createLogger, loadConfig } from '@bg/service-kit';
-import type { TestContext } from '@bg/testing';
+import { accountRecord, personRecord, type TestContext } from '@bg/testing';
 import { buildApp } from '../../src/app';
 import { apiConfigSchema } from '../../src/config';
 import { hashToken } from '../../src/domain/auth';
@@ -98,38 +98,19 @@ const cloudEvent = (type: string, id: string, data: unknown) =>
 const cause = { eventId: 'evt-test', eventType: 'test' };
 const at = '2026-11-26T10:00:00.000Z';
 
-export function account(accountId: string, extra: Record<string, unknown> = {}) {
-  return {
-    accountId,
-    name: `Account ${accountId}`,
-    domain: `${accountId}.example`,
-    parentAccountId: null,
-    industry: 'Manufacturing',
-    annualRevenue: 25_000_000,
-    employeeCount: 1200,
-    country: 'US',
-    productsOwned: [],
-    attributes: {},
-    updatedAt: at,
-    ...extra,
-  };
+export function account(accountId: string, extra: Partial<AccountUpserted> = {}) {
+  return accountRecord(accountId, { updatedAt: at, ...extra });
 }
 
-export function person(personId: string, accountIds: string[], extra: Record<string, unknown> = {}) {
-  return {
-    personId,
+export function person(personId: string, accountIds: string[], extra: Partial<PersonUpserted> = {}) {
+  return personRecord(personId, accountIds, {
     email: `${personId}@example.com`,
-    firstName: 'Ana',
-    lastName: 'Ruiz',
     jobTitle: 'Engineer',
     department: 'Engineering',
     seniority: 'Individual Contributor',
-    country: 'US',
-    accounts: accountIds.map((accountId) => ({ accountId, relationship: 'employee' })),
-    attributes: {},
     updatedAt: at,
     ...extra,
-  };
+  });
 }
 
 /** Publishes accounts and persons as ingestion would (one person change per linked account). */

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Producer } from 'kafkajs';
 import { Topics, deadLetterTopic } from '@bg/contracts';
 import { createLogger, loadConfig, type RunningWorker } from '@bg/service-kit';
-import { connectTestProducer, createTestContext, crmEvent, TopicProbe, type TestContext } from '@bg/testing';
+import { accountRecord, connectTestProducer, createTestContext, crmEvent, personRecord, TopicProbe, type TestContext } from '@bg/testing';
 import { ingestionConfigSchema } from '../../src/config';
 import { startIngestion } from '../../src/app';
 
@@ -24,33 +24,10 @@ const start = () =>
     },
   );
 
-const account = (accountId: string, updatedAt: string, extra: object = {}) => ({
-  accountId,
-  name: `Account ${accountId}`,
-  domain: `${accountId}.example`,
-  parentAccountId: null,
-  industry: 'Manufacturing',
-  annualRevenue: 25_000_000,
-  employeeCount: 1200,
-  country: 'US',
-  productsOwned: ['product-y'],
-  attributes: { tier: 'gold' },
-  updatedAt,
-  ...extra,
-});
-const person = (personId: string, accounts: string[], updatedAt: string, jobTitle = 'Chief Marketing Officer') => ({
-  personId,
-  email: `${personId}@acme.example`,
-  firstName: 'Ana',
-  lastName: 'Ruiz',
-  jobTitle,
-  department: 'Marketing',
-  seniority: 'C-Level',
-  country: 'US',
-  accounts: accounts.map((accountId) => ({ accountId, relationship: 'employee' })),
-  attributes: {},
-  updatedAt,
-});
+const account = (accountId: string, updatedAt: string, extra: object = {}) =>
+  accountRecord(accountId, { productsOwned: ['product-y'], attributes: { tier: 'gold' }, updatedAt, ...extra });
+const person = (personId: string, accounts: string[], updatedAt: string, jobTitle = 'Chief Marketing Officer') =>
+  personRecord(personId, accounts, { updatedAt, jobTitle });
 
 async function send(topic: string, key: string, value: string, headers?: Record<string, string>) {
   await producer.send({ topic: t(topic), messages: [{ key, value, headers }] });

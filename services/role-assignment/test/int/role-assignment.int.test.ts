@@ -1,21 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { Topics, buyingGroupId, internalEventTypes, type MemberCommand } from '@bg/contracts';
-import { crmEvent } from '@bg/testing';
+import { accountRecord, crmEvent, personRecord } from '@bg/testing';
 import { solutionInterestDefinition, startPipeline, type Pipeline } from './pipeline';
 
 let p: Pipeline;
 let db: pg.Pool;
 const at = (minute: number) => `2026-11-26T10:${String(minute).padStart(2, '0')}:00Z`;
 
-const account = (accountId: string, updatedAt: string, annualRevenue = 5_000_000, parentAccountId: string | null = null) => ({
-  accountId, name: `Name ${accountId}`, domain: `${accountId}.example`, parentAccountId, industry: 'Software', annualRevenue,
-  employeeCount: 100, country: 'US', productsOwned: [], attributes: {}, updatedAt,
-});
-const person = (personId: string, jobTitle: string, links: [string, string][], updatedAt: string) => ({
-  personId, email: `${personId}@x.example`, firstName: 'F', lastName: personId, jobTitle, department: null, seniority: null,
-  country: 'US', accounts: links.map(([accountId, relationship]) => ({ accountId, relationship })), attributes: {}, updatedAt,
-});
+const account = (accountId: string, updatedAt: string, annualRevenue = 5_000_000, parentAccountId: string | null = null) =>
+  accountRecord(accountId, { name: `Name ${accountId}`, industry: 'Software', annualRevenue, employeeCount: 100, parentAccountId, updatedAt });
+const person = (personId: string, jobTitle: string, links: [string, string][], updatedAt: string) =>
+  personRecord(personId, links, { email: `${personId}@x.example`, firstName: 'F', lastName: personId, jobTitle, department: null, seniority: null, updatedAt });
 const upsertAccount = (a: ReturnType<typeof account>) => p.send(Topics.crmAccounts, [{ key: a.accountId, type: 'account.upserted', data: a }]);
 const upsertPerson = (x: ReturnType<typeof person>) => p.send(Topics.crmPersons, [{ key: x.personId, type: 'person.upserted', data: x }]);
 const groupOf = (si: string, accountId: string) => p.latest().get(buyingGroupId(si, accountId));
