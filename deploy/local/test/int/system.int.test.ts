@@ -14,6 +14,7 @@ import type { Producer } from 'kafkajs';
 import { deadLetterTopic, Topics, type BuyingGroupChanged, type PersonUpserted } from '@bg/contracts';
 import { apiTokensValue, freePort, listServices, Supervisor } from '@bg/local-infra';
 import {
+  accountRecord,
   connectTestProducer,
   createTestContext,
   crmEvent,
@@ -33,19 +34,7 @@ const DM = 'Decision Maker';
 // Pinned in the past so that `updatedAt` ordering is ours to decide, whatever the clock says.
 const at = (minute: number) => new Date(Date.parse('2026-11-26T09:00:00.000Z') + minute * 60_000).toISOString();
 
-const ACME = {
-  accountId: 'acc-acme',
-  name: 'Acme Corp',
-  domain: 'acme.example',
-  parentAccountId: null,
-  industry: 'Manufacturing',
-  annualRevenue: 25_000_000,
-  employeeCount: 1200,
-  country: 'US',
-  productsOwned: [],
-  attributes: {},
-  updatedAt: at(0),
-};
+const ACME = { ...accountRecord('acc-acme', { name: 'Acme Corp', updatedAt: at(0) }), domain: 'acme.example' };
 
 const person = (
   personId: string,
