@@ -42,3 +42,16 @@ export async function waitUntilSettled(
   }
   throw new Error(`pipeline did not settle within ${opts.timeoutMs} ms; last state: ${last}`);
 }
+
+/** Retries a check until it passes (e.g. an HTTP read of a projection fed through Kafka), failing with its last error. */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}

@@ -16,6 +16,7 @@ import { apiTokensValue, freePort, listServices, Supervisor } from '@bg/local-in
 import {
   accountRecord,
   connectTestProducer,
+  eventually,
   createTestContext,
   crmEvent,
   TopicProbe,
@@ -139,19 +140,6 @@ async function waitReady(name: string, timeoutMs = 60_000): Promise<void> {
 function logTail(name: string): string {
   const file = join(workDir, 'logs', `${name}.log`);
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').slice(-20).join('\n') : '(no log yet)';
-}
-
-/** Retries a check until it passes (HTTP reads of a projection fed through Kafka), failing with its last error. */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 type Call = { token?: 'admin' | 'read' | null; json?: unknown; body?: string; contentType?: string };

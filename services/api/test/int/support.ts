@@ -5,6 +5,7 @@ import type { Producer } from 'kafkajs';
 import { buyingGroupId, type AccountUpserted, type BuyingGroupChanged, type PersonUpserted } from '@bg/contracts';
 import { createLogger, loadConfig } from '@bg/service-kit';
 import { accountRecord, personRecord, type TestContext } from '@bg/testing';
+export { eventually } from '@bg/testing';
 import { buildApp } from '../../src/app';
 import { apiConfigSchema } from '../../src/config';
 import { hashToken } from '../../src/domain/auth';
@@ -69,19 +70,6 @@ export async function startApi(ctx: TestContext, env: Record<string, string> = {
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
   return { app, url, tokens, call, stop: () => app.close() };
-}
-
-/** Retries an assertion until it holds (the projection is fed through Kafka), failing with its last error. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
 }
 
 const cloudEvent = (type: string, id: string, data: unknown) =>
