@@ -9,7 +9,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
-          include: ['contracts/test/**/*.test.ts', 'libs/*/test/unit/**/*.test.ts', 'services/*/test/unit/**/*.test.ts'],
+          include: [
+            'contracts/test/**/*.test.ts',
+            'libs/*/test/unit/**/*.test.ts',
+            'services/*/test/unit/**/*.test.ts',
+            'deploy/*/test/unit/**/*.test.ts',
+          ],
         },
       },
       {
@@ -17,7 +22,11 @@ export default defineConfig({
           name: 'int',
           // Pure tests first: a broken rule fails in seconds, before the broker starts.
           sequence: { groupOrder: 1 },
-          include: ['libs/*/test/int/**/*.test.ts', 'services/*/test/int/**/*.test.ts', 'deploy/*/test/int/**/*.int.test.ts'],
+          include: [
+            'libs/*/test/int/**/*.test.ts',
+            'services/*/test/int/**/*.test.ts',
+            'deploy/*/test/int/**/*.int.test.ts',
+          ],
           globalSetup: ['libs/testing/src/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

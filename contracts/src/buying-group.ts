@@ -8,8 +8,9 @@ export type MemberSource = (typeof memberSources)[number];
 export const matchTraceSchema = z.object({
   field: z.string(),
   op: z.string(),
-  value: z.unknown(),
-  actual: z.unknown(),
+  // `exists` / `notExists` take no value, and a missing field has no actual value.
+  value: z.unknown().optional(),
+  actual: z.unknown().optional(),
 });
 export type MatchTrace = z.infer<typeof matchTraceSchema>;
 

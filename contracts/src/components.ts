@@ -113,8 +113,14 @@ export const solutionInterestDefinedSchema = z.object({
   template: z.object({ id, version: z.number().int().min(1), name: z.string(), slots: z.array(roleSlotSchema).min(1) }),
   audience: z.object({ id, name: z.string() }).and(audienceRuleSchema),
   definedAt: z.string(),
+  /** Rises with every definition or deletion of any component: a consumer ignores one not newer than what it holds. */
+  revision: z.number().int().min(1),
 });
 export type SolutionInterestDefined = z.infer<typeof solutionInterestDefinedSchema>;
 
-export const solutionInterestDeletedSchema = z.object({ solutionInterestId: id, deletedAt: z.string() });
+export const solutionInterestDeletedSchema = z.object({
+  solutionInterestId: id,
+  deletedAt: z.string(),
+  revision: z.number().int().min(1),
+});
 export type SolutionInterestDeleted = z.infer<typeof solutionInterestDeletedSchema>;

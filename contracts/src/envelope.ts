@@ -1,7 +1,22 @@
 import { z } from 'zod';
 
-/** RFC 3339 timestamp with a zone (`Z` or an offset); seconds fraction optional. */
-export const timestamp = z.iso.datetime({ offset: true });
+const earliestInstant = Date.parse('0001-01-01T00:00:00.000Z');
+const latestInstant = Date.parse('9999-12-31T23:59:59.999Z');
+
+/**
+ * RFC 3339 timestamp with a zone (`Z` or an offset); seconds fraction optional. Parsed as an instant and carried on in
+ * one form, UTC with milliseconds (`2026-11-26T09:59:58.000Z`): every hop compares and stores the same text, and an
+ * offset such as `+23:59` that PostgreSQL would refuse never reaches it. Instants outside years 1–9999 are refused.
+ */
+export const timestamp = z.codec(
+  z.iso.datetime({ offset: true }).refine((text) => {
+    const instant = Date.parse(text);
+    return !Number.isNaN(instant) && instant >= earliestInstant && instant <= latestInstant;
+  }, 'must be an instant between years 0001 and 9999 (UTC)'),
+  z.string(),
+  // Encoding (e.g. a response serialiser) leaves the normalised text as it is.
+  { decode: (text) => new Date(Date.parse(text)).toISOString(), encode: (text) => text },
+);
 
 /** A non-empty identifier as sent by the source system. */
 export const id = z.string().trim().min(1).max(256);

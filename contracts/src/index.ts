@@ -5,3 +5,5 @@ export * from './components';
 export * from './buying-group';
 export * from './internal';
 export * from './ids';
+export * from './storable';
+export * from './registry';

@@ -9,22 +9,28 @@ import { id, timestamp } from './envelope';
  * public ones and carry the `cause` of the CRM or operator event that produced them.
  */
 
-/** One per (person, affected account): the person as now linked to that account, or `null` when it left/was deleted. */
+/**
+ * One per (person, affected account): the person as now linked to that account, or `null` when it left/was deleted.
+ * `changedAt` is the source's modification (or deletion) time: a consumer ignores a change not newer than the one it
+ * holds, so a redelivered or re-sent event has no further effect.
+ */
 export const personChangedSchema = z.object({
   accountId: id,
   personId: id,
   change: z.enum(['joined', 'updated', 'left', 'deleted']),
   relationship: z.string().nullable(),
   person: personUpsertedSchema.nullable(),
+  changedAt: timestamp,
   cause: causeSchema,
 });
 export type PersonChanged = z.infer<typeof personChangedSchema>;
 
-/** An account created, changed (including a hierarchy move) or deleted (`account` null). */
+/** An account created, changed (including a hierarchy move) or deleted (`account` null), as of `changedAt`. */
 export const accountChangedSchema = z.object({
   accountId: id,
   account: accountUpsertedSchema.nullable(),
   previousParentAccountId: z.string().nullable(),
+  changedAt: timestamp,
   cause: causeSchema,
 });
 export type AccountChanged = z.infer<typeof accountChangedSchema>;
@@ -50,25 +56,32 @@ export type MemberCommand = z.infer<typeof memberCommandSchema>;
 
 export const slotDefinitionSchema = roleSlotSchema;
 
-/** A group's membership after role-assignment recomputed it; scoring turns it into the public event. */
-export const groupRecomputedSchema = z.object({
+/**
+ * What changed in a group's membership, from role-assignment (the only writer of membership) to scoring: the members
+ * added or changed (role, source, since, reason) and the ids of those gone, likewise for explicitly removed members.
+ * `membershipVersion` rises by one per change of the group, so a consumer applies version n+1 on top of n and drops
+ * anything not newer. `slots` comes with the first version and whenever the template changes (not with every event).
+ */
+export const groupMembershipChangedSchema = z.object({
   buyingGroupId: id,
   accountId: id,
   solutionInterestId: id,
   name: z.string(),
   status: z.enum(['active', 'dissolved']),
-  slots: z.array(slotDefinitionSchema),
-  members: z.array(groupMemberSchema),
-  removedMembers: z.array(removedMemberSchema),
   membershipVersion: z.number().int().min(1),
+  slots: z.array(slotDefinitionSchema).optional(),
+  members: z.object({ upserted: z.array(groupMemberSchema), removed: z.array(id) }),
+  removedMembers: z.object({ upserted: z.array(removedMemberSchema), cleared: z.array(id) }),
   cause: causeSchema,
   coalesced: z.array(z.string()).optional(),
 });
-export type GroupRecomputed = z.infer<typeof groupRecomputedSchema>;
+export type GroupMembershipChanged = z.infer<typeof groupMembershipChangedSchema>;
 
 /** A required slot went under (missing) or back to (filled) its minMembers. */
 export const roleGapSchema = z.object({
   buyingGroupId: id,
+  /** The group version that made the transition: a consumer ignores one older than what it applied. */
+  version: z.number().int().min(1),
   accountId: id,
   solutionInterestId: id,
   role: z.string(),
@@ -88,7 +101,7 @@ export const internalEventTypes = {
   memberCommand: 'bg.member.command',
   solutionInterestDefined: 'bg.solution-interest.defined',
   solutionInterestDeleted: 'bg.solution-interest.deleted',
-  groupRecomputed: 'bg.group.recomputed',
+  groupMembershipChanged: 'bg.group.membership-changed',
   roleMissing: 'bg.role.missing',
   roleFilled: 'bg.role.filled',
 } as const;

@@ -14,8 +14,8 @@ export const Topics = {
   components: 'bg.internal.components.v1',
   /** api → role-assignment: manual/import member edits, keyed by accountId. */
   memberCommands: 'bg.internal.member-commands.v1',
-  /** role-assignment → scoring: a group's membership after a recomputation, keyed by accountId. */
-  groupRecomputed: 'bg.internal.group-recomputed.v1',
+  /** role-assignment → scoring: what changed in a group's membership, keyed by accountId. */
+  membershipChanges: 'bg.internal.membership-changes.v1',
   /** scoring → enrichment: role missing / role filled, keyed by accountId. */
   roleEvents: 'bg.internal.role-events.v1',
 } as const;
@@ -23,11 +23,28 @@ export const Topics = {
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
 /** The inbound CRM topics, each of which has a dead-letter topic `<topic>.dlq`. */
-export const inboundTopics = [Topics.crmAccounts, Topics.crmPersons, Topics.crmActivities, Topics.crmOpportunities] as const;
+export const inboundTopics = [
+  Topics.crmAccounts,
+  Topics.crmPersons,
+  Topics.crmActivities,
+  Topics.crmOpportunities,
+] as const;
 
 /** Name of the dead-letter topic of `topic`. */
 export const deadLetterTopic = (topic: string): string => `${topic}.dlq`;
 
 /** Error codes carried in the `x-error-code` header of dead-lettered messages. */
-export const deadLetterCodes = ['invalid-json', 'not-a-cloudevent', 'unknown-type', 'invalid-data', 'too-large'] as const;
+export const deadLetterCodes = [
+  'invalid-json',
+  'not-a-cloudevent',
+  'unknown-type',
+  'invalid-data',
+  'too-large',
+] as const;
 export type DeadLetterCode = (typeof deadLetterCodes)[number];
+
+/**
+ * Default of the one size setting (MAX_MESSAGE_BYTES): 8 MiB holds the snapshot of a group of about 25,000 members.
+ * A larger group's version is parked by the outbox relay (logged and counted), never sent half-way.
+ */
+export const defaultMaxMessageBytes = 8 * 1024 * 1024;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { Topics, internalEventTypes } from '@bg/contracts';
+import { defaultMaxMessageBytes, Topics, internalEventTypes } from '@bg/contracts';
 import { ensureTopics, systemTopics } from '@bg/kafka';
 import { migrate } from '@bg/postgres';
 import {
@@ -59,7 +59,15 @@ const rates = args.rates!.split(',').map((r) => (r === 'max' ? Infinity : Number
 const seconds = Number(args.seconds);
 const say = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const ce = (id: string, type: string, data: unknown) =>
-  JSON.stringify({ specversion: '1.0', id, type, source: 'crm/bench', time: new Date().toISOString(), datacontenttype: 'application/json', data });
+  JSON.stringify({
+    specversion: '1.0',
+    id,
+    type,
+    source: 'crm/bench',
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data,
+  });
 
 async function main() {
   const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -69,12 +77,19 @@ async function main() {
   await ensureDatabase(adminUrl, database);
   const databaseUrl = withDatabase(adminUrl, database);
   const workDir = mkdtempSync(join(tmpdir(), 'bg-bench-'));
-  const kafkaProcess = await startKafka({ workDir, port: await freePort(), controllerPort: await freePort(), partitions, heapMb: 1024, log: say });
+  const kafkaProcess = await startKafka({
+    workDir,
+    port: await freePort(),
+    controllerPort: await freePort(),
+    partitions,
+    heapMb: 1024,
+    log: say,
+  });
   const kafka = new Kafka({ clientId: 'bench', brokers: [kafkaProcess.brokers], logLevel: logLevel.NOTHING });
   const supervisor = new Supervisor(join(workDir, 'logs'), join(workDir, 'pids'), say);
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   try {
-    await ensureTopics(kafka, '', systemTopics(partitions));
+    await ensureTopics(kafka, '', systemTopics(partitions, defaultMaxMessageBytes));
     for (const service of listServices()) await migrate(databaseUrl, service.schema, service.migrations);
 
     say(`generating ${size.accounts} accounts, ${size.persons} people (seed ${size.seed})…`);
@@ -86,7 +101,13 @@ async function main() {
     say(`raw kafkajs pass-through of ${inputEvents} messages of ${personBytes} bytes…`);
     const cpuRaw = new CpuMeter(() => ({ broker: [kafkaProcess.pid], 'load generator': [process.pid] }));
     cpuRaw.start();
-    const rawPerSecond = await rawPassThrough(kafka, { inTopic: 'bench.raw.in', outTopic: 'bench.raw.out', count: inputEvents, valueBytes: personBytes, partitions });
+    const rawPerSecond = await rawPassThrough(kafka, {
+      inTopic: 'bench.raw.in',
+      outTopic: 'bench.raw.out',
+      count: inputEvents,
+      valueBytes: personBytes,
+      partitions,
+    });
     const rawCpu = cpuRaw.stop();
     say(`raw pass-through: ${Math.round(rawPerSecond)} msg/s`);
 
@@ -107,13 +128,28 @@ async function main() {
           API_PORT: String(apiPort),
           API_TOKENS: apiTokensValue(tokens),
         },
-        nodeArgs: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`, `--cpu-prof-name=${s.name}.cpuprofile`] : [],
+        nodeArgs: args.profile
+          ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`, `--cpu-prof-name=${s.name}.cpuprofile`]
+          : [],
       }),
     );
-    await Promise.all(services.map((s, i) => waitReady(s.name === 'api' ? `http://127.0.0.1:${apiPort}/readyz` : `http://127.0.0.1:${opsPorts[i]}/readyz`)));
+    await Promise.all(
+      services.map((s, i) =>
+        waitReady(s.name === 'api' ? `http://127.0.0.1:${apiPort}/readyz` : `http://127.0.0.1:${opsPorts[i]}/readyz`),
+      ),
+    );
     say(`services ready: ${services.map((s) => s.name).join(', ')}`);
-    const pids = () => Object.fromEntries(services.map((s) => [s.name, supervisor.pidOf(s.name)].filter(Boolean)).map(([n, p]) => [n, [p as number]]));
-    const meter = () => new CpuMeter(() => ({ broker: [kafkaProcess.pid], postgres: postgresPids(), ...pids(), 'load generator': [process.pid] }));
+    const pids = () =>
+      Object.fromEntries(
+        services.map((s) => [s.name, supervisor.pidOf(s.name)].filter(Boolean)).map(([n, p]) => [n, [p as number]]),
+      );
+    const meter = () =>
+      new CpuMeter(() => ({
+        broker: [kafkaProcess.pid],
+        postgres: postgresPids(),
+        ...pids(),
+        'load generator': [process.pid],
+      }));
 
     // Arrival time of the public event(s) of each input event id (cause and coalesced).
     const arrivals = new Map<string, number>();
@@ -126,10 +162,13 @@ async function main() {
       eachBatch: async ({ batch }) => {
         const now = Date.now();
         for (const message of batch.messages) {
-          const { data } = JSON.parse(message.value!.toString()) as { data: { cause: { eventId: string }; coalesced?: string[] } };
+          const { data } = JSON.parse(message.value!.toString()) as {
+            data: { cause: { eventId: string }; coalesced?: string[] };
+          };
           publicEvents++;
           lastPublicAt = now;
-          for (const id of [data.cause.eventId, ...(data.coalesced ?? [])]) if (!arrivals.has(id)) arrivals.set(id, now);
+          for (const id of [data.cause.eventId, ...(data.coalesced ?? [])])
+            if (!arrivals.has(id)) arrivals.set(id, now);
         }
       },
     });
@@ -142,20 +181,41 @@ async function main() {
     const backfillStart = Date.now();
     await producer.send({
       topic: Topics.components,
-      messages: benchSolutionInterests(new Date().toISOString()).map((si) => ({ key: si.solutionInterestId, value: ce(`def-${si.solutionInterestId}`, internalEventTypes.solutionInterestDefined, si) })),
+      messages: benchSolutionInterests(new Date().toISOString()).map((si) => ({
+        key: si.solutionInterestId,
+        value: ce(`def-${si.solutionInterestId}`, internalEventTypes.solutionInterestDefined, si),
+      })),
     });
     let published = 0;
-    const progress = setInterval(() => say(`backfill: published ${published}/${inputEvents}, ${publicEvents} group versions out`), 2_000);
+    const progress = setInterval(
+      () => say(`backfill: published ${published}/${inputEvents}, ${publicEvents} group versions out`),
+      2_000,
+    );
     const publish = async (topic: string, type: string, records: { key: string; data: unknown }[]) => {
       for (let i = 0; i < records.length; i += 2_000) {
         const chunk = records.slice(i, i + 2_000);
-        await producer.send({ topic, messages: chunk.map((r, j) => ({ key: r.key, value: ce(`${type}-${i + j}`, type, r.data) })) });
+        await producer.send({
+          topic,
+          messages: chunk.map((r, j) => ({ key: r.key, value: ce(`${type}-${i + j}`, type, r.data) })),
+        });
         published += chunk.length;
       }
     };
-    await publish(Topics.crmAccounts, 'account.upserted', data.accounts.map((a) => ({ key: a.accountId, data: a })));
-    await publish(Topics.crmPersons, 'person.upserted', data.persons.map((p) => ({ key: p.personId, data: p })));
-    await publish(Topics.crmActivities, 'activity.recorded', data.activities.map((a) => ({ key: a.personId, data: a })));
+    await publish(
+      Topics.crmAccounts,
+      'account.upserted',
+      data.accounts.map((a) => ({ key: a.accountId, data: a })),
+    );
+    await publish(
+      Topics.crmPersons,
+      'person.upserted',
+      data.persons.map((p) => ({ key: p.personId, data: p })),
+    );
+    await publish(
+      Topics.crmActivities,
+      'activity.recorded',
+      data.activities.map((a) => ({ key: a.personId, data: a })),
+    );
     const publishedAt = Date.now();
     const groupIds = (await listGroups(kafka)).filter((g) => !g.startsWith('bench-'));
     let stable = 0;
@@ -170,7 +230,9 @@ async function main() {
     const backfillSeconds = (lastPublicAt - backfillStart) / 1000;
     const backfillCpu = cpuBackfill.stop();
     const groups = await db.query("SELECT count(*)::int AS n FROM role_assignment.groups WHERE status = 'active'");
-    say(`backfill settled: ${inputEvents} events → ${publicEvents} group versions, ${groups.rows[0].n} groups, in ${backfillSeconds.toFixed(1)} s (publishing took ${((publishedAt - backfillStart) / 1000).toFixed(1)} s)`);
+    say(
+      `backfill settled: ${inputEvents} events → ${publicEvents} group versions, ${groups.rows[0].n} groups, in ${backfillSeconds.toFixed(1)} s (publishing took ${((publishedAt - backfillStart) / 1000).toFixed(1)} s)`,
+    );
 
     // 4. Steady state: person updates that each change a membership, at fixed rates.
     const steady = [];
@@ -184,7 +246,9 @@ async function main() {
       const tick = 20;
       let sent = 0;
       while (sent < target) {
-        const due = Number.isFinite(rate) ? Math.min(target, Math.floor(((Date.now() - began) / 1000) * rate)) : Math.min(target, sent + 500);
+        const due = Number.isFinite(rate)
+          ? Math.min(target, Math.floor(((Date.now() - began) / 1000) * rate))
+          : Math.min(target, sent + 500);
         if (due > sent) {
           const messages = [];
           for (; sent < due; sent++) {
@@ -192,13 +256,20 @@ async function main() {
             counter++;
             const id = `upd-${runId}-${counter}`;
             const decides = person.jobTitle !== 'Chief Marketing Officer';
-            const next = { ...person, jobTitle: decides ? 'Chief Marketing Officer' : 'Office Clerk', updatedAt: new Date(Date.parse('2026-11-02T00:00:00Z') + counter).toISOString() };
-            data.persons[(counter - 1) * 7919 % data.persons.length] = next;
+            const next = {
+              ...person,
+              jobTitle: decides ? 'Chief Marketing Officer' : 'Office Clerk',
+              updatedAt: new Date(Date.parse('2026-11-02T00:00:00Z') + counter).toISOString(),
+            };
+            data.persons[((counter - 1) * 7919) % data.persons.length] = next;
             messages.push({ key: person.personId, value: ce(id, 'person.upserted', next), id });
           }
           const now = Date.now();
           for (const m of messages) sentAt.set(m.id, now);
-          await producer.send({ topic: Topics.crmPersons, messages: messages.map(({ key, value }) => ({ key, value })) });
+          await producer.send({
+            topic: Topics.crmPersons,
+            messages: messages.map(({ key, value }) => ({ key, value })),
+          });
         }
         if (Number.isFinite(rate)) await new Promise((r) => setTimeout(r, tick));
       }
@@ -210,7 +281,8 @@ async function main() {
         });
       }, 1_000);
       const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline && [...sentAt.keys()].some((id) => !arrivals.has(id))) await new Promise((r) => setTimeout(r, 200));
+      while (Date.now() < deadline && [...sentAt.keys()].some((id) => !arrivals.has(id)))
+        await new Promise((r) => setTimeout(r, 200));
       clearInterval(lagTimer);
       const latencies = [...sentAt].filter(([id]) => arrivals.has(id)).map(([id, t]) => arrivals.get(id)! - t);
       const result = {
@@ -224,27 +296,44 @@ async function main() {
         peakLagByConsumerGroup: lagPeaks,
       };
       steady.push(result);
-      say(`steady ${result.targetRate}/s: achieved ${result.achievedRate}/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, ${target - latencies.length} missing; peak lag ${JSON.stringify(lagPeaks)}`);
+      say(
+        `steady ${result.targetRate}/s: achieved ${result.achievedRate}/s, p50 ${result.latencyMs.p50} ms, p99 ${result.latencyMs.p99} ms, max ${result.latencyMs.max} ms, ${target - latencies.length} missing; peak lag ${JSON.stringify(lagPeaks)}`,
+      );
     }
 
     // 5. A template change: every account of the solution interest re-checked by the paged recompute job.
     const changedDefinition = benchSolutionInterests(new Date().toISOString())[0]!;
+    changedDefinition.revision = 100;
     changedDefinition.template = {
       ...changedDefinition.template,
       version: 2,
       // CEOs become decision makers too: many groups gain a member.
       slots: changedDefinition.template.slots.map((slot, i) =>
-        i === 0 ? { ...slot, conditions: { field: 'jobTitle', op: 'containsAny', value: ['Chief Marketing', 'CMO', 'CTO', 'Chief Technology', 'CEO', 'Chief Executive'] } } : slot,
+        i === 0
+          ? {
+              ...slot,
+              conditions: {
+                field: 'jobTitle',
+                op: 'containsAny',
+                value: ['Chief Marketing', 'CMO', 'CTO', 'Chief Technology', 'CEO', 'Chief Executive'],
+              },
+            }
+          : slot,
       ),
     };
     const versionsBefore = publicEvents;
     const changeStart = Date.now();
     await producer.send({
       topic: Topics.components,
-      messages: [{ key: changedDefinition.solutionInterestId, value: ce(`def-v2-${runId}`, internalEventTypes.solutionInterestDefined, changedDefinition) }],
+      messages: [
+        {
+          key: changedDefinition.solutionInterestId,
+          value: ce(`def-v2-${runId}`, internalEventTypes.solutionInterestDefined, changedDefinition),
+        },
+      ],
     });
     await new Promise((r) => setTimeout(r, 1_000));
-    for (let stableChecks = 0; stableChecks < 4; ) {
+    for (let stableChecks = 0; stableChecks < 4;) {
       const b = await pipelineBacklog(kafka, db, groupIds);
       stableChecks = Object.values(b.lag).reduce((a, c) => a + c, 0) + b.outbox + b.jobs === 0 ? stableChecks + 1 : 0;
       await new Promise((r) => setTimeout(r, 500));
@@ -263,7 +352,9 @@ async function main() {
       settledSeconds: round((Math.max(lastPublicAt, changeStart) - changeStart) / 1000),
       groupVersions: publicEvents - versionsBefore,
     };
-    say(`template change: job over ${templateChange.accounts} accounts in ${templateChange.jobSeconds} s (${templateChange.groupsChanged} groups changed); ${templateChange.groupVersions} public versions, settled in ${templateChange.settledSeconds} s`);
+    say(
+      `template change: job over ${templateChange.accounts} accounts in ${templateChange.jobSeconds} s (${templateChange.groupsChanged} groups changed); ${templateChange.groupVersions} public versions, settled in ${templateChange.settledSeconds} s`,
+    );
 
     // A cheap database profile: what each table saw, and how many transactions committed.
     const tableStats = (
@@ -272,15 +363,26 @@ async function main() {
          FROM pg_stat_user_tables ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC LIMIT 15`,
       )
     ).rows;
-    const commits = (await db.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()')).rows[0].xact_commit;
+    const commits = (await db.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()'))
+      .rows[0].xact_commit;
     // Per service: how many chunks it applied, how long one took on average, how many events it handled.
     const chunkProfile: Record<string, { chunks: number; avgChunkMs: number; events: number }> = {};
     for (const [i, service] of services.entries()) {
       if (service.name === 'api') continue;
-      const text = await fetch(`http://127.0.0.1:${opsPorts[i]}/metrics`).then((r) => r.text()).catch(() => '');
-      const sum = (name: string) => [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0);
+      const text = await fetch(`http://127.0.0.1:${opsPorts[i]}/metrics`)
+        .then((r) => r.text())
+        .catch(() => '');
+      const sum = (name: string) =>
+        [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))].reduce(
+          (a, m) => a + Number(m[1]),
+          0,
+        );
       const chunks = sum('bg_chunk_duration_seconds_count');
-      chunkProfile[service.name] = { chunks, avgChunkMs: round((1000 * sum('bg_chunk_duration_seconds_sum')) / Math.max(chunks, 1)), events: sum('bg_events_handled_total') };
+      chunkProfile[service.name] = {
+        chunks,
+        avgChunkMs: round((1000 * sum('bg_chunk_duration_seconds_sum')) / Math.max(chunks, 1)),
+        events: sum('bg_events_handled_total'),
+      };
     }
     const rss = Object.fromEntries(services.map((s) => [s.name, peakRssMb(supervisor.pidOf(s.name) ?? 0)]));
     rss.broker = peakRssMb(kafkaProcess.pid);
@@ -294,8 +396,20 @@ async function main() {
       machine: { cores: (await import('node:os')).cpus().length, node: process.version },
       size,
       partitions,
-      rawPassThrough: { messages: inputEvents, valueBytes: personBytes, perSecond: Math.round(rawPerSecond), cpuSeconds: rawCpu },
-      backfill: { inputEvents, groupVersions: publicEvents, activeGroups: groups.rows[0].n, seconds: round(backfillSeconds), perSecond: Math.round(pipelinePerSecond), cpuSeconds: backfillCpu },
+      rawPassThrough: {
+        messages: inputEvents,
+        valueBytes: personBytes,
+        perSecond: Math.round(rawPerSecond),
+        cpuSeconds: rawCpu,
+      },
+      backfill: {
+        inputEvents,
+        groupVersions: publicEvents,
+        activeGroups: groups.rows[0].n,
+        seconds: round(backfillSeconds),
+        perSecond: Math.round(pipelinePerSecond),
+        cpuSeconds: backfillCpu,
+      },
       ratioPipelineToRaw: round(pipelinePerSecond / rawPerSecond, 3),
       steadyState: steady,
       highestRateWithP99Under1s: sustained.length > 0 ? Math.max(...sustained) : null,
@@ -344,9 +458,21 @@ async function waitReady(url: string): Promise<void> {
 
 function printTable(r: {
   rawPassThrough: { perSecond: number };
-  backfill: { inputEvents: number; seconds: number; perSecond: number; groupVersions: number; cpuSeconds: Record<string, number> };
+  backfill: {
+    inputEvents: number;
+    seconds: number;
+    perSecond: number;
+    groupVersions: number;
+    cpuSeconds: Record<string, number>;
+  };
   ratioPipelineToRaw: number;
-  steadyState: { targetRate: number | string; achievedRate: number; received: number; sent: number; latencyMs: { p50: number; p95: number; p99: number; max: number } }[];
+  steadyState: {
+    targetRate: number | string;
+    achievedRate: number;
+    received: number;
+    sent: number;
+    latencyMs: { p50: number; p95: number; p99: number; max: number };
+  }[];
   highestRateWithP99Under1s: number | null;
   peakRssMb: Record<string, number>;
   chunkProfile: Record<string, { avgChunkMs: number; events: number }>;
@@ -354,17 +480,38 @@ function printTable(r: {
 }) {
   const rows: [string, string][] = [
     ['raw kafkajs pass-through', `${r.rawPassThrough.perSecond} msg/s`],
-    ['backfill', `${r.backfill.inputEvents} events in ${r.backfill.seconds} s = ${r.backfill.perSecond} events/s (${r.backfill.groupVersions} group versions)`],
+    [
+      'backfill',
+      `${r.backfill.inputEvents} events in ${r.backfill.seconds} s = ${r.backfill.perSecond} events/s (${r.backfill.groupVersions} group versions)`,
+    ],
     ['pipeline ÷ raw', `${r.ratioPipelineToRaw} (target ≥ 0.25)`],
     ...r.steadyState.map((s): [string, string] => [
       `steady ${s.targetRate}/s`,
       `achieved ${s.achievedRate}/s  p50 ${s.latencyMs.p50}  p95 ${s.latencyMs.p95}  p99 ${s.latencyMs.p99}  max ${s.latencyMs.max} ms  (${s.received}/${s.sent})`,
     ]),
-    ['template change', `job over ${r.templateChange.accounts} accounts in ${r.templateChange.jobSeconds} s, ${r.templateChange.groupsChanged} groups changed; public topic settled in ${r.templateChange.settledSeconds} s`],
+    [
+      'template change',
+      `job over ${r.templateChange.accounts} accounts in ${r.templateChange.jobSeconds} s, ${r.templateChange.groupsChanged} groups changed; public topic settled in ${r.templateChange.settledSeconds} s`,
+    ],
     ['highest rate with p99 < 1 s', r.highestRateWithP99Under1s === null ? 'none' : `${r.highestRateWithP99Under1s}/s`],
-    ['avg chunk (ms) / events', Object.entries(r.chunkProfile).map(([k, v]) => `${k} ${v.avgChunkMs}/${v.events}`).join(', ')],
-    ['peak RSS (MB)', Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v}`).join(', ')],
-    ['backfill CPU (s)', Object.entries(r.backfill.cpuSeconds).map(([k, v]) => `${k} ${round(v)}`).join(', ')],
+    [
+      'avg chunk (ms) / events',
+      Object.entries(r.chunkProfile)
+        .map(([k, v]) => `${k} ${v.avgChunkMs}/${v.events}`)
+        .join(', '),
+    ],
+    [
+      'peak RSS (MB)',
+      Object.entries(r.peakRssMb)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
+    ],
+    [
+      'backfill CPU (s)',
+      Object.entries(r.backfill.cpuSeconds)
+        .map(([k, v]) => `${k} ${round(v)}`)
+        .join(', '),
+    ],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log('\n' + rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n');

@@ -2,11 +2,61 @@
 const at = '2026-11-26T09:00:00Z';
 
 export const demoAccounts = [
-  { accountId: 'acme', name: 'Acme Corp', domain: 'acme.example', parentAccountId: null, industry: 'Manufacturing', annualRevenue: 250_000_000, employeeCount: 12_000, country: 'US', productsOwned: ['product-y'] },
-  { accountId: 'acme-eu', name: 'Acme Europe', domain: 'eu.acme.example', parentAccountId: 'acme', industry: 'Manufacturing', annualRevenue: 40_000_000, employeeCount: 900, country: 'DE', productsOwned: [] },
-  { accountId: 'globex', name: 'Globex', domain: 'globex.example', parentAccountId: null, industry: 'Software', annualRevenue: 12_000_000, employeeCount: 300, country: 'US', productsOwned: ['product-y'] },
-  { accountId: 'umbrella', name: 'Umbrella Labs', domain: 'umbrella.example', parentAccountId: null, industry: 'Healthcare', annualRevenue: 3_000_000, employeeCount: 80, country: 'FR', productsOwned: [] },
-  { accountId: 'initech', name: 'Initech', domain: 'initech.example', parentAccountId: null, industry: 'Finance', annualRevenue: 800_000, employeeCount: 40, country: 'GB', productsOwned: [] },
+  {
+    accountId: 'acme',
+    name: 'Acme Corp',
+    domain: 'acme.example',
+    parentAccountId: null,
+    industry: 'Manufacturing',
+    annualRevenue: 250_000_000,
+    employeeCount: 12_000,
+    country: 'US',
+    productsOwned: ['product-y'],
+  },
+  {
+    accountId: 'acme-eu',
+    name: 'Acme Europe',
+    domain: 'eu.acme.example',
+    parentAccountId: 'acme',
+    industry: 'Manufacturing',
+    annualRevenue: 40_000_000,
+    employeeCount: 900,
+    country: 'DE',
+    productsOwned: [],
+  },
+  {
+    accountId: 'globex',
+    name: 'Globex',
+    domain: 'globex.example',
+    parentAccountId: null,
+    industry: 'Software',
+    annualRevenue: 12_000_000,
+    employeeCount: 300,
+    country: 'US',
+    productsOwned: ['product-y'],
+  },
+  {
+    accountId: 'umbrella',
+    name: 'Umbrella Labs',
+    domain: 'umbrella.example',
+    parentAccountId: null,
+    industry: 'Healthcare',
+    annualRevenue: 3_000_000,
+    employeeCount: 80,
+    country: 'FR',
+    productsOwned: [],
+  },
+  {
+    accountId: 'initech',
+    name: 'Initech',
+    domain: 'initech.example',
+    parentAccountId: null,
+    industry: 'Finance',
+    annualRevenue: 800_000,
+    employeeCount: 40,
+    country: 'GB',
+    productsOwned: [],
+  },
 ].map((a) => ({ ...a, attributes: {}, updatedAt: at }));
 
 const people: [string, string, string, string, string, string][] = [
@@ -50,16 +100,46 @@ export const demoActivities = [
   attributes: {},
 }));
 
+// Every slot field is spelled out, defaults included, as the API stores it: a later start then finds it unchanged.
 export const demoRoleTemplate = {
   name: 'Developer tools buyers',
   slots: [
-    { role: 'Decision Maker', weight: 100, required: true, minMembers: 1, maxMembers: 2, conditions: { field: 'jobTitle', op: 'hasAnyWord', value: ['CTO', 'CMO', 'Chief'] } },
-    { role: 'Influencer', weight: 80, required: true, minMembers: 1, conditions: { any: [{ field: 'jobTitle', op: 'containsAny', value: ['VP of Engineering', 'Head of Engineering'] }, { field: 'seniority', op: 'eq', value: 'VP' }] } },
-    { role: 'Practitioner', weight: 60, required: false, minMembers: 2, conditions: { field: 'jobTitle', op: 'containsAny', value: ['Engineer', 'Developer', 'Director of IT'] } },
+    {
+      role: 'Decision Maker',
+      weight: 100,
+      required: true,
+      minMembers: 1,
+      maxMembers: 2,
+      conditions: { field: 'jobTitle', op: 'hasAnyWord', value: ['CTO', 'CMO', 'Chief'] },
+    },
+    {
+      role: 'Influencer',
+      weight: 80,
+      required: true,
+      minMembers: 1,
+      conditions: {
+        any: [
+          { field: 'jobTitle', op: 'containsAny', value: ['VP of Engineering', 'Head of Engineering'] },
+          { field: 'seniority', op: 'eq', value: 'VP' },
+        ],
+      },
+    },
+    {
+      role: 'Practitioner',
+      weight: 60,
+      required: false,
+      minMembers: 2,
+      conditions: { field: 'jobTitle', op: 'containsAny', value: ['Engineer', 'Developer', 'Director of IT'] },
+    },
   ],
 };
 
-export const demoAudience = { name: 'Accounts over 1M revenue', conditions: { field: 'annualRevenue', op: 'gt', value: 1_000_000 } };
+export const demoAudience = {
+  name: 'Accounts over 1M revenue',
+  conditions: { field: 'annualRevenue', op: 'gt', value: 1_000_000 },
+};
+
+export const demoSolutionInterestId = 'si-devtools';
 
 export const demoSolutionInterest = {
   name: 'Dev Tools Cloud',

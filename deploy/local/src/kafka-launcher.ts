@@ -1,6 +1,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +21,8 @@ const pomPath = fileURLToPath(new URL('../../kafka/pom.xml', import.meta.url));
 
 /** Where the broker jars are cached between runs (fetched once from Maven Central). */
 export function kafkaJarDir(): string {
-  const base = process.env.BG_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'buying-groups');
+  const base =
+    process.env.BG_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'buying-groups');
   return join(base, `kafka-${kafkaVersion}`);
 }
 
@@ -56,7 +67,13 @@ export type KafkaLaunchOptions = {
   log?: (line: string) => void;
 };
 
-export type RunningKafka = { brokers: string; pid: number; startMs: number; logFile: string; stop: () => Promise<void> };
+export type RunningKafka = {
+  brokers: string;
+  pid: number;
+  startMs: number;
+  logFile: string;
+  stop: () => Promise<void>;
+};
 
 /**
  * Starts a single-node KRaft broker on 127.0.0.1 as a detached process and resolves when it logs "Kafka Server
@@ -79,7 +96,17 @@ export async function startKafka(opts: KafkaLaunchOptions): Promise<RunningKafka
     const format = () =>
       spawnSync(
         'java',
-        ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId(), '-c', propsFile, '--ignore-formatted'],
+        [
+          '-cp',
+          classpath,
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          clusterId(),
+          '-c',
+          propsFile,
+          '--ignore-formatted',
+        ],
         { encoding: 'utf8' },
       );
     // Seen once in a test run under heavy load (cause not captured); a second try is cheap.
@@ -89,6 +116,8 @@ export async function startKafka(opts: KafkaLaunchOptions): Promise<RunningKafka
   }
   const started = Date.now();
   const out = openSync(logFile, 'a');
+  // The log is appended to across runs: only what this start writes may say that the broker is up.
+  const logStart = fstatSync(out).size;
   const child = spawn(
     'java',
     [
@@ -106,7 +135,13 @@ export async function startKafka(opts: KafkaLaunchOptions): Promise<RunningKafka
   child.unref();
   const pid = child.pid!;
   writeFileSync(join(opts.workDir, 'kafka.pid'), String(pid));
-  await waitForLine(logFile, 'Kafka Server started', pid, opts.startTimeoutMs ?? 90_000);
+  await waitForLine({
+    file: logFile,
+    from: logStart,
+    needle: 'Kafka Server started',
+    pid,
+    timeoutMs: opts.startTimeoutMs ?? 90_000,
+  });
   const startMs = Date.now() - started;
   log(`Kafka ${kafkaVersion} started on 127.0.0.1:${opts.port} in ${(startMs / 1000).toFixed(1)} s (pid ${pid})`);
   return { brokers: `127.0.0.1:${opts.port}`, pid, startMs, logFile, stop: () => stopProcess(pid) };
@@ -138,16 +173,39 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-async function waitForLine(file: string, needle: string, pid: number, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/**
+ * Resolves once `needle` appears in `file` past byte `from`: the log is appended to across runs, so only what the
+ * broker `pid` wrote since this start counts. Throws when it exits first; stops it and throws after `timeoutMs`.
+ */
+export async function waitForLine(opts: {
+  file: string;
+  from: number;
+  needle: string;
+  pid: number;
+  timeoutMs: number;
+}): Promise<void> {
+  const deadline = Date.now() + opts.timeoutMs;
   while (Date.now() < deadline) {
-    const text = readFileSync(file, 'utf8');
-    if (text.includes(needle)) return;
-    if (!isAlive(pid)) throw new Error(`Kafka exited during start; last lines of ${file}:\n${tail(text, 30)}`);
+    const text = readFrom(opts.file, opts.from);
+    if (text.includes(opts.needle)) return;
+    if (!isAlive(opts.pid))
+      throw new Error(`Kafka exited during start; last lines of ${opts.file}:\n${tail(text, 30)}`);
     await sleep(200);
   }
-  await stopProcess(pid);
-  throw new Error(`Kafka did not start within ${timeoutMs} ms; see ${file}`);
+  await stopProcess(opts.pid);
+  throw new Error(`Kafka did not start within ${opts.timeoutMs} ms; see ${opts.file}`);
+}
+
+/** The text of `file` from byte `offset` on. */
+function readFrom(file: string, offset: number): string {
+  const fd = openSync(file, 'r');
+  try {
+    const bytes = Buffer.alloc(Math.max(fstatSync(fd).size - offset, 0));
+    readSync(fd, bytes, 0, bytes.length, offset);
+    return bytes.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function tail(text: string, lines: number): string {

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { defaultMaxMessageBytes } from '@bg/contracts';
 import { repoRoot } from './services';
 
 /** Settings of the local stack, from env with defaults that suit one developer machine. */
@@ -17,6 +18,8 @@ export function localSettings(env: NodeJS.ProcessEnv = process.env) {
     databaseUrl: env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/buying_groups',
     apiPort: Number(env.API_PORT ?? 8080),
     partitions: Number(env.KAFKA_PARTITIONS ?? 6),
+    /** The one size setting (MAX_MESSAGE_BYTES): the broker, every topic and every service get it. */
+    maxMessageBytes: Number(env.MAX_MESSAGE_BYTES ?? defaultMaxMessageBytes),
     topicPrefix: env.KAFKA_TOPIC_PREFIX ?? '',
     logLevel: env.LOG_LEVEL ?? 'info',
   };

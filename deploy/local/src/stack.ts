@@ -29,7 +29,11 @@ export async function prepareInfrastructure(settings: LocalSettings, say: (line:
     kafkaStartMs = kafka.startMs;
   }
   const kafka = new Kafka({ clientId: 'bg-setup', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-  const created = await ensureTopics(kafka, settings.topicPrefix, systemTopics(settings.partitions));
+  const created = await ensureTopics(
+    kafka,
+    settings.topicPrefix,
+    systemTopics(settings.partitions, settings.maxMessageBytes),
+  );
   say(`topics ready (${created.length} created, ${settings.partitions} partitions each)`);
   for (const service of listServices()) {
     const applied = await migrate(settings.databaseUrl, service.schema, service.migrations);

@@ -5,30 +5,57 @@ import { repoRoot } from './services';
 
 export type SupervisedService = { name: string; entry: string; env: Record<string, string>; nodeArgs?: string[] };
 
+/** When a service that exited is started again. */
+export type RestartPolicy = {
+  /** Delay before the first restart; it doubles with each exit that follows a short run. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** A child that ran at least this long was healthy: its next restart waits `initialDelayMs` again. */
+  healthyAfterMs: number;
+};
+
+export const defaultRestartPolicy: RestartPolicy = {
+  initialDelayMs: 1_000,
+  maxDelayMs: 30_000,
+  healthyAfterMs: 30_000,
+};
+
 /**
- * Runs each service as a child process with its logs in `<logsDir>/<name>.log`, restarting one that exits non-zero
- * (the services exit on a fatal consumer error precisely so that something restarts them).
+ * Runs each service as a child process with its logs in `<logsDir>/<name>.log`, restarting one that exits (the
+ * services exit on a fatal consumer error precisely so that something restarts them). Restarts back off
+ * exponentially and never stop while the supervisor runs: an outage of the broker or the database only delays them,
+ * and the services come back once it is over.
  */
 export class Supervisor {
   private readonly children = new Map<string, ChildProcess>();
+  private readonly pendingRestarts = new Map<string, NodeJS.Timeout>();
+  private readonly policy: RestartPolicy;
   private stopping = false;
 
   constructor(
     private readonly logsDir: string,
     private readonly pidsDir: string,
     private readonly say: (line: string) => void,
+    policy: Partial<RestartPolicy> = {},
   ) {
+    this.policy = { ...defaultRestartPolicy, ...policy };
     mkdirSync(logsDir, { recursive: true });
     mkdirSync(pidsDir, { recursive: true });
   }
 
-  start(service: SupervisedService, restarts = 0): void {
+  start(service: SupervisedService): void {
+    this.run(service, 0);
+  }
+
+  /** `exits`: how many times the service exited since a child last stayed up `healthyAfterMs`. */
+  private run(service: SupervisedService, exits: number): void {
     const log = createWriteStream(join(this.logsDir, `${service.name}.log`), { flags: 'a' });
     const child = spawn(process.execPath, [...(service.nodeArgs ?? []), '--import', 'tsx', service.entry], {
       cwd: repoRoot,
       env: { ...process.env, ...service.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const startedAt = Date.now();
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     this.children.set(service.name, child);
@@ -37,12 +64,19 @@ export class Supervisor {
       this.children.delete(service.name);
       rmSync(join(this.pidsDir, `${service.name}.pid`), { force: true });
       if (this.stopping) return;
-      if (restarts >= 5) {
-        this.say(`${service.name} exited (${code ?? signal}) and was restarted 5 times; giving up — see its log`);
-        return;
-      }
-      this.say(`${service.name} exited (${code ?? signal}); restarting in 1 s`);
-      setTimeout(() => this.start(service, restarts + 1), 1_000);
+      const ranMs = Date.now() - startedAt;
+      const streak = ranMs >= this.policy.healthyAfterMs ? 1 : exits + 1;
+      // The exponent is bounded so that the delay stays a number however long an outage lasts.
+      const delayMs = Math.min(this.policy.initialDelayMs * 2 ** Math.min(streak - 1, 30), this.policy.maxDelayMs);
+      this.say(
+        `${service.name} exited (${code ?? signal}) after ${seconds(ranMs)}; restarting in ${seconds(delayMs)}` +
+          (streak > 1 ? ` (exit ${streak} since it last stayed up; see its log)` : ''),
+      );
+      const timer = setTimeout(() => {
+        this.pendingRestarts.delete(service.name);
+        this.run(service, streak);
+      }, delayMs);
+      this.pendingRestarts.set(service.name, timer);
     });
   }
 
@@ -51,9 +85,14 @@ export class Supervisor {
     return this.children.get(name)?.pid;
   }
 
-  /** SIGTERM to every child (each shuts down in order under its own deadline), SIGKILL after `graceMs`. */
+  /**
+   * Cancels pending restarts, then SIGTERM to every child (each shuts down in order under its own deadline), SIGKILL
+   * after `graceMs`.
+   */
   async stopAll(graceMs = 20_000): Promise<void> {
     this.stopping = true;
+    for (const timer of this.pendingRestarts.values()) clearTimeout(timer);
+    this.pendingRestarts.clear();
     const exits = [...this.children.values()].map(
       (child) =>
         new Promise<void>((resolve) => {
@@ -66,3 +105,5 @@ export class Supervisor {
     await Promise.all(exits);
   }
 }
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 1_000 ? 2 : 1)} s`;

@@ -1,6 +1,52 @@
 import { randomUUID } from 'node:crypto';
-import { cloudEventSchema, type CloudEvent, type DeadLetterCode } from '@bg/contracts';
+import { context, propagation } from '@opentelemetry/api';
+import {
+  cloudEventSchema,
+  eventRegistry,
+  findUnstorable,
+  formatPath,
+  type CloudEvent,
+  type DeadLetterCode,
+  type EventData,
+  type EventType,
+  type TopicReading,
+} from '@bg/contracts';
 import type { z } from 'zod';
+
+/** A message ready for the producer (or an outbox row): logical topic, key, value, headers. */
+export type EncodedEvent = { topic: string; key: string; value: string; headers: Record<string, string> };
+
+/**
+ * Header carrying the event type (CloudEvents Kafka binding, binary-mode name), so that a consumer skips the types it
+ * does not apply without parsing them. The value stays authoritative for every type it does apply.
+ */
+export const typeHeader = 'ce_type';
+
+/**
+ * Serialises an event for its registered topic after validating `data` against the registered schema: a producer
+ * never emits what its consumers would refuse (a failure here is a bug, thrown to the caller). The trace context of
+ * the caller travels in the headers, so the next hop continues the trace.
+ */
+export function encodeEvent<T extends EventType>(
+  type: T,
+  event: { id: string; key: string; source: string; data: EventData<T>; subject?: string; time?: string },
+): EncodedEvent {
+  const { topic, schema } = eventRegistry[type];
+  const checked = (schema as z.ZodType).safeParse(event.data);
+  if (!checked.success) {
+    throw new Error(
+      `refusing to emit an invalid ${type} (${event.id}): ${describeIssues(checked.error.issues, 'data')}`,
+    );
+  }
+  const headers: Record<string, string> = { [typeHeader]: type };
+  propagation.inject(context.active(), headers);
+  return {
+    topic,
+    key: event.key,
+    value: encodeCloudEvent({ ...event, type, data: checked.data }),
+    headers,
+  };
+}
 
 /** Serialises a CloudEvent (JSON structured mode). */
 export function encodeCloudEvent<T>(event: {
@@ -25,35 +71,57 @@ export function encodeCloudEvent<T>(event: {
 }
 
 export type DecodedEvent = CloudEvent<unknown> & { data: unknown };
-export type DecodeResult = { ok: true; event: DecodedEvent } | { ok: false; code: DeadLetterCode; message: string };
+export type DecodeResult =
+  | { ok: true; event: DecodedEvent }
+  | { ok: 'skip'; type: string }
+  | { ok: false; code: DeadLetterCode; message: string };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Decodes a message value into a CloudEvent whose `data` passed the schema registered for its `type`.
- * Every failure says what is wrong and where (field path), for the dead-letter headers.
+ * Decodes a message value into a CloudEvent whose `data` passed the schema of its `type`. Types the reader skips are
+ * recognised by header or envelope and not validated further. Every failure says what is wrong and where (field
+ * path), for the dead-letter headers: nothing that reaches a handler can be refused by the database for its form.
  */
 export function decodeCloudEvent(
   value: Buffer | null,
-  schemas: Record<string, z.ZodType>,
+  reading: TopicReading,
   maxBytes: number,
+  headerType?: string,
 ): DecodeResult {
-  if (value === null || value.length === 0) return { ok: false, code: 'invalid-json', message: 'message value is empty' };
+  if (headerType !== undefined && reading.skips.includes(headerType)) return { ok: 'skip', type: headerType };
+  if (value === null || value.length === 0)
+    return { ok: false, code: 'invalid-json', message: 'message value is empty' };
   if (value.length > maxBytes) {
-    return { ok: false, code: 'too-large', message: `message value is ${value.length} bytes; the limit is ${maxBytes}` };
+    return {
+      ok: false,
+      code: 'too-large',
+      message: `message value is ${value.length} bytes; the limit is ${maxBytes}`,
+    };
   }
   let json: unknown;
   try {
-    json = JSON.parse(value.toString('utf8'));
+    json = JSON.parse(utf8.decode(value));
   } catch (error) {
-    return { ok: false, code: 'invalid-json', message: `value is not valid JSON: ${(error as Error).message}` };
+    const reason = error instanceof TypeError ? 'is not valid UTF-8' : `is not valid JSON: ${(error as Error).message}`;
+    return { ok: false, code: 'invalid-json', message: `value ${reason}` };
   }
   const envelope = cloudEventSchema.safeParse(json);
   if (!envelope.success) return { ok: false, code: 'not-a-cloudevent', message: describeIssues(envelope.error.issues) };
-  const schema = schemas[envelope.data.type];
+  const { type } = envelope.data;
+  if (reading.skips.includes(type)) return { ok: 'skip', type };
+  const schema = reading.applies[type];
   if (!schema) {
+    const expected = [...Object.keys(reading.applies), ...reading.skips].join(', ');
+    return { ok: false, code: 'unknown-type', message: `unknown event type '${type}'; expected one of: ${expected}` };
+  }
+  const unstorable = findUnstorable(json);
+  if (unstorable) {
+    const [root] = unstorable.path;
     return {
       ok: false,
-      code: 'unknown-type',
-      message: `unknown event type '${envelope.data.type}'; expected one of: ${Object.keys(schemas).join(', ')}`,
+      code: root === 'data' ? 'invalid-data' : 'not-a-cloudevent',
+      message: `${formatPath(unstorable.path)}: ${unstorable.problem}`,
     };
   }
   const data = schema.safeParse(envelope.data.data);
@@ -65,13 +133,6 @@ export function decodeCloudEvent(
 export function describeIssues(issues: z.core.$ZodIssue[], root?: string): string {
   return issues
     .slice(0, 5)
-    .map((issue) => `${formatPath(root ? [root, ...issue.path] : issue.path) || '(value)'}: ${issue.message}`)
+    .map((issue) => `${formatPath(issue.path, root)}: ${issue.message}`)
     .join('; ');
-}
-
-function formatPath(path: PropertyKey[]): string {
-  return path.reduce<string>(
-    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
-    '',
-  );
 }

@@ -1,18 +1,30 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
-import { deadLetterTopic } from '@bg/contracts';
-import type { z } from 'zod';
+import { deadLetterTopic, type DeadLetterCode, type TopicReading } from '@bg/contracts';
 import { physicalTopic, type KafkaLogger } from './client';
-import { decodeCloudEvent, type DecodedEvent } from './cloud-event';
+import { decodeCloudEvent, typeHeader, type DecodedEvent } from './cloud-event';
 import type { EventProducer } from './producer';
 
-/** A valid message handed to a handler, with where it came from (logical topic name). */
+/** A valid message handed to a handler, with where it came from (logical topic name) and when it was produced. */
 export type IncomingEvent = {
   topic: string;
   partition: number;
   offset: string;
+  /** The producer's timestamp (ms): the moment the previous hop handed it to Kafka. */
+  timestamp: number;
   key: string | null;
   headers: Record<string, string>;
   event: DecodedEvent;
+};
+
+/** What went wrong with a failed unit of work: worth retrying in place, or a property of the input itself. */
+export type FailureKind = 'transient' | 'deterministic';
+
+/** Hooks for metrics and logs; every one is optional. */
+export type ConsumerObserver = {
+  deadLettered?: (topic: string, code: string) => void;
+  skipped?: (topic: string, count: number) => void;
+  /** A chunk was applied: its events, and when its handling started (ms). */
+  applied?: (events: IncomingEvent[], startedAt: number) => void;
 };
 
 export type ConsumerOptions = {
@@ -21,28 +33,40 @@ export type ConsumerOptions = {
   logger: KafkaLogger;
   groupId: string;
   topicPrefix: string;
-  /** Logical topic → (event type → data schema). Anything else is dead-lettered. */
-  topics: Record<string, Record<string, z.ZodType>>;
+  /** Logical topic → the types applied and the types skipped; anything else is dead-lettered. */
+  topics: Record<string, TopicReading>;
   /**
-   * Applies one chunk of valid events from one partition, in order. It must be idempotent per event id (inbox) and
-   * atomic (one transaction); offsets are committed only after it resolves.
+   * Applies one chunk of valid events from one partition, in order, atomically (one transaction) and idempotently
+   * (a redelivered event has no further effect); offsets are committed only after it resolves.
    */
-  handle: (events: IncomingEvent[]) => Promise<void>;
-  /** Errors worth retrying in place (connection loss, serialization failure); others crash the consumer. */
-  isTransient: (error: unknown) => boolean;
+  apply: (events: IncomingEvent[]) => Promise<void>;
+  /** Tells a transient failure (connection loss, serialization failure) from one the input itself causes. */
+  classify: (error: unknown) => FailureKind;
+  /**
+   * Whether the dependencies answer now. When a single event keeps failing "transiently" while they do, the event is
+   * the cause (e.g. a statement it makes time out): it is dead-lettered instead of crashing the consumer for ever.
+   */
+  dependenciesHealthy: () => Promise<boolean>;
   /** Called when the consumer stops for good; the process should exit non-zero so a supervisor restarts it. */
   onFatal: (error: unknown) => void;
-  maxEventBytes?: number;
+  /** Larger values are dead-lettered as `too-large`; also the most the consumer fetches per partition. */
+  maxMessageBytes: number;
   chunkSize?: number;
   /** Partitions applied at the same time (each chunk is its own transaction). */
   concurrency?: number;
   fromBeginning?: boolean;
-  retries?: number;
+  /** How long a transient failure is retried in place before the consumer gives up (and the process restarts). */
+  transientRetryMs?: number;
+  observer?: ConsumerObserver;
 };
 
+type Rejected = { message: KafkaMessage; code: DeadLetterCode; reason: string };
+
 /**
- * Runs a batch consumer: decode → dead-letter the invalid → hand the valid to `handle` in chunks → commit offsets.
- * At-least-once delivery; the handler's inbox makes the effect exactly-once.
+ * Runs a batch consumer: decode → dead-letter the invalid → hand the valid to `apply` in chunks → commit offsets.
+ * At-least-once delivery; the handler's idempotence makes the effect exactly-once. A chunk that fails because of its
+ * input is applied again one event at a time, and the event that fails alone is dead-lettered with the reason: no
+ * single message can stop the pipeline, and no input crashes the consumer twice.
  */
 export class BatchConsumer {
   private readonly consumer: Consumer;
@@ -55,7 +79,10 @@ export class BatchConsumer {
       // A crashed replica's partitions move on after 10 s rather than the default 30 s.
       sessionTimeout: 10_000,
       heartbeatInterval: 3_000,
-      maxWaitTimeInMs: 100,
+      maxWaitTimeInMs: 50,
+      // A message as large as the size setting must fit in one fetch.
+      maxBytesPerPartition: Math.max(1024 * 1024, opts.maxMessageBytes),
+      maxBytes: Math.max(10 * 1024 * 1024, 2 * opts.maxMessageBytes),
       // A crashed consumer is not restarted in-process: we exit and let the supervisor restart us clean.
       retry: { retries: 5, restartOnFailure: async () => false },
     });
@@ -67,14 +94,17 @@ export class BatchConsumer {
       if (!event.payload.restart) this.opts.onFatal(event.payload.error);
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics: [...this.logicalByPhysical.keys()], fromBeginning: this.opts.fromBeginning ?? true });
+    await this.consumer.subscribe({
+      topics: [...this.logicalByPhysical.keys()],
+      fromBeginning: this.opts.fromBeginning ?? true,
+    });
     await this.consumer.run({
       eachBatchAutoResolve: false,
       // Partitions carry different accounts, so their chunks can be applied side by side (row locks order the rest).
       partitionsConsumedConcurrently: this.opts.concurrency ?? 3,
       autoCommit: true,
       // Committing at most every 500 ms instead of after every chunk saves a broker round trip per chunk; what a crash
-      // leaves uncommitted is redelivered and dropped by the inbox.
+      // leaves uncommitted is redelivered and has no further effect.
       autoCommitInterval: 500,
       eachBatch: (payload) => this.eachBatch(payload),
     });
@@ -96,52 +126,119 @@ export class BatchConsumer {
     });
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload) {
+  private async eachBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+    commitOffsetsIfNecessary,
+  }: EachBatchPayload) {
     const topic = this.logicalByPhysical.get(batch.topic) ?? batch.topic;
-    const schemas = this.opts.topics[topic] ?? {};
+    const reading = this.opts.topics[topic] ?? { applies: {}, skips: [] };
     const chunkSize = this.opts.chunkSize ?? 500;
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
       if (!isRunning() || isStale()) return;
+      const startedAt = Date.now();
       const chunk = batch.messages.slice(start, start + chunkSize);
       const valid: IncomingEvent[] = [];
-      const invalid: { message: KafkaMessage; code: string; reason: string }[] = [];
+      const invalid: Rejected[] = [];
+      let skipped = 0;
       for (const message of chunk) {
-        const decoded = decodeCloudEvent(message.value, schemas, this.opts.maxEventBytes ?? 256 * 1024);
-        if (decoded.ok) {
+        const headers = stringHeaders(message.headers);
+        const decoded = decodeCloudEvent(message.value, reading, this.opts.maxMessageBytes, headers[typeHeader]);
+        if (decoded.ok === 'skip') {
+          skipped++;
+        } else if (decoded.ok) {
           valid.push({
             topic,
             partition: batch.partition,
             offset: message.offset,
+            timestamp: Number(message.timestamp),
             key: message.key?.toString('utf8') ?? null,
-            headers: stringHeaders(message.headers),
+            headers,
             event: decoded.event,
           });
         } else {
           invalid.push({ message, code: decoded.code, reason: decoded.message });
         }
       }
+      if (skipped > 0) this.opts.observer?.skipped?.(topic, skipped);
       if (invalid.length > 0) await this.deadLetter(topic, batch.partition, invalid);
-      if (valid.length > 0) await this.withRetries(() => this.opts.handle(valid), heartbeat);
+      if (valid.length > 0) await this.applyOrIsolate(topic, batch.partition, valid, chunk, heartbeat);
+      if (valid.length > 0) this.opts.observer?.applied?.(valid, startedAt);
       resolveOffset(chunk[chunk.length - 1]!.offset);
       await commitOffsetsIfNecessary();
       await heartbeat();
     }
   }
 
-  /** Byte-identical value and key, original headers kept, plus the CONTRACT's error headers. */
-  private async deadLetter(topic: string, partition: number, invalid: { message: KafkaMessage; code: string; reason: string }[]) {
-    for (const { message, code, reason } of invalid) {
-      this.opts.logger.warn({ topic, partition, offset: message.offset, code, reason }, 'dead-lettering invalid event');
+  /**
+   * Applies the chunk; when it fails because of its input, applies its events one by one and dead-letters the ones
+   * that fail alone (code `invalid-data`, the error in the message), so the rest of the chunk still applies.
+   */
+  private async applyOrIsolate(
+    topic: string,
+    partition: number,
+    events: IncomingEvent[],
+    raw: KafkaMessage[],
+    heartbeat: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await this.withRetries(() => this.opts.apply(events), heartbeat, events.length === 1);
+      return;
+    } catch (error) {
+      if (!(error instanceof InputFailure)) throw error;
+      if (events.length === 1) {
+        await this.deadLetterFailed(topic, partition, events[0]!, raw, error.cause);
+        return;
+      }
+      this.opts.logger.warn(
+        { err: error.cause, topic, partition, events: events.length },
+        'chunk failed; applying its events one by one',
+      );
+    }
+    for (const event of events) {
+      try {
+        await this.withRetries(() => this.opts.apply([event]), heartbeat, true);
+      } catch (error) {
+        if (!(error instanceof InputFailure)) throw error;
+        await this.deadLetterFailed(topic, partition, event, raw, error.cause);
+      }
+    }
+  }
+
+  private async deadLetterFailed(
+    topic: string,
+    partition: number,
+    event: IncomingEvent,
+    raw: KafkaMessage[],
+    cause: unknown,
+  ) {
+    const message = raw.find((m) => m.offset === event.offset)!;
+    const reason = `could not be applied: ${describeError(cause)}`;
+    this.opts.logger.error(
+      { err: cause, topic, partition, offset: event.offset, eventId: event.event.id },
+      'event failed alone; dead-lettering it',
+    );
+    await this.deadLetter(topic, partition, [{ message, code: 'invalid-data', reason }]);
+  }
+
+  /** Byte-identical key and value (a null stays null), original headers kept, plus the CONTRACT's error headers. */
+  private async deadLetter(topic: string, partition: number, rejected: Rejected[]) {
+    for (const { message, code, reason } of rejected) {
+      this.opts.logger.warn({ topic, partition, offset: message.offset, code, reason }, 'dead-lettering event');
+      this.opts.observer?.deadLettered?.(topic, code);
     }
     await this.opts.producer.send(
-      invalid.map(({ message, code, reason }) => ({
+      rejected.map(({ message, code, reason }) => ({
         topic: deadLetterTopic(topic),
-        key: message.key?.toString('utf8') ?? '',
-        value: message.value ?? Buffer.alloc(0),
+        key: message.key,
+        value: message.value,
         headers: {
           ...rawHeaders(message.headers),
           'x-error-code': code,
-          'x-error-message': reason,
+          'x-error-message': reason.slice(0, 2_000),
           'x-source-topic': topic,
           'x-source-partition': String(partition),
           'x-source-offset': message.offset,
@@ -150,13 +247,22 @@ export class BatchConsumer {
     );
   }
 
-  private async withRetries(fn: () => Promise<void>, heartbeat: () => Promise<void>): Promise<void> {
-    const retries = this.opts.retries ?? 5;
+  /**
+   * Retries transient failures with backoff (heartbeating, so the group keeps the partition) for up to
+   * `transientRetryMs`. Throws InputFailure for a failure the input causes — or, for a single event, a "transient" one
+   * that persists while the dependencies answer — and the last error otherwise.
+   */
+  private async withRetries(fn: () => Promise<void>, heartbeat: () => Promise<void>, single: boolean): Promise<void> {
+    const deadline = Date.now() + (this.opts.transientRetryMs ?? 60_000);
     for (let attempt = 0; ; attempt++) {
       try {
         return await fn();
       } catch (error) {
-        if (attempt >= retries || !this.opts.isTransient(error)) throw error;
+        if (this.opts.classify(error) === 'deterministic') throw new InputFailure(error);
+        if (Date.now() >= deadline) {
+          if (single && (await this.opts.dependenciesHealthy().catch(() => false))) throw new InputFailure(error);
+          throw error;
+        }
         const delay = Math.min(100 * 2 ** attempt, 5_000);
         this.opts.logger.warn({ err: error, attempt, delay }, 'transient error; retrying chunk');
         await new Promise((r) => setTimeout(r, delay));
@@ -164,6 +270,19 @@ export class BatchConsumer {
       }
     }
   }
+}
+
+/** A failure caused by the input, not by the environment: retrying the same input would fail the same way. */
+class InputFailure extends Error {
+  constructor(override readonly cause: unknown) {
+    super(describeError(cause));
+  }
+}
+
+function describeError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' ? `${message} (${code})` : message;
 }
 
 function stringHeaders(headers: KafkaMessage['headers']): Record<string, string> {

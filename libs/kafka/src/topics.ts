@@ -4,26 +4,36 @@ import { physicalTopic } from './client';
 
 export type TopicSpec = { topic: string; numPartitions: number; configEntries?: { name: string; value: string }[] };
 
-/** Every topic the system uses, with its dead-letter topics; partitions are keyed by account (or record) id. */
-export function systemTopics(partitions: number): TopicSpec[] {
-  const keyed = (topic: string): TopicSpec => ({ topic, numPartitions: partitions });
+/** Topics that consumers read, each with its dead-letter topic. */
+const consumedTopics = [
+  ...inboundTopics,
+  Topics.recordChanges,
+  Topics.components,
+  Topics.memberCommands,
+  Topics.membershipChanges,
+  Topics.roleEvents,
+  Topics.buyingGroupChanges,
+];
+
+/**
+ * Every topic the system uses, with its dead-letter topics; partitions are keyed by account (or record) id. Every
+ * topic takes messages up to `maxMessageBytes`, the one size setting that the producers and consumers use too.
+ */
+export function systemTopics(partitions: number, maxMessageBytes: number): TopicSpec[] {
+  const size = { name: 'max.message.bytes', value: String(maxMessageBytes) };
+  const keyed = (topic: string): TopicSpec => ({ topic, numPartitions: partitions, configEntries: [size] });
   return [
-    ...inboundTopics.flatMap((t) => [keyed(t), keyed(deadLetterTopic(t))]),
-    keyed(Topics.buyingGroupChanges),
-    keyed(Topics.recordChanges),
-    keyed(Topics.memberCommands),
-    keyed(Topics.groupRecomputed),
-    keyed(Topics.roleEvents),
-    keyed(deadLetterTopic(Topics.recordChanges)),
-    keyed(deadLetterTopic(Topics.memberCommands)),
-    keyed(deadLetterTopic(Topics.groupRecomputed)),
-    keyed(deadLetterTopic(Topics.roleEvents)),
-    keyed(deadLetterTopic(Topics.buyingGroupChanges)),
-    keyed(deadLetterTopic(Topics.components)),
+    ...consumedTopics.filter((t) => t !== Topics.components).map(keyed),
+    ...consumedTopics.map((t) => keyed(deadLetterTopic(t))),
     // One partition keeps component definitions in publication order; compaction keeps the latest per id forever.
-    { topic: Topics.components, numPartitions: 1, configEntries: [{ name: 'cleanup.policy', value: 'compact' }] },
+    { topic: Topics.components, numPartitions: 1, configEntries: [size, { name: 'cleanup.policy', value: 'compact' }] },
   ];
 }
+
+/** The internal dead-letter topics: anything there is a bug, alerted on and asserted empty by the tests. */
+export const internalDeadLetterTopics = consumedTopics
+  .filter((t) => !(inboundTopics as readonly string[]).includes(t))
+  .map(deadLetterTopic);
 
 /** Creates the missing topics (idempotent); returns the names it created. */
 export async function ensureTopics(kafka: Kafka, prefix: string, specs: TopicSpec[]): Promise<string[]> {
@@ -37,7 +47,10 @@ export async function ensureTopics(kafka: Kafka, prefix: string, specs: TopicSpe
     if (missing.length > 0) {
       // kafkajs' own leader wait gives up on "unknown topic" under concurrent creates; ours retries it.
       await admin.createTopics({ topics: missing, waitForLeaders: false });
-      await waitForLeaders(admin, missing.map((s) => s.topic));
+      await waitForLeaders(
+        admin,
+        missing.map((s) => s.topic),
+      );
     }
     return missing.map((s) => s.topic);
   } finally {

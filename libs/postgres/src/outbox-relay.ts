@@ -1,22 +1,38 @@
-import type { Pool } from './pool';
+import type { Pool, PoolClient } from './pool';
 import type { OutboxMessage } from './outbox';
 import { NotifiedLoop, type LoopLogger } from './notified-loop';
+
+/** A message as the relay hands it over: what was queued, and when. */
+export type RelayedMessage = OutboxMessage & { enqueuedAt: Date };
 
 export type OutboxRelayOptions = {
   pool: Pool;
   databaseUrl: string;
   schema: string;
   /** Sends one ordered batch; resolves when the broker has acknowledged it. */
-  send: (messages: OutboxMessage[]) => Promise<void>;
+  send: (messages: RelayedMessage[]) => Promise<void>;
+  /** Whether a send error means the broker refuses these messages for good (e.g. too large), rather than transiently. */
+  isRefusal: (error: unknown) => boolean;
   logger: LoopLogger;
+  /** The one size setting: a message larger than this is parked without trying. */
+  maxMessageBytes: number;
+  /** Called for each message parked (metrics). */
+  onParked?: (topic: string, reason: string) => void;
   batchSize?: number;
+  /** Bytes per send (at least one message is always sent). */
+  batchBytes?: number;
 };
+
+type Row = { id: string; topic: string; message_key: string; bytes: number; created_at: Date };
 
 /**
  * Publishes outbox rows in id order and deletes them once the broker has them. One relay drains a schema at a time
  * (transaction-scoped advisory lock), which keeps per-key order across replicas; rows stay locked while being sent, so a
- * crash rolls back and the rows are sent again (consumers drop duplicates by CloudEvent id). Woken by the outbox
- * trigger's NOTIFY at commit.
+ * crash rolls back and the rows are sent again (consumers drop duplicates by version or source time). Woken by the
+ * outbox trigger's NOTIFY at commit.
+ *
+ * A message the broker refuses for good is parked (kept, with the reason, out of the relay's way) with an error log
+ * and a metric, so that one bad message never stops the ones behind it.
  */
 export class OutboxRelay {
   private readonly loop: NotifiedLoop;
@@ -39,9 +55,10 @@ export class OutboxRelay {
     return this.loop.stop();
   }
 
-  /** Sends one batch; returns how many rows it sent (0 when empty or another relay holds the lock). */
+  /** Sends one batch; returns how many rows it handled (0 when empty or another relay holds the lock). */
   private async drainOnce(): Promise<number> {
     const client = await this.opts.pool.connect();
+    let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const lock = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [
@@ -51,26 +68,89 @@ export class OutboxRelay {
         await client.query('ROLLBACK');
         return 0;
       }
-      const { rows } = await client.query<{
-        id: string;
-        topic: string;
-        message_key: string;
-        value: string;
-        headers: Record<string, string>;
-      }>('SELECT id, topic, message_key, value, headers FROM outbox ORDER BY id LIMIT $1 FOR UPDATE', [
-        this.opts.batchSize ?? 500,
-      ]);
-      if (rows.length > 0) {
-        await this.opts.send(rows.map((r) => ({ topic: r.topic, key: r.message_key, value: r.value, headers: r.headers })));
-        await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      // Sizes first (octet_length does not decompress), so a batch never holds more than batchBytes of values.
+      const { rows } = await client.query<Row>(
+        `SELECT id, topic, message_key, octet_length(value) AS bytes, created_at FROM outbox
+         WHERE parked_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
+        [this.opts.batchSize ?? 500],
+      );
+      const oversized = rows.filter((r) => r.bytes > this.opts.maxMessageBytes);
+      for (const row of oversized) {
+        await this.park(
+          client,
+          row,
+          `${row.bytes} bytes is over the size setting (MAX_MESSAGE_BYTES = ${this.opts.maxMessageBytes})`,
+        );
       }
+      const batch = withinBudget(
+        rows.filter((r) => r.bytes <= this.opts.maxMessageBytes),
+        this.opts.batchBytes ?? 1024 * 1024,
+      );
+      if (batch.length > 0) await this.sendOrPark(client, batch);
       await client.query('COMMIT');
-      return rows.length;
+      return oversized.length + batch.length;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
+
+  private async sendOrPark(client: PoolClient, batch: Row[]): Promise<void> {
+    const messages = await this.load(client, batch);
+    try {
+      await this.opts.send(messages);
+    } catch (error) {
+      if (!this.opts.isRefusal(error)) throw error;
+      // Find which ones the broker refuses: send one at a time, park those.
+      for (const [i, message] of messages.entries()) {
+        try {
+          await this.opts.send([message]);
+        } catch (single) {
+          if (!this.opts.isRefusal(single)) throw single;
+          await this.park(client, batch[i]!, `refused by the broker: ${(single as Error).message}`);
+        }
+      }
+    }
+    await client.query('DELETE FROM outbox WHERE id = ANY($1::bigint[]) AND parked_at IS NULL', [
+      batch.map((r) => r.id),
+    ]);
+  }
+
+  private async load(client: PoolClient, batch: Row[]): Promise<RelayedMessage[]> {
+    const { rows } = await client.query<{ id: string; value: string; headers: Record<string, string> }>(
+      'SELECT id, value, headers FROM outbox WHERE id = ANY($1::bigint[])',
+      [batch.map((r) => r.id)],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return batch.map((r) => ({
+      topic: r.topic,
+      key: r.message_key,
+      value: byId.get(r.id)!.value,
+      headers: byId.get(r.id)!.headers,
+      enqueuedAt: r.created_at,
+    }));
+  }
+
+  private async park(client: PoolClient, row: Row, reason: string): Promise<void> {
+    await client.query('UPDATE outbox SET parked_at = now(), park_reason = $2 WHERE id = $1', [row.id, reason]);
+    this.opts.logger.error(
+      { outboxId: row.id, topic: row.topic, key: row.message_key, bytes: row.bytes, reason },
+      'outbox message parked',
+    );
+    this.opts.onParked?.(row.topic, reason);
+  }
+}
+
+/** The longest prefix of `rows` within `budget` bytes, but at least one row. */
+function withinBudget(rows: Row[], budget: number): Row[] {
+  let total = 0;
+  let count = 0;
+  for (const row of rows) {
+    if (count > 0 && total + row.bytes > budget) break;
+    total += row.bytes;
+    count++;
+  }
+  return rows.slice(0, count);
 }

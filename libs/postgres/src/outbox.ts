@@ -3,7 +3,7 @@ import type { Queryable } from './pool';
 export type OutboxMessage = { topic: string; key: string; value: string; headers?: Record<string, string> };
 
 /** Queues messages for the relay, in the caller's transaction (one multi-row insert). */
-export async function enqueue(db: Queryable, messages: OutboxMessage[]): Promise<void> {
+export async function enqueue(db: Queryable, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await db.query(
     `INSERT INTO outbox (topic, message_key, value, headers)

@@ -5,40 +5,76 @@ export type PoolClient = pg.PoolClient;
 /** Anything that runs a query: the pool, or a client inside a transaction. Repository functions take this. */
 export type Queryable = Pick<pg.Pool, 'query'>;
 
-/** A pool whose sessions resolve unqualified names in the service's own schema. */
-export function createPool(databaseUrl: string, opts: { schema: string; max?: number; applicationName?: string }): Pool {
-  return new pg.Pool({
+export type PoolLogger = { warn: (o: object, m: string) => void };
+
+/**
+ * A pool whose sessions resolve unqualified names in the service's own schema. JIT compilation is off: these are short
+ * OLTP statements, for which planning-time JIT costs tens of milliseconds and saves nothing. A connection error on a
+ * client (e.g. the server restarting) is logged, never left unhandled: the query in flight fails with it, and the unit
+ * of work retries as for any transient error.
+ */
+export function createPool(
+  databaseUrl: string,
+  opts: { schema: string; max?: number; applicationName?: string; logger: PoolLogger },
+): Pool {
+  const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: opts.max ?? 5,
     application_name: opts.applicationName ?? opts.schema,
-    options: `-c search_path=${quoteIdent(opts.schema)},public`,
+    options: `-c search_path=${quoteIdent(opts.schema)},public -c jit=off`,
   });
+  const log = (error: Error) => opts.logger.warn({ err: error }, 'database connection error');
+  pool.on('error', log);
+  // The pool's own listener covers idle clients only; a checked-out client needs one too, or its 'error' crashes us.
+  pool.on('connect', (client) => client.on('error', log));
+  return pool;
 }
 
 /** Runs `fn` in one transaction: commit on success, rollback on error. */
 export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
-    client.release();
+    // A client whose connection broke is discarded, not returned to the pool.
+    client.release(broken);
   }
 }
 
-/** PostgreSQL errors worth retrying: serialization/deadlock, connection loss, admin shutdown. */
-export function isTransientDbError(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  if (code && (code === '40001' || code === '40P01' || code.startsWith('08') || code === '57P01' || code === '53300')) {
-    return true;
+/** PostgreSQL error classes worth retrying: the server or the connection, not the statement or its data. */
+const transientSqlStates = [
+  '08', // connection exception
+  '40001', // serialization failure
+  '40P01', // deadlock detected
+  '53', // insufficient resources (too many connections, out of memory, disk full)
+  '55P03', // lock not available
+  '57P01', // admin shutdown (the server restarting)
+  '57P02', // crash shutdown
+  '57P03', // cannot connect now (starting up)
+  '57014', // query canceled (statement timeout)
+  '58', // system error (I/O)
+];
+
+/**
+ * Whether a database error is transient (retry the same work) or deterministic (the work itself is refused: data
+ * exceptions 22…, integrity violations 23…, and any other error, JavaScript ones included).
+ */
+export function classifyDbError(error: unknown): 'transient' | 'deterministic' {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code)) {
+    return transientSqlStates.some((prefix) => code.startsWith(prefix)) ? 'transient' : 'deterministic';
   }
-  const message = (error as Error | null)?.message ?? '';
-  return /ECONNREFUSED|ECONNRESET|Connection terminated|timeout/i.test(message);
+  const message = error instanceof Error ? error.message : '';
+  const transientNetwork =
+    /ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EAI_AGAIN|Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting|shutting) up/i;
+  return transientNetwork.test(message) ? 'transient' : 'deterministic';
 }
 
 export function quoteIdent(name: string): string {

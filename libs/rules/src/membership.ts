@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { GroupChange, GroupMember, MemberReason, RemovedMember, RoleSlot } from '@bg/contracts';
 import { evaluateCondition, type ConditionResult, type Subject } from './conditions';
 import { compareInstants, compareText } from './ordering';
@@ -93,6 +94,106 @@ export function computeMembership(input: MembershipInput): Membership {
   };
 }
 
+/**
+ * Whether one person can be judged alone — their rows computed without looking at anyone else — with the result a full
+ * computation would give. Only a capped slot (`maxMembers`) makes people compete: the person is judged alone unless
+ * they match a capped slot now, held one or overflowed from one before, or carry an explicit add (which takes room in
+ * its slot). Everyone else's placement cannot depend on this person then, nor theirs on anyone else's.
+ */
+export function canJudgeAlone(input: {
+  slots: readonly MembershipSlot[];
+  candidate: Candidate | undefined;
+  previous: Membership;
+  overrides: readonly MemberOverride[];
+}): boolean {
+  const capped = input.slots.flatMap((slot, index) => (slot.maxMembers == null ? [] : [index]));
+  if (capped.length === 0) return true;
+  if (input.overrides.some((override) => override.action === 'add')) return false;
+  for (const member of input.previous.members) {
+    if (member.reason.slot !== null && capped.includes(member.reason.slot)) return false;
+    if (member.reason.skipped?.some((skip) => skip.why === 'full')) return false;
+  }
+  const { candidate } = input;
+  return (
+    candidate === undefined ||
+    capped.every((index) => !evaluateCondition(input.slots[index]!.conditions, candidate.subject).matched)
+  );
+}
+
+/**
+ * One person's rows (as a member, or as explicitly removed) given their previous rows and their own edits: the same
+ * rule as `computeMembership`, applied to them alone. Valid when `canJudgeAlone` says so.
+ */
+export function judgePerson(input: {
+  slots: readonly MembershipSlot[];
+  candidate: Candidate | undefined;
+  previous: Membership;
+  overrides: readonly MemberOverride[];
+  now: string;
+}): Membership {
+  return computeMembership({
+    slots: input.slots,
+    candidates: input.candidate === undefined ? [] : [input.candidate],
+    previous: input.previous,
+    overrides: input.overrides,
+    now: input.now,
+  });
+}
+
+/** What changed between two memberships, row by row: what a writer stores and sends downstream. */
+export interface MembershipDelta {
+  members: { upserted: GroupMember[]; removed: string[] };
+  removedMembers: { upserted: RemovedMember[]; cleared: string[] };
+}
+
+/** The rows that differ (added or changed in any field) and the ids gone, for members and removed members. */
+export function membershipDelta(before: Membership, after: Membership): MembershipDelta {
+  const rows = <T extends { personId: string }>(old: readonly T[], next: readonly T[]) => {
+    const earlier = new Map(old.map((row) => [row.personId, row]));
+    const later = new Set(next.map((row) => row.personId));
+    return {
+      upserted: next.filter((row) => !isDeepStrictEqual(earlier.get(row.personId), row)),
+      gone: old.filter((row) => !later.has(row.personId)).map((row) => row.personId),
+    };
+  };
+  const members = rows(before.members, after.members);
+  const removed = rows(before.removedMembers, after.removedMembers);
+  return {
+    members: { upserted: members.upserted, removed: members.gone },
+    removedMembers: { upserted: removed.upserted, cleared: removed.gone },
+  };
+}
+
+/** Whether a delta changes anything. */
+export function isEmptyDelta(delta: MembershipDelta): boolean {
+  return (
+    delta.members.upserted.length === 0 &&
+    delta.members.removed.length === 0 &&
+    delta.removedMembers.upserted.length === 0 &&
+    delta.removedMembers.cleared.length === 0
+  );
+}
+
+/** `before` with `delta` applied: rows replaced or added by id, the gone ones dropped; member order as computed. */
+export function applyMembershipDelta(before: Membership, delta: MembershipDelta): Membership {
+  const patch = <T extends { personId: string }>(
+    rows: readonly T[],
+    upserted: readonly T[],
+    gone: readonly string[],
+  ) => {
+    const byId = new Map(rows.map((row) => [row.personId, row]));
+    for (const id of gone) byId.delete(id);
+    for (const row of upserted) byId.set(row.personId, row);
+    return [...byId.values()];
+  };
+  return {
+    members: patch(before.members, delta.members.upserted, delta.members.removed).sort(memberOrder),
+    removedMembers: patch(before.removedMembers, delta.removedMembers.upserted, delta.removedMembers.cleared).sort(
+      (a, b) => compareText(a.personId, b.personId),
+    ),
+  };
+}
+
 /** The member changes from one membership to the next, by kind then personId. */
 export function diffMembership(before: Membership, after: Membership): GroupChange[] {
   const earlier = new Map(before.members.map((member) => [member.personId, member]));
@@ -176,7 +277,7 @@ function ruleRole(slots: readonly MembershipSlot[], candidate: Candidate | undef
 }
 
 // By slot (members of a role outside the template last, by role), then personId.
-function memberOrder(a: GroupMember, b: GroupMember): number {
+export function memberOrder(a: GroupMember, b: GroupMember): number {
   const slotA = a.reason.slot ?? Number.MAX_SAFE_INTEGER;
   const slotB = b.reason.slot ?? Number.MAX_SAFE_INTEGER;
   return slotA - slotB || compareText(a.role, b.role) || compareText(a.personId, b.personId);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultMaxMessageBytes } from '@bg/contracts';
 
 /** Thrown when the environment does not fit the schema; `issues` lists every bad key at once. */
 export class ConfigError extends Error {
@@ -15,9 +16,7 @@ export class ConfigError extends Error {
 export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  throw new ConfigError(
-    result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-  );
+  throw new ConfigError(result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`));
 }
 
 /** `"true"`/`"false"` only: `z.coerce.boolean()` would turn "false" into true. */
@@ -48,6 +47,16 @@ export const baseConfigShape = {
   KAFKA_TOPIC_PREFIX: z.string().default(''),
   /** Port of the service's ops endpoints (/healthz, /readyz, /metrics); 0 picks a free one. */
   OPS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /**
+   * The one size setting: the largest message any topic takes (the broker's `message.max.bytes` and every topic's
+   * `max.message.bytes` are set from it), the largest value a consumer accepts (larger inbound events are
+   * dead-lettered as `too-large`) and the largest an outbox relay sends (larger ones are parked).
+   */
+  MAX_MESSAGE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(defaultMaxMessageBytes),
 };
 export const baseConfigSchema = z.object(baseConfigShape);
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

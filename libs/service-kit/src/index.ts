@@ -5,3 +5,5 @@ export * from './shutdown';
 export * from './ops-server';
 export * from './worker';
 export * from './main';
+export * from './dependencies';
+export * from './event-consumer';

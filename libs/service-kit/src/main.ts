@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { migrate } from '@bg/postgres';
 import { ConfigError, loadConfig, type BaseConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { installShutdown } from './shutdown';
@@ -20,25 +19,28 @@ export function runMain(start: () => Promise<void>): void {
 }
 
 /**
- * The whole `main.ts` of a service: config → logger → migrations → start → ordered shutdown on SIGTERM/SIGINT,
- * and a non-zero exit when a consumer crashes for good (so a supervisor restarts the process clean).
+ * The whole `main.ts` of a service: config → logger → start (which waits for its dependencies and migrates) →
+ * ordered shutdown on SIGTERM/SIGINT, and a non-zero exit when a consumer crashes for good (so a supervisor restarts
+ * the process clean).
  */
 export function runServiceMain<S extends z.ZodType<BaseConfig>>(opts: {
   name: string;
-  schema: string;
-  migrations: string;
   configSchema: S;
-  start: (config: z.infer<S>, logger: Logger, onFatal: (error: unknown) => void) => Promise<{ stop: () => Promise<void> }>;
+  start: (
+    config: z.infer<S>,
+    logger: Logger,
+    onFatal: (error: unknown) => void,
+  ) => Promise<{ stop: () => Promise<void> }>;
 }): void {
   runMain(async () => {
     const config = loadConfig(opts.configSchema);
     const logger = createLogger(opts.name, config.LOG_LEVEL);
-    await migrate(config.DATABASE_URL, opts.schema, opts.migrations);
-    let shutdownOnFatal: () => Promise<void> = async () => process.exit(1);
-    const service = await opts.start(config, logger, (error) => {
+    // Installed before start: a service still waiting for its dependencies stops at once on SIGTERM.
+    let service: { stop: () => Promise<void> } | null = null;
+    const shutdownOnFatal = installShutdown(logger, [{ name: opts.name, run: () => service?.stop() }]);
+    service = await opts.start(config, logger, (error) => {
       logger.fatal({ err: error }, 'consumer crashed');
       void shutdownOnFatal();
     });
-    shutdownOnFatal = installShutdown(logger, [{ name: opts.name, run: () => service.stop() }]);
   });
 }

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import type { StartPhase } from './dependencies';
 
 export type ReadinessCheck = { name: string; check: () => Promise<void> };
 
@@ -12,12 +13,12 @@ export function createMetricsRegistry(service: string): Registry {
 }
 
 /**
- * The ops endpoints every worker service exposes: `/healthz` (process up), `/readyz` (every dependency answers),
- * `/metrics` (Prometheus text). The API service mounts the same routes on its public server instead.
+ * The ops endpoints every worker service exposes: `/healthz` (process up), `/readyz` (started and every dependency
+ * answers; while starting, what it still waits for), `/metrics` (Prometheus text). The API service mounts the same routes on its public server instead.
  */
 export function registerOpsRoutes(
   app: FastifyInstance,
-  opts: { registry: Registry; checks: ReadinessCheck[]; isReady?: () => boolean },
+  opts: { registry?: Registry; checks: ReadinessCheck[]; phase: StartPhase },
 ): void {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_request, reply) => {
@@ -31,22 +32,24 @@ export function registerOpsRoutes(
         }
       }),
     );
-    const ready = (opts.isReady?.() ?? true) && results.every((r) => r.ok);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', checks: results });
+    const ready = opts.phase.ready && results.every((r) => r.ok);
+    const waiting = opts.phase.waitingFor === null ? {} : { waitingFor: opts.phase.waitingFor };
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', ...waiting, checks: results });
   });
-  app.get('/metrics', async (_request, reply) =>
-    reply.type(opts.registry.contentType).send(await opts.registry.metrics()),
-  );
+  const { registry } = opts;
+  if (registry)
+    app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 }
 
-/** A standalone ops server on 127.0.0.1:`port` for worker services. */
+/** A standalone ops server on `host`:`port` (127.0.0.1 unless said otherwise) for worker services. */
 export async function startOpsServer(
   port: number,
   opts: Parameters<typeof registerOpsRoutes>[1],
+  host = '127.0.0.1',
 ): Promise<{ app: FastifyInstance; url: string }> {
   const app = Fastify({ logger: false });
   registerOpsRoutes(app, opts);
-  const url = await app.listen({ port, host: '127.0.0.1' });
+  const url = await app.listen({ port, host });
   return { app, url };
 }
 

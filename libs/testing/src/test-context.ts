@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { inject, afterAll } from 'vitest';
+import { inject, afterAll, expect } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
-import { ensureTopics, systemTopics } from '@bg/kafka';
+import { defaultMaxMessageBytes } from '@bg/contracts';
+import { ensureTopics, internalDeadLetterTopics, physicalTopic, systemTopics } from '@bg/kafka';
 import { dropDatabase, ensureDatabase, withDatabase } from '@bg/local-infra';
 
 export type TestContext = {
@@ -13,11 +14,19 @@ export type TestContext = {
   env: Record<string, string>;
 };
 
+export type TestContextOptions = {
+  partitions?: number;
+  maxMessageBytes?: number;
+  /** A test that feeds invalid events to an internal topic on purpose; every other file asserts none arrive. */
+  allowInternalDeadLetters?: boolean;
+};
+
 /**
  * Gives the calling test file its own database (a clone of the migrated template) and its own topics (a unique
- * prefix), so files run in parallel; both are dropped when the file ends.
+ * prefix), so files run in parallel; both are dropped when the file ends. When the file ends, the internal
+ * dead-letter topics must be empty: an internal dead letter means a producer emitted what its consumer refuses.
  */
-export async function createTestContext(partitions = 2): Promise<TestContext> {
+export async function createTestContext(options: TestContextOptions = {}): Promise<TestContext> {
   const suffix = randomBytes(4).toString('hex');
   const adminUrl = inject('postgresAdminUrl');
   const database = `bg_test_${suffix}`;
@@ -26,10 +35,21 @@ export async function createTestContext(partitions = 2): Promise<TestContext> {
   const kafkaBrokers = inject('kafkaBrokers').split(',');
   const topicPrefix = `t${suffix}.`;
   const kafka = new Kafka({ clientId: `test-${suffix}`, brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
-  await ensureTopics(kafka, topicPrefix, systemTopics(partitions));
+  const maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
+  await ensureTopics(kafka, topicPrefix, systemTopics(options.partitions ?? 2, maxMessageBytes));
   afterAll(async () => {
     await dropDatabase(adminUrl, database);
   });
+  if (!options.allowInternalDeadLetters) {
+    afterAll(async () => {
+      expect(
+        await countMessages(
+          kafka,
+          internalDeadLetterTopics.map((t) => physicalTopic(topicPrefix, t)),
+        ),
+      ).toEqual({});
+    });
+  }
   return {
     kafkaBrokers,
     databaseUrl,
@@ -41,6 +61,25 @@ export async function createTestContext(partitions = 2): Promise<TestContext> {
       KAFKA_TOPIC_PREFIX: topicPrefix,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       OPS_PORT: '0',
+      MAX_MESSAGE_BYTES: String(maxMessageBytes),
     },
   };
+}
+
+/** Messages on each of `topics` that has any (topics that do not exist count as empty). */
+async function countMessages(kafka: Kafka, topics: string[]): Promise<Record<string, number>> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const counts: Record<string, number> = {};
+    for (const topic of topics.filter((t) => existing.has(t))) {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      const total = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+      if (total > 0) counts[topic] = total;
+    }
+    return counts;
+  } finally {
+    await admin.disconnect();
+  }
 }

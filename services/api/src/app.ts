@@ -1,8 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
-import type { Logger } from '@bg/service-kit';
+import type { Logger, StartPhase } from '@bg/service-kit';
 import type { ApiConfig } from './config';
+import { clientErrorHandler } from './http/client-error';
 import { validatorCompiler } from './http/validator';
 import './http/types';
 import { authPlugin } from './plugins/auth';
@@ -28,6 +29,8 @@ export type AppOptions = {
   /** The consumer stopped for good: the process should exit non-zero so that a supervisor restarts it. */
   onFatal: (error: unknown) => void;
   now?: () => Date;
+  /** Where the start stands, for /readyz (main.ts shares it with the wait for dependencies). */
+  phase?: StartPhase;
 };
 
 /**
@@ -44,18 +47,20 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     frameworkErrors: (error, request, reply) => {
       sendProblem(request, reply, 400, `the URL cannot be read (${error.message}): check its %-escapes`);
     },
+    // What Node's HTTP parser refuses (e.g. a request line over maxHeaderSize) never reaches fastify's error handler.
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('config', opts.config);
   app.decorate('now', opts.now ?? (() => new Date()));
 
-  let ready = false;
+  const phase = opts.phase ?? { ready: false, waitingFor: null };
   app.addHook('onReady', async () => {
-    ready = true;
+    phase.ready = true;
   });
   app.addHook('preClose', async () => {
-    ready = false;
+    phase.ready = false;
   });
 
   app.register(problemsPlugin);
@@ -65,7 +70,7 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.register(kafkaPlugin);
   app.register(outboxRelayPlugin);
   app.register(docsPlugin);
-  app.register(opsRoutes, { isReady: () => ready });
+  app.register(opsRoutes, { phase });
   app.register(componentRoutes);
   app.register(groupRoutes);
   app.register(memberRoutes);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { startWorker, type Logger, type RunningWorker, type WorkerDeps } from '@bg/service-kit';
 import type { EnrichmentConfig } from './config';
-import { applyEvents, consumedTopics, enrichmentConsumer } from './handlers/apply-events';
+import { applyEvents, enrichmentConsumer, enrichmentConsumes } from './handlers/apply-events';
 import type { ChunkEffects } from './handlers/role-events';
 import { audienceSyncSource } from './jobs/audience-runner';
 import { CallRecorder } from './jobs/call-recorder';
@@ -32,13 +32,18 @@ export function startEnrichment(
   return startWorker({
     name: 'enrichment',
     schema: enrichmentSchema,
+    migrations: enrichmentMigrations,
     config,
     logger,
     onFatal,
     consumers: (deps) => {
       const { handlerDeps } = wire(deps);
       return [
-        { groupId: enrichmentConsumer, topics: consumedTopics, handle: (events) => applyEvents(handlerDeps, events) },
+        {
+          groupId: enrichmentConsumer,
+          consumes: enrichmentConsumes,
+          apply: (tx, events) => applyEvents(handlerDeps, tx, events),
+        },
       ];
     },
     background: (deps) => [wire(deps).worker],
@@ -93,8 +98,6 @@ function createRuntime(config: EnrichmentConfig, deps: WorkerDeps, clock: Clock)
     if (effects.newWork) worker.poke();
   };
   const handlerDeps = {
-    pool,
-    logger,
     clock,
     policy: { lookupsEnabled: providers.contacts !== undefined, cooldownMs: config.ENRICHMENT_COOLDOWN_MS },
     onCommitted,

@@ -1,11 +1,5 @@
 import { runServiceMain } from '@bg/service-kit';
 import { ingestionConfigSchema } from './config';
-import { ingestionMigrations, ingestionSchema, startIngestion } from './app';
+import { startIngestion } from './app';
 
-runServiceMain({
-  name: 'ingestion',
-  schema: ingestionSchema,
-  migrations: ingestionMigrations,
-  configSchema: ingestionConfigSchema,
-  start: startIngestion,
-});
+runServiceMain({ name: 'ingestion', configSchema: ingestionConfigSchema, start: startIngestion });

@@ -1,27 +1,17 @@
 import { fileURLToPath } from 'node:url';
-import {
-  Topics,
-  accountChangedSchema,
-  activityAcceptedSchema,
-  internalEventTypes,
-  memberCommandSchema,
-  opportunityChangedSchema,
-  personChangedSchema,
-  solutionInterestDefinedSchema,
-  solutionInterestDeletedSchema,
-} from '@bg/contracts';
 import { startWorker, type Logger, type RunningWorker } from '@bg/service-kit';
 import type { RoleAssignmentConfig } from './config';
-import { applyEvents, roleAssignmentConsumer } from './handlers/apply-events';
-import { createRecomputeJobRunner } from './jobs/recompute-job-runner';
+import { applyEvents, roleAssignmentConsumer, roleAssignmentConsumes } from './handlers/apply-events';
+import { InterestCache } from './interest-cache';
 import { createPendingRecomputeRunner } from './jobs/pending-recompute-runner';
+import { createRecomputeJobRunner } from './jobs/recompute-job-runner';
 
 export const roleAssignmentSchema = 'role_assignment';
 export const roleAssignmentMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
 
 /**
  * The only writer of membership: consumes record changes, component definitions and member commands, keeps every
- * buying group's membership current and emits `group recomputed` when it changes.
+ * buying group's membership current and emits what changed in it.
  */
 export function startRoleAssignment(
   config: RoleAssignmentConfig,
@@ -29,31 +19,19 @@ export function startRoleAssignment(
   onFatal: (error: unknown) => void,
   now: () => string = () => new Date().toISOString(),
 ): Promise<RunningWorker> {
+  const interests = new InterestCache();
   return startWorker({
     name: 'role-assignment',
     schema: roleAssignmentSchema,
+    migrations: roleAssignmentMigrations,
     config,
     logger,
     onFatal,
-    consumers: ({ pool }) => [
+    consumers: () => [
       {
         groupId: roleAssignmentConsumer,
-        topics: {
-          [Topics.recordChanges]: {
-            [internalEventTypes.personChanged]: personChangedSchema,
-            [internalEventTypes.accountChanged]: accountChangedSchema,
-            [internalEventTypes.activityAccepted]: activityAcceptedSchema,
-            [internalEventTypes.opportunityChanged]: opportunityChangedSchema,
-          },
-          [Topics.components]: {
-            [internalEventTypes.solutionInterestDefined]: solutionInterestDefinedSchema,
-            [internalEventTypes.solutionInterestDeleted]: solutionInterestDeletedSchema,
-          },
-          [Topics.memberCommands]: { [internalEventTypes.memberCommand]: memberCommandSchema },
-        },
-        handle: async (events) => {
-          await applyEvents(pool, logger, events, now);
-        },
+        consumes: roleAssignmentConsumes,
+        apply: (tx, events) => applyEvents(tx, events, { logger, interests, now }),
       },
     ],
     background: ({ pool }) => [
@@ -63,6 +41,7 @@ export function startRoleAssignment(
         schema: roleAssignmentSchema,
         logger: logger.child({ component: 'recompute-jobs' }),
         pageSize: config.RECOMPUTE_PAGE_SIZE,
+        interests,
         now,
       }),
       createPendingRecomputeRunner({
@@ -71,6 +50,7 @@ export function startRoleAssignment(
         schema: roleAssignmentSchema,
         logger: logger.child({ component: 'pending-recomputes' }),
         batchSize: config.RECOMPUTE_PAGE_SIZE,
+        interests,
         now,
       }),
     ],

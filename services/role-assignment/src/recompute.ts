@@ -1,87 +1,221 @@
-import { Topics, internalEventTypes, type Cause, type GroupRecomputed, type SolutionInterestDefined } from '@bg/contracts';
-import { encodeCloudEvent } from '@bg/kafka';
-import { enqueue, type Queryable } from '@bg/postgres';
-import { currentTraceHeaders } from '@bg/service-kit';
-import { groupsOfMany, saveGroups } from './db/groups';
-import { descendantsOfMany, liveAccounts, lockAccounts, overridesOfMany, peopleOfMany } from './db/state';
-import { decideGroup, type GroupState } from './domain/group-state';
+import { internalEventTypes, type GroupMembershipChanged } from '@bg/contracts';
+import { encodeEvent } from '@bg/kafka';
+import type { OutboxMessage, Queryable } from '@bg/postgres';
+import { compareText, type Candidate, type Membership } from '@bg/rules';
+import { groupKey, groupsOfMany, membershipsOf, saveGroups, type GroupWrite } from './db/groups';
+import {
+  ancestorsOfMany,
+  descendantsOfMany,
+  linksOfPersons,
+  liveAccounts,
+  lockAccounts,
+  overridesOfMany,
+  peopleOfMany,
+  type PersonLink,
+} from './db/state';
+import {
+  candidatesOf,
+  decideGroup,
+  decidePeople,
+  emptyMembership,
+  type GroupDecision,
+  type GroupRecord,
+  type Interest,
+  type PersonJudgement,
+} from './domain/group-state';
+import { byGroup, type RecomputeTarget } from './domain/targets';
 
-/** One group to recompute, with the input event(s) that asked for it. */
-export type RecomputeTarget = { accountId: string; solutionInterestId: string; cause: Cause; coalesced: string[] };
+export const roleAssignmentSource = 'bg/role-assignment';
 
 /**
- * Recomputes `targets` in the caller's transaction with a fixed number of queries whatever their count: lock the
- * accounts, load groups, accounts, scopes, people and overrides in bulk, decide each group (pure), save and emit the
- * changed ones. Returns how many groups changed.
+ * Recomputes `targets` in the caller's transaction, with a fixed number of queries whatever their count, and returns
+ * the membership-changed events of the groups that changed. Work is proportional to the change: a target naming people
+ * re-judges only them (their rows, their edits, their links), unless a capped slot makes them compete — then, like a
+ * target for the whole group (an account change, a hierarchy move, a new definition), the whole group is computed
+ * from all its people. Only changed member rows are written and sent.
  */
 export async function recomputeGroups(
   db: Queryable,
   targets: RecomputeTarget[],
-  interests: Map<string, SolutionInterestDefined>,
+  interests: ReadonlyMap<string, Interest>,
   now: string,
-): Promise<number> {
-  if (targets.length === 0) return 0;
-  const accountIds = [...new Set(targets.map((t) => t.accountId))];
-  await lockAccounts(db, accountIds);
-  const descendantRoots = [
-    ...new Set(targets.filter((t) => interests.get(t.solutionInterestId)?.memberScope === 'account-and-descendants').map((t) => t.accountId)),
-  ];
+): Promise<OutboxMessage[]> {
+  if (targets.length === 0) return [];
+  const sorted = [...targets].sort(byGroup);
+  await lockAccounts(
+    db,
+    sorted.map((t) => t.accountId),
+  );
   // One client runs one query at a time: sequential awaits, not Promise.all.
-  const groups = await groupsOfMany(db, accountIds);
-  const accounts = await liveAccounts(db, accountIds);
-  const descendants = await descendantsOfMany(db, descendantRoots);
-  const overrides = await overridesOfMany(db, accountIds);
-  const scopeAccounts = new Set([...accountIds, ...[...descendants.values()].flat()]);
-  const people = await peopleOfMany(db, [...scopeAccounts]);
+  const groups = await groupsOfMany(db, [...new Set(sorted.map((t) => t.accountId))]);
+  const decisions: { target: RecomputeTarget; decision: GroupDecision }[] = [];
+  const whole: RecomputeTarget[] = [];
+  const partial: { target: RecomputeTarget; group: GroupRecord; interest: Interest; personIds: string[] }[] = [];
+  for (const target of sorted) {
+    const group = groups.get(groupKey(target.accountId, target.solutionInterestId));
+    const interest = interests.get(target.solutionInterestId);
+    if (target.personIds === null) whole.push(target);
+    // People only matter to an active group; groups come and go with account and definition changes (whole targets).
+    else if (group?.status === 'active' && interest)
+      partial.push({ target, group, interest, personIds: target.personIds });
+  }
 
-  const changed: GroupState[] = [];
-  const events = [];
+  if (partial.length > 0) {
+    const judged = await judgePeople(db, partial, now);
+    for (const { target } of partial) {
+      const decision = judged.get(groupKey(target.accountId, target.solutionInterestId));
+      if (decision) decisions.push({ target, decision });
+      else whole.push({ ...target, personIds: null });
+    }
+  }
+  if (whole.length > 0) decisions.push(...(await decideWholeGroups(db, whole, groups, interests, now)));
+
+  const changed = decisions.filter(({ decision }) => decision.changed);
+  const writes: GroupWrite[] = changed.map(({ decision }) => ({ group: decision.next, delta: decision.delta }));
+  await saveGroups(db, writes);
+  return changed.map(({ target, decision }) => membershipChanged(decision, target));
+}
+
+/** Re-judges the named people of each group alone; a group missing from the result must be computed whole. */
+async function judgePeople(
+  db: Queryable,
+  partial: { target: RecomputeTarget; group: GroupRecord; interest: Interest; personIds: string[] }[],
+  now: string,
+): Promise<Map<string, GroupDecision>> {
+  const personIds = [...new Set(partial.flatMap((p) => p.personIds))];
+  const previous = await membershipsOf(
+    db,
+    partial.map((p) => ({
+      accountId: p.group.accountId,
+      solutionInterestId: p.group.solutionInterestId,
+      personIds: p.personIds,
+    })),
+  );
+  const overrides = await overridesOfMany(db, [...new Set(partial.map((p) => p.group.accountId))], personIds);
+  const links = await linksOfPersons(db, personIds);
+  const rollUp = partial.some((p) => p.interest.memberScope === 'account-and-descendants');
+  const chains = rollUp
+    ? await ancestorsOfMany(db, [...new Set([...links.values()].flat().map((l) => l.accountId))])
+    : new Map<string, string[]>();
+
+  const decisions = new Map<string, GroupDecision>();
+  for (const { group, interest, personIds: people } of partial) {
+    const key = groupKey(group.accountId, group.solutionInterestId);
+    const rows = previous.get(key) ?? emptyMembership;
+    const edits = overrides.get(key) ?? [];
+    const judgements: PersonJudgement[] = people.map((personId) => ({
+      personId,
+      candidate: nearestCandidate(
+        group.accountId,
+        interest.memberScope === 'account-and-descendants',
+        links.get(personId) ?? [],
+        chains,
+      ),
+      previous: rowsOf(rows, personId),
+      overrides: edits.filter((o) => o.personId === personId),
+    }));
+    const decision = decidePeople(group, judgements, now);
+    if (decision) decisions.set(key, decision);
+  }
+  return decisions;
+}
+
+/**
+ * The person as a candidate of the group of `accountId`: by their link to that account, or — for a roll-up — by the
+ * nearest of their links in its scope (the account itself, then the shallowest descendant, then the lowest account
+ * id), a descendant being in scope when every account between it and the group's is live.
+ */
+function nearestCandidate(
+  accountId: string,
+  rollUp: boolean,
+  links: PersonLink[],
+  chains: ReadonlyMap<string, string[]>,
+): Candidate | undefined {
+  let best: { link: PersonLink; depth: number } | undefined;
+  for (const link of links) {
+    if (!link.accountLive) continue;
+    const depth =
+      link.accountId === accountId ? 0 : rollUp ? (chains.get(link.accountId) ?? []).indexOf(accountId) + 1 : 0;
+    if (depth === 0 && link.accountId !== accountId) continue;
+    if (!best || depth < best.depth || (depth === best.depth && compareText(link.accountId, best.link.accountId) < 0))
+      best = { link, depth };
+  }
+  return best ? candidatesOf([best.link])[0] : undefined;
+}
+
+function rowsOf(membership: Membership, personId: string): Membership {
+  return {
+    members: membership.members.filter((m) => m.personId === personId),
+    removedMembers: membership.removedMembers.filter((r) => r.personId === personId),
+  };
+}
+
+/** Computes whole groups from all the people in their scope (creating, dissolving or reviving them as needed). */
+async function decideWholeGroups(
+  db: Queryable,
+  targets: RecomputeTarget[],
+  groups: ReadonlyMap<string, GroupRecord>,
+  interests: ReadonlyMap<string, Interest>,
+  now: string,
+): Promise<{ target: RecomputeTarget; decision: GroupDecision }[]> {
+  const accountIds = [...new Set(targets.map((t) => t.accountId))];
+  const rollUpRoots = [
+    ...new Set(
+      targets
+        .filter((t) => interests.get(t.solutionInterestId)?.memberScope === 'account-and-descendants')
+        .map((t) => t.accountId),
+    ),
+  ];
+  const accounts = await liveAccounts(db, accountIds);
+  const descendants = await descendantsOfMany(db, rollUpRoots);
+  const previous = await membershipsOf(
+    db,
+    targets.map((t) => ({ ...t, personIds: null })),
+  );
+  const overrides = await overridesOfMany(db, accountIds);
+  const people = await peopleOfMany(db, [...new Set([...accountIds, ...[...descendants.values()].flat()])]);
+
+  const decided: { target: RecomputeTarget; decision: GroupDecision }[] = [];
   for (const target of targets) {
-    const key = `${target.accountId}|${target.solutionInterestId}`;
+    const key = groupKey(target.accountId, target.solutionInterestId);
     const interest = interests.get(target.solutionInterestId) ?? null;
     const scope =
-      interest?.memberScope === 'account-and-descendants' ? [target.accountId, ...(descendants.get(target.accountId) ?? [])] : [target.accountId];
+      interest?.memberScope === 'account-and-descendants'
+        ? [target.accountId, ...(descendants.get(target.accountId) ?? [])]
+        : [target.accountId];
     const decision = decideGroup({
       interest,
       account: accounts.get(target.accountId) ?? null,
       people: scope.flatMap((accountId) => people.get(accountId) ?? []),
       overrides: overrides.get(key) ?? [],
       previous: groups.get(key) ?? null,
+      previousMembership: previous.get(key) ?? emptyMembership,
       now,
     });
-    if (!decision?.changed) continue;
-    changed.push(decision.next);
-    events.push(groupRecomputedMessage(decision.next, target));
+    if (decision) decided.push({ target, decision });
   }
-  await saveGroups(db, changed);
-  await enqueue(db, events);
-  return changed.length;
+  return decided;
 }
 
-function groupRecomputedMessage(group: GroupState, target: RecomputeTarget) {
-  const data: GroupRecomputed = {
-    buyingGroupId: group.buyingGroupId,
-    accountId: group.accountId,
-    solutionInterestId: group.solutionInterestId,
-    name: group.name,
-    status: group.status,
-    slots: group.slots,
-    members: group.members,
-    removedMembers: group.removedMembers,
-    membershipVersion: group.membershipVersion,
+function membershipChanged({ next, delta, slotsChanged }: GroupDecision, target: RecomputeTarget): OutboxMessage {
+  const data: GroupMembershipChanged = {
+    buyingGroupId: next.buyingGroupId,
+    accountId: next.accountId,
+    solutionInterestId: next.solutionInterestId,
+    name: next.name,
+    status: next.status,
+    membershipVersion: next.membershipVersion,
+    ...(slotsChanged ? { slots: next.slots } : {}),
+    members: delta.members,
+    removedMembers: delta.removedMembers,
     cause: target.cause,
     ...(target.coalesced.length > 0 ? { coalesced: target.coalesced } : {}),
   };
-  return {
-    topic: Topics.groupRecomputed,
-    key: group.accountId,
-    value: encodeCloudEvent({
-      id: `${group.buyingGroupId}:m${group.membershipVersion}`,
-      type: internalEventTypes.groupRecomputed,
-      source: 'bg/role-assignment',
-      subject: group.buyingGroupId,
-      data,
-    }),
-    headers: currentTraceHeaders(),
-  };
+  return encodeEvent(internalEventTypes.groupMembershipChanged, {
+    id: `${next.buyingGroupId}:m${next.membershipVersion}`,
+    key: next.accountId,
+    source: roleAssignmentSource,
+    subject: next.buyingGroupId,
+    data,
+  });
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { startWorker, type Logger, type RunningWorker } from '@bg/service-kit';
 import { engagementConfigOf, type ScoringConfig } from './config';
-import { applyScoringEvents, scoringConsumer, scoringTopics } from './handlers/apply-scoring-events';
+import { applyScoringEvents, scoringConsumer, scoringConsumes } from './handlers/apply-scoring-events';
 import { rescoreJob } from './handlers/rescore';
 import type { ScoringSettings } from './handlers/settings';
 
@@ -14,7 +14,7 @@ export interface ScoringOptions {
 }
 
 /**
- * Turns role-assignment's memberships and accepted activities into the public, versioned group-change stream and
+ * Turns role-assignment's membership changes and accepted activities into the public, versioned group-change stream and
  * the internal role-missing / role-filled events; re-scores active groups periodically as the clock moves.
  */
 export function startScoring(
@@ -31,15 +31,15 @@ export function startScoring(
   return startWorker({
     name: 'scoring',
     schema: scoringSchema,
+    migrations: scoringMigrations,
     config,
     logger,
     onFatal,
-    consumers: ({ pool }) => [
+    consumers: () => [
       {
         groupId: scoringConsumer,
-        topics: scoringTopics,
-        maxEventBytes: config.MAX_EVENT_BYTES,
-        handle: (events) => applyScoringEvents(pool, logger, settings, events),
+        consumes: scoringConsumes,
+        apply: (tx, events) => applyScoringEvents(tx, events, settings, logger),
       },
     ],
     background: ({ pool }) => [

@@ -33,8 +33,6 @@ export const scoringConfigSchema = z.object({
   RESCORE_INTERVAL_MS: z.coerce.number().int().min(10).default(60_000),
   /** Groups re-scored per transaction. */
   RESCORE_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(200),
-  /** Larger events are dead-lettered as `too-large`; a recomputed group carries every member with its reason. */
-  MAX_EVENT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
 });
 export type ScoringConfig = z.infer<typeof scoringConfigSchema>;
 

@@ -85,11 +85,14 @@ export async function replaceMemberIndex(db: Queryable, snapshot: BuyingGroupCha
   );
 }
 
-/** An account as of its latest change; a deletion keeps the last known data as a tombstone. */
+/** An account as of its latest change; a deletion keeps the last known data as a tombstone. Older changes do nothing. */
 export async function applyAccountChange(db: Queryable, change: AccountChanged): Promise<void> {
   const { account } = change;
   if (account === null) {
-    await db.query('UPDATE accounts SET deleted = true WHERE account_id = $1', [change.accountId]);
+    await db.query('UPDATE accounts SET deleted = true, updated_at = $2 WHERE account_id = $1 AND updated_at < $2', [
+      change.accountId,
+      change.changedAt,
+    ]);
     return;
   }
   await db.query(
@@ -97,18 +100,31 @@ export async function applyAccountChange(db: Queryable, change: AccountChanged):
      ON CONFLICT ON CONSTRAINT accounts_pkey DO UPDATE
        SET parent_account_id = EXCLUDED.parent_account_id, name = EXCLUDED.name, data = EXCLUDED.data,
            deleted = false, updated_at = EXCLUDED.updated_at
-       WHERE accounts.updated_at <= EXCLUDED.updated_at`,
-    [account.accountId, account.parentAccountId ?? null, account.name, JSON.stringify(account), account.updatedAt],
+       WHERE accounts.updated_at < EXCLUDED.updated_at`,
+    [account.accountId, account.parentAccountId ?? null, account.name, JSON.stringify(account), change.changedAt],
   );
 }
 
-/** A person's data and its link to one account (one change per account the person joined, stayed in or left). */
+/**
+ * A person's data and its link to one account (one change per account the person joined, stayed in or left), applied
+ * only when newer than the last change of that link.
+ */
 export async function applyPersonChange(db: Queryable, change: PersonChanged): Promise<void> {
   const { accountId, personId, person } = change;
+  const fresh = await db.query(
+    `INSERT INTO person_link_times (account_id, person_id, changed_at) VALUES ($1, $2, $3)
+     ON CONFLICT ON CONSTRAINT person_link_times_pkey DO UPDATE SET changed_at = EXCLUDED.changed_at
+       WHERE person_link_times.changed_at < EXCLUDED.changed_at`,
+    [accountId, personId, change.changedAt],
+  );
+  if (fresh.rowCount !== 1) return;
   if (change.change === 'left' || change.change === 'deleted') {
     await db.query('DELETE FROM person_accounts WHERE account_id = $1 AND person_id = $2', [accountId, personId]);
     if (change.change === 'deleted')
-      await db.query('UPDATE persons SET deleted = true WHERE person_id = $1', [personId]);
+      await db.query('UPDATE persons SET deleted = true, updated_at = $2 WHERE person_id = $1 AND updated_at < $2', [
+        personId,
+        change.changedAt,
+      ]);
     return;
   }
   if (person !== null) {
@@ -116,8 +132,8 @@ export async function applyPersonChange(db: Queryable, change: PersonChanged): P
       `INSERT INTO persons (person_id, email, data, deleted, updated_at) VALUES ($1, $2, $3, false, $4)
        ON CONFLICT ON CONSTRAINT persons_pkey DO UPDATE
          SET email = EXCLUDED.email, data = EXCLUDED.data, deleted = false, updated_at = EXCLUDED.updated_at
-         WHERE persons.updated_at <= EXCLUDED.updated_at`,
-      [personId, person.email ?? null, JSON.stringify(person), person.updatedAt],
+         WHERE persons.updated_at < EXCLUDED.updated_at`,
+      [personId, person.email ?? null, JSON.stringify(person), change.changedAt],
     );
   }
   await db.query(

@@ -107,7 +107,7 @@ export async function solutionInterestIds(db: Queryable, ids: string[]): Promise
 }
 
 /** Next id for a component event: never reused, even across delete and re-create. */
-export async function nextRevision(db: Queryable): Promise<string> {
+export async function nextRevision(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ revision: string }>("SELECT nextval('component_revisions')::text AS revision");
-  return rows[0]!.revision;
+  return Number(rows[0]!.revision);
 }

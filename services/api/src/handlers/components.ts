@@ -201,7 +201,7 @@ async function definitionOf(
   tx: Queryable,
   interest: SolutionInterestRecord,
   now: Date,
-): Promise<SolutionInterestDefined> {
+): Promise<Omit<SolutionInterestDefined, 'revision'>> {
   const template = await findTemplate(tx, interest.roleTemplateId, interest.roleTemplateVersion);
   const audience = await findAudience(tx, interest.audienceId);
   if (!template || !audience)

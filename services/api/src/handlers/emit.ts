@@ -1,70 +1,57 @@
 import {
   internalEventTypes,
-  memberCommandSchema,
-  solutionInterestDefinedSchema,
-  solutionInterestDeletedSchema,
-  Topics,
   type MemberCommand,
   type SolutionInterestDefined,
   type SolutionInterestDeleted,
 } from '@bg/contracts';
-import { encodeCloudEvent } from '@bg/kafka';
+import { encodeEvent } from '@bg/kafka';
 import type { OutboxMessage } from '@bg/postgres';
-import { currentTraceHeaders } from '@bg/service-kit';
 
 export const apiSource = 'bg/api';
 
 /**
- * Outbox rows for what the API publishes. Each payload is checked against its contract schema here, so a bug shows up
- * as a failed request rather than as an event its consumers dead-letter.
+ * Outbox rows for what the API publishes. Each payload is checked against its contract schema on encoding, so a bug
+ * shows up as a failed request rather than as an event its consumers dead-letter. Definitions carry their revision,
+ * which orders them: a consumer ignores one not newer than what it holds.
  */
-export function solutionInterestDefined(data: SolutionInterestDefined, revision: string): OutboxMessage {
-  return component(
+export function solutionInterestDefined(
+  data: Omit<SolutionInterestDefined, 'revision'>,
+  revision: number,
+): OutboxMessage {
+  return encodeEvent(
     internalEventTypes.solutionInterestDefined,
-    solutionInterestDefinedSchema.parse(data).solutionInterestId,
-    revision,
-    data,
+    component(data.solutionInterestId, revision, { ...data, revision }),
   );
 }
 
-export function solutionInterestDeleted(data: SolutionInterestDeleted, revision: string): OutboxMessage {
-  return component(
+export function solutionInterestDeleted(
+  data: Omit<SolutionInterestDeleted, 'revision'>,
+  revision: number,
+): OutboxMessage {
+  return encodeEvent(
     internalEventTypes.solutionInterestDeleted,
-    solutionInterestDeletedSchema.parse(data).solutionInterestId,
-    revision,
-    data,
+    component(data.solutionInterestId, revision, { ...data, revision }),
   );
 }
 
 /** A member edit for role assignment, keyed by account like every per-account topic. */
 export function memberCommand(command: MemberCommand, eventId: string): OutboxMessage {
-  const data = memberCommandSchema.parse(command);
-  return {
-    topic: Topics.memberCommands,
-    key: data.accountId,
-    value: encodeCloudEvent({
-      id: eventId,
-      type: internalEventTypes.memberCommand,
-      source: apiSource,
-      subject: data.accountId,
-      data,
-    }),
-    headers: currentTraceHeaders(),
-  };
+  return encodeEvent(internalEventTypes.memberCommand, {
+    id: eventId,
+    key: command.accountId,
+    source: apiSource,
+    subject: command.accountId,
+    data: command,
+  });
 }
 
 // Keyed by solution interest on a compacted topic: the latest definition per id is kept forever.
-function component(type: string, solutionInterestId: string, revision: string, data: object): OutboxMessage {
+function component<T>(solutionInterestId: string, revision: number, data: T) {
   return {
-    topic: Topics.components,
+    id: `${solutionInterestId}:r${revision}`,
     key: solutionInterestId,
-    value: encodeCloudEvent({
-      id: `${solutionInterestId}:r${revision}`,
-      type,
-      source: apiSource,
-      subject: solutionInterestId,
-      data,
-    }),
-    headers: currentTraceHeaders(),
+    source: apiSource,
+    subject: solutionInterestId,
+    data,
   };
 }

@@ -1,5 +1,4 @@
-import { OutboxRelay } from '@bg/postgres';
-import { Counter } from 'prom-client';
+import { startOutboxRelay, type Logger } from '@bg/service-kit';
 import { shared } from '../http/shared-plugin';
 import { apiSchema } from './database';
 
@@ -8,21 +7,14 @@ import { apiSchema } from './database';
  * before the producer it sends with.
  */
 export const outboxRelayPlugin = shared('outbox-relay', async (app) => {
-  const sent = new Counter({
-    name: 'bg_outbox_sent_total',
-    help: 'Messages the outbox relay published',
-    labelNames: ['topic'],
-    registers: [app.metrics],
-  });
-  const relay = new OutboxRelay({
+  const relay = startOutboxRelay({
     pool: app.db,
-    databaseUrl: app.config.DATABASE_URL,
+    producer: app.producer,
+    // The app is built with the service's pino logger (app.ts).
+    logger: app.log as Logger,
+    metrics: app.metrics,
     schema: apiSchema,
-    logger: app.log.child({ component: 'outbox-relay' }),
-    send: async (messages) => {
-      await app.producer.send(messages);
-      for (const message of messages) sent.inc({ topic: message.topic });
-    },
+    config: app.config,
   });
   await relay.start();
   app.addHook('onClose', async () => {

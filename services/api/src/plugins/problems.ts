@@ -1,8 +1,9 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { findNul, jsonDepth, maxJsonDepth } from '../domain/json-guard';
-import { buildProblem, problemContentType, ProblemError, type FieldError } from '../domain/problem';
+import { unstorableBody } from '../domain/json-guard';
+import { buildProblem, invalid, problemContentType, ProblemError, type FieldError } from '../domain/problem';
 import { RequestValidationError } from '../http/validator';
 import { shared } from '../http/shared-plugin';
+import { undecodableQueryParameter } from '../http/url-guard';
 
 const jsonOnly = ['application/json'];
 
@@ -18,20 +19,12 @@ export const problemsPlugin = shared('problems', async (app) => {
     const text = body as string;
     // An empty body is no body: clients often send the JSON content type on bodiless POSTs.
     if (text.trim() === '') return done(null, undefined);
-    if (jsonDepth(text) > maxJsonDepth) {
-      return done(new ProblemError(400, `the request body nests deeper than ${maxJsonDepth} levels`), undefined);
-    }
     secureJson(request, text, (error, value) => {
       if (error)
         return done(new ProblemError(400, `the request body is not valid JSON: ${jsonProblem(text)}`), undefined);
-      const nul = findNul(value);
-      if (nul)
-        return done(
-          new ProblemError(400, 'the request body holds a NUL character (\\u0000)', [
-            { path: nul, message: 'must not contain NUL characters' },
-          ]),
-          undefined,
-        );
+      // Checked before any schema or route sees the value: a recursive validator would overflow on deep nesting.
+      const unstorable = unstorableBody(value);
+      if (unstorable) return done(unstorable, undefined);
       done(null, value);
     });
   });
@@ -41,9 +34,19 @@ export const problemsPlugin = shared('problems', async (app) => {
     reply.header('x-request-id', request.id);
   });
 
-  // PostgreSQL refuses NUL in text: a %00 anywhere in the URL is an input error, answered before any route runs.
+  // PostgreSQL refuses NUL in text: a %00 anywhere in the URL is an input error, answered before any route runs; so
+  // is a query parameter that does not decode to text, which would otherwise be taken literally.
   app.addHook('onRequest', async (request) => {
     if (/%00/.test(request.url)) throw new ProblemError(400, 'the URL holds a NUL character (%00)');
+    const undecodable = undecodableQueryParameter(request.url);
+    if (undecodable !== null) {
+      throw invalid('the query string', [
+        {
+          path: `query.${undecodable}`,
+          message: 'its %-escapes are not UTF-8 text (e.g. %ED%A0%80, half a surrogate pair): escape the UTF-8 bytes',
+        },
+      ]);
+    }
   });
 
   app.setNotFoundHandler((request, reply) =>

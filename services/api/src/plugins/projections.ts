@@ -1,7 +1,8 @@
-import { BatchConsumer, physicalTopic } from '@bg/kafka';
-import { isTransientDbError } from '@bg/postgres';
-import { Counter, Gauge } from 'prom-client';
-import { applyProjectionEvents, projectionConsumer, projectionTopics } from '../handlers/apply-projection';
+import { physicalTopic } from '@bg/kafka';
+import { createEventConsumer, type Logger } from '@bg/service-kit';
+import { topicsReadBy } from '@bg/contracts';
+import { Gauge } from 'prom-client';
+import { applyProjectionEvents, projectionConsumer, projectionConsumes } from '../handlers/apply-projection';
 import { shared } from '../http/shared-plugin';
 
 export type ProjectionsOptions = {
@@ -10,37 +11,33 @@ export type ProjectionsOptions = {
 };
 
 /**
- * Keeps the API's read model current from Kafka (group snapshots, accounts, persons). Registered last so that it is
- * stopped first on close, before the pool it writes to.
+ * Keeps the API's read model current from Kafka (group snapshots, accounts, persons) with the same unit of work as
+ * every other consumer. Registered last so that it is stopped first on close, before the pool it writes to.
  */
 export const projectionsPlugin = shared<ProjectionsOptions>('projections', async (app, { onFatal }) => {
   const { config } = app;
-  // Prefixed like the topics, so environments sharing a broker never share a consumer group.
-  const groupId = `${config.KAFKA_TOPIC_PREFIX}${projectionConsumer}`;
-  const applied = new Counter({
-    name: 'bg_events_handled_total',
-    help: 'Events applied to the projection, by topic',
-    labelNames: ['topic'],
-    registers: [app.metrics],
-  });
-  const consumer = new BatchConsumer({
-    kafka: app.kafka,
-    producer: app.producer,
-    logger: app.log.child({ component: 'consumer', group: groupId }),
-    groupId,
-    topicPrefix: config.KAFKA_TOPIC_PREFIX,
-    topics: projectionTopics,
-    isTransient: isTransientDbError,
-    onFatal,
-    handle: async (events) => {
-      await applyProjectionEvents(app.db, events);
-      applied.inc({ topic: events[0]!.topic }, events.length);
+  const consumer = createEventConsumer(
+    {
+      pool: app.db,
+      kafka: app.kafka,
+      producer: app.producer,
+      // The app is built with the service's pino logger (app.ts).
+      logger: app.log as Logger,
+      metrics: app.metrics,
+      topicPrefix: config.KAFKA_TOPIC_PREFIX,
+      maxMessageBytes: config.MAX_MESSAGE_BYTES,
+      onFatal,
     },
-  });
+    {
+      groupId: projectionConsumer,
+      consumes: projectionConsumes,
+      apply: (tx, events) => applyProjectionEvents(tx, events),
+    },
+  );
   registerLagGauge(
     app,
-    groupId,
-    Object.keys(projectionTopics).map((t) => physicalTopic(config.KAFKA_TOPIC_PREFIX, t)),
+    physicalTopic(config.KAFKA_TOPIC_PREFIX, projectionConsumer),
+    Object.keys(topicsReadBy(projectionConsumes)).map((t) => physicalTopic(config.KAFKA_TOPIC_PREFIX, t)),
   );
   await consumer.start();
   app.addHook('onClose', async () => {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topics } from '@bg/contracts';
 import { createTestContext, TopicProbe, type TestContext } from '@bg/testing';
@@ -165,6 +166,147 @@ describe('hostile input', () => {
       expect(answer.headers.get('content-type'), `${method} ${path}`).toContain('application/problem+json');
       expect(answer.body.detail.length, `${method} ${path}`).toBeGreaterThan(10);
     }
+  });
+});
+
+/** Sends `request` as is on a new connection and returns everything the server wrote until it closed. */
+function rawExchange(url: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(request));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+describe('text that cannot be stored', () => {
+  const slot = (conditions: unknown) => ({ role: 'Other', conditions });
+  const titles = (...value: string[]) => ({ field: 'jobTitle', op: 'containsAny', value });
+  const si = { roleTemplateId: 'rt-sec', audienceId: 'aud-sec' };
+
+  it('refuses a lone UTF-16 surrogate, a NUL or deep nesting in any JSON field with 400 naming it, storing nothing', async () => {
+    let deep: unknown = { field: 'jobTitle', op: 'exists' };
+    for (let i = 0; i < 200; i++) deep = { all: [deep] };
+    const lone = 'lone UTF-16 surrogate';
+    const cases: [string, string, unknown, string, string][] = [
+      // Stored as JSON (jsonb): a 500 before.
+      [
+        'PUT',
+        '/v1/role-templates/rt-lone',
+        { name: 'T', slots: [slot(titles('CTO', '\ud800'))] },
+        'body.slots[0].conditions.value[1]',
+        lone,
+      ],
+      [
+        'PUT',
+        '/v1/role-templates/rt-lone',
+        { name: 'T', slots: [slot({ field: '\udc00', op: 'exists' })] },
+        'body.slots[0].conditions.field',
+        lone,
+      ],
+      [
+        'PUT',
+        '/v1/account-audiences/aud-lone',
+        { name: 'A', conditions: { field: 'name', op: 'eq', value: 'x\ud800' } },
+        'body.conditions.value',
+        lone,
+      ],
+      [
+        'PUT',
+        '/v1/account-audiences/aud-lone',
+        { name: 'A', accountIds: ['acc-1', '\ud800'] },
+        'body.accountIds[1]',
+        lone,
+      ],
+      // Stored as text: U+FFFD before.
+      ['PUT', '/v1/role-templates/rt-lone', { name: 'Buyers \ud83d', slots: [slot(titles('CTO'))] }, 'body.name', lone],
+      ['PUT', '/v1/account-audiences/aud-lone', { name: 'A\udfff', accountIds: ['acc-1'] }, 'body.name', lone],
+      ['PUT', '/v1/roles/Buyer', { description: 'buys \ud800' }, 'body.description', lone],
+      ['PUT', '/v1/solution-interests/si-lone', { name: '\ud800', ...si }, 'body.name', lone],
+      ['POST', '/v1/buying-groups/bg-x/members', { personId: 'p-\ud800', role: 'Other' }, 'body.personId', lone],
+      [
+        'PUT',
+        '/v1/role-templates/rt-lone',
+        { name: 'a\u0000b', slots: [slot(titles('CTO'))] },
+        'body.name',
+        'NUL character',
+      ],
+      [
+        'PUT',
+        '/v1/role-templates/rt-lone',
+        { name: 'Deep', slots: [slot(deep)] },
+        `body.slots[0].conditions${'.all[0]'.repeat(30)}.all`,
+        'nests deeper than 64 levels',
+      ],
+    ];
+    for (const [method, path, json, field, problem] of cases) {
+      const answer = await api.call(method, path, { json });
+      expect(answer.status, field).toBe(400);
+      expect(answer.headers.get('content-type'), field).toContain('application/problem+json');
+      expect(answer.body.errors, field).toEqual([{ path: field, message: expect.stringContaining(problem) }]);
+      expect(answer.body.detail, field).toContain(field);
+    }
+    for (const path of [
+      '/v1/role-templates/rt-lone',
+      '/v1/account-audiences/aud-lone',
+      '/v1/solution-interests/si-lone',
+    ]) {
+      expect((await api.call('GET', path)).status, path).toBe(404);
+    }
+    const roles = await api.call('GET', '/v1/roles');
+    expect(roles.body.items.map((r: { name: string }) => r.name)).not.toContain('Buyer');
+  });
+
+  it('stores well-formed text beyond the BMP as given', async () => {
+    const put = await api.call('PUT', '/v1/role-templates/rt-emoji', {
+      json: { name: 'Buyers 🚀', slots: [slot(titles('CTO 🚀'))] },
+    });
+    expect(put.status).toBe(201);
+    const stored = await api.call('GET', '/v1/role-templates/rt-emoji');
+    expect(stored.body).toMatchObject({ name: 'Buyers 🚀', slots: [{ conditions: titles('CTO 🚀') }] });
+  });
+
+  it('answers 400, never 500, for a %-escaped lone surrogate in the path or the query string', async () => {
+    for (const path of ['/v1/buying-groups/%ED%A0%80', '/v1/accounts/%ED%A0%80', '/v1/role-templates/%ED%B0%80']) {
+      const answer = await api.call('GET', path);
+      expect(answer.status, path).toBe(400);
+      expect(answer.headers.get('content-type'), path).toContain('application/problem+json');
+    }
+    for (const [query, field] of [
+      ['?missingRole=%ED%A0%80', 'query.missingRole'],
+      ['?accountId=acc-%ED%B0%80&limit=5', 'query.accountId'],
+    ]) {
+      const answer = await api.call('GET', `/v1/buying-groups${query}`);
+      expect(answer.status, query).toBe(400);
+      expect(answer.headers.get('content-type'), query).toContain('application/problem+json');
+      expect(answer.body.errors, query).toEqual([{ path: field, message: expect.stringContaining('UTF-8') }]);
+    }
+  });
+
+  it('answers what the HTTP parser refuses with problems: 431 for a request line or headers too large', async () => {
+    const tooLarge: { path: string; headers: Record<string, string> }[] = [
+      { path: `/v1/buying-groups?accountId=${'x'.repeat(100_000)}`, headers: {} },
+      { path: '/v1/buying-groups', headers: { 'x-padding': 'x'.repeat(20_000) } },
+    ];
+    for (const init of tooLarge) {
+      const answer = await fetch(`${api.url}${init.path}`, {
+        headers: { authorization: `Bearer ${api.tokens.read}`, ...init.headers },
+      });
+      expect(answer.status).toBe(431);
+      expect(answer.headers.get('content-type')).toBe('application/problem+json');
+      expect(await answer.json()).toEqual({
+        type: 'urn:buying-groups:problem:invalid-request',
+        title: 'Invalid request',
+        status: 431,
+        detail: expect.stringContaining('the request line and headers are too large'),
+      });
+    }
+    const garbage = await rawExchange(api.url, 'NOT HTTP AT ALL\r\n\r\n');
+    expect(garbage).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(garbage).toContain('Content-Type: application/problem+json');
+    expect(garbage).toContain('"detail":"the request is not valid HTTP/1.1');
   });
 });
 

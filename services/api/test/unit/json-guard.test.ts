@@ -1,22 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { findNul, jsonDepth } from '../../src/domain/json-guard';
+import { unstorableBody } from '../../src/domain/json-guard';
 
-describe('JSON body guards', () => {
-  it('measures nesting outside strings only', () => {
-    expect(jsonDepth('{"a":[1,{"b":2}]}')).toBe(3);
-    expect(jsonDepth('{"a":"[[[[{{{{"}')).toBe(1);
-    expect(jsonDepth('{"a":"\\\\"}')).toBe(1);
-    expect(jsonDepth('{"a":"\\"[[["}')).toBe(1);
-    expect(jsonDepth('"x"')).toBe(0);
+const condition = (value: unknown) => ({ field: 'jobTitle', op: 'containsAny', value });
+
+describe('JSON values that cannot be stored', () => {
+  it('names the field holding a lone UTF-16 surrogate, a NUL character or nesting deeper than 64 levels', () => {
+    const loneSurrogate = unstorableBody({
+      name: 'T',
+      slots: [{ role: 'Other', conditions: condition(['CTO', '\ud800']) }],
+    });
+    expect(loneSurrogate).toMatchObject({
+      status: 400,
+      errors: [
+        { path: 'body.slots[0].conditions.value[1]', message: expect.stringContaining('lone UTF-16 surrogate') },
+      ],
+    });
+    expect(loneSurrogate?.detail).toContain('the request body is invalid: body.slots[0].conditions.value[1]');
+    expect(unstorableBody({ accountIds: ['a', 'b\udc00'] })?.errors).toEqual([
+      { path: 'body.accountIds[1]', message: expect.stringContaining('lone UTF-16 surrogate') },
+    ]);
+    expect(unstorableBody({ name: 'a\u0000b' })?.errors).toEqual([
+      { path: 'body.name', message: expect.stringContaining('NUL character') },
+    ]);
+    let deep: unknown = condition('x');
+    for (let i = 0; i < 10_000; i++) deep = { all: [deep] };
+    expect(unstorableBody({ conditions: deep })?.errors).toEqual([
+      { path: expect.stringMatching(/^body\.conditions(\.all\[0\])+\.all$/), message: 'nests deeper than 64 levels' },
+    ]);
   });
 
-  it('stops counting past the limit', () => {
-    expect(jsonDepth('['.repeat(10_000), 64)).toBe(65);
-  });
-
-  it('finds the first NUL in a key or a value, by path', () => {
-    expect(findNul({ name: 'ok', slots: [{ role: 'a\u0000' }] })).toBe('body.slots[0].role');
-    expect(findNul({ ['k\u0000']: 1 })).toBe('body');
-    expect(findNul({ name: 'fine', n: 1, list: [true, null] })).toBeNull();
+  it('accepts well-formed text, surrogate pairs included', () => {
+    expect(
+      unstorableBody({ name: 'Buyers 🚀 Ünïcode', slots: [{ conditions: condition(['CTO', '日本']) }] }),
+    ).toBeNull();
+    expect(unstorableBody(undefined)).toBeNull();
   });
 });

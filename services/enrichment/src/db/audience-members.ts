@@ -2,7 +2,12 @@ import type { Queryable } from '@bg/postgres';
 import type { AudienceCompany } from '../providers/company-audience';
 import type { AudienceStatus } from '../domain/audience-membership';
 
-export type AudienceMember = { missingRoles: string[]; inAudience: boolean; status: AudienceStatus };
+export type AudienceMember = {
+  missingRoles: string[];
+  inAudience: boolean;
+  status: AudienceStatus;
+  groupVersion: number;
+};
 
 export type AudienceSync = {
   accountId: string;
@@ -21,12 +26,25 @@ export async function lockAudienceMember(
   accountId: string,
   solutionInterestId: string,
 ): Promise<AudienceMember | null> {
-  const { rows } = await db.query<{ missing_roles: string[]; in_audience: boolean; status: AudienceStatus }>(
-    `SELECT missing_roles, in_audience, status FROM audience_members WHERE account_id = $1 AND solution_interest_id = $2 FOR UPDATE`,
+  const { rows } = await db.query<{
+    missing_roles: string[];
+    in_audience: boolean;
+    status: AudienceStatus;
+    group_version: number;
+  }>(
+    `SELECT missing_roles, in_audience, status, group_version FROM audience_members
+     WHERE account_id = $1 AND solution_interest_id = $2 FOR UPDATE`,
     [accountId, solutionInterestId],
   );
   const row = rows[0];
-  return row ? { missingRoles: row.missing_roles, inAudience: row.in_audience, status: row.status } : null;
+  return row
+    ? {
+        missingRoles: row.missing_roles,
+        inAudience: row.in_audience,
+        status: row.status,
+        groupVersion: row.group_version,
+      }
+    : null;
 }
 
 /**
@@ -36,18 +54,19 @@ export async function lockAudienceMember(
 export async function saveAudienceMember(
   db: Queryable,
   key: { accountId: string; solutionInterestId: string },
-  next: { missingRoles: string[]; status: AudienceStatus; rearm: boolean },
+  next: { missingRoles: string[]; status: AudienceStatus; rearm: boolean; groupVersion: number },
   now: Date,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO audience_members (account_id, solution_interest_id, missing_roles, status, next_attempt_at, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $5)
+    `INSERT INTO audience_members (account_id, solution_interest_id, missing_roles, status, next_attempt_at, updated_at, group_version)
+     VALUES ($1, $2, $3, $4, $5, $5, $7)
      ON CONFLICT ON CONSTRAINT audience_members_pkey DO UPDATE
        SET missing_roles = EXCLUDED.missing_roles, status = EXCLUDED.status, updated_at = EXCLUDED.updated_at,
+           group_version = EXCLUDED.group_version,
            attempts = CASE WHEN $6 THEN 0 ELSE audience_members.attempts END,
            next_attempt_at = CASE WHEN $6 THEN EXCLUDED.next_attempt_at ELSE audience_members.next_attempt_at END,
            last_error = CASE WHEN $6 THEN NULL ELSE audience_members.last_error END`,
-    [key.accountId, key.solutionInterestId, next.missingRoles, next.status, now, next.rearm],
+    [key.accountId, key.solutionInterestId, next.missingRoles, next.status, now, next.rearm, next.groupVersion],
   );
 }
 

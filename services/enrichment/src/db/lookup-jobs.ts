@@ -53,6 +53,14 @@ export async function lastLookupAt(
   return rows[0]?.created_at ?? null;
 }
 
+export async function lookupJobExists(db: Queryable, accountId: string, jobId: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM lookup_jobs WHERE account_id = $1 AND job_id = $2', [
+    accountId,
+    jobId,
+  ]);
+  return rowCount === 1;
+}
+
 export async function insertLookupJob(db: Queryable, job: Omit<LookupJob, 'attempts'>, now: Date): Promise<void> {
   await db.query(
     `INSERT INTO lookup_jobs (account_id, job_id, solution_interest_id, buying_group_id, role, slot, slot_definition, cause_event_id,

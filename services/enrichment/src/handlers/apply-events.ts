@@ -1,67 +1,43 @@
 import {
-  Topics,
-  accountChangedSchema,
-  activityAcceptedSchema,
   internalEventTypes,
-  opportunityChangedSchema,
-  personChangedSchema,
-  roleGapSchema,
   type AccountChanged,
+  type EventType,
   type PersonChanged,
   type RoleGap,
 } from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
-import { claimNewEvents, withTransaction, type Pool, type Queryable } from '@bg/postgres';
-import type { Logger } from '@bg/service-kit';
+import type { PoolClient, Queryable } from '@bg/postgres';
+import type { UnitResult } from '@bg/service-kit';
 import type { Clock } from '../resilience/clock';
 import { applyAccountChanged, applyPersonChanged } from './record-changes';
 import { applyRoleGap, type ChunkEffects, type RolePolicy } from './role-events';
 
 export const enrichmentConsumer = 'enrichment';
 
-/**
- * Role events drive the work; record changes keep the people and accounts a lookup needs. Activities and
- * opportunities travel on the same topic: they are registered so they are not dead-lettered, and ignored.
- */
-export const consumedTopics = {
-  [Topics.roleEvents]: {
-    [internalEventTypes.roleMissing]: roleGapSchema,
-    [internalEventTypes.roleFilled]: roleGapSchema,
-  },
-  [Topics.recordChanges]: {
-    [internalEventTypes.personChanged]: personChangedSchema,
-    [internalEventTypes.accountChanged]: accountChangedSchema,
-    [internalEventTypes.activityAccepted]: activityAcceptedSchema,
-    [internalEventTypes.opportunityChanged]: opportunityChangedSchema,
-  },
-};
+/** Role events drive the work; record changes keep the people and accounts a lookup needs. */
+export const enrichmentConsumes = [
+  internalEventTypes.roleMissing,
+  internalEventTypes.roleFilled,
+  internalEventTypes.personChanged,
+  internalEventTypes.accountChanged,
+] as const satisfies readonly EventType[];
 
 export type HandlerDeps = {
-  pool: Pool;
-  logger: Logger;
   clock: Clock;
   policy: RolePolicy;
   /** Called after a commit that gave the worker something to do. */
   onCommitted: (effects: ChunkEffects) => void;
 };
 
-/** One transaction per chunk: inbox (drop redelivered ids) → projection, missing roles, lookup jobs. */
-export async function applyEvents(deps: HandlerDeps, events: IncomingEvent[]): Promise<void> {
-  const effects = await withTransaction(deps.pool, async (tx) => {
-    const chunk: ChunkEffects = { newWork: false, skipped: [], cancelled: 0 };
-    const fresh = await claimNewEvents(tx, enrichmentConsumer, [...new Set(events.map((e) => e.event.id))]);
-    const now = new Date(deps.clock());
-    for (const incoming of events) {
-      // A duplicate id inside one chunk is applied once: the first occurrence takes the claim.
-      if (!fresh.delete(incoming.event.id)) {
-        deps.logger.debug({ eventId: incoming.event.id, offset: incoming.offset }, 'duplicate event ignored');
-        continue;
-      }
-      await apply(tx, incoming, deps.policy, now, chunk);
-    }
-    return chunk;
-  });
-  deps.onCommitted(effects);
+/**
+ * One chunk → projection, missing roles, lookup jobs. Idempotent by the data: record changes apply only when newer
+ * than what is held, role transitions in group-version order, and a lookup job's id derives from its event.
+ */
+export async function applyEvents(deps: HandlerDeps, tx: PoolClient, events: IncomingEvent[]): Promise<UnitResult> {
+  const chunk: ChunkEffects = { newWork: false, skipped: [], cancelled: 0 };
+  const now = new Date(deps.clock());
+  for (const incoming of events) await apply(tx, incoming, deps.policy, now, chunk);
+  return { afterCommit: () => deps.onCommitted(chunk) };
 }
 
 function apply(

@@ -1,12 +1,11 @@
-import { Topics, type PersonUpserted } from '@bg/contracts';
-import { encodeCloudEvent } from '@bg/kafka';
+import type { PersonUpserted } from '@bg/contracts';
+import { encodeEvent } from '@bg/kafka';
 import type { OutboxMessage } from '@bg/postgres';
-import { currentTraceHeaders } from '@bg/service-kit';
 
 /**
  * A person as a CRM would publish it, on the CRM persons topic: it goes through ingestion and the role rules like any
- * other record (no side door). The id derives from the job and the person, so a job re-run after a lost claim
- * produces the same id and ingestion's inbox drops the copy.
+ * other record (no side door). The id derives from the job and the person, and a re-run after a lost claim publishes
+ * the same person with the same updatedAt, which ingestion then ignores as not newer.
  */
 export function personUpsertedMessage(
   person: PersonUpserted,
@@ -14,17 +13,12 @@ export function personUpsertedMessage(
   jobId: string,
   now: number,
 ): OutboxMessage {
-  return {
-    topic: Topics.crmPersons,
+  return encodeEvent('person.upserted', {
+    id: `${jobId}/${person.personId}`,
     key: person.personId,
-    value: encodeCloudEvent({
-      id: `${jobId}/${person.personId}`,
-      type: 'person.upserted',
-      source: `enrichment/${provider}`,
-      time: new Date(now).toISOString(),
-      subject: person.personId,
-      data: person,
-    }),
-    headers: currentTraceHeaders(),
-  };
+    source: `enrichment/${provider}`,
+    time: new Date(now).toISOString(),
+    subject: person.personId,
+    data: person,
+  });
 }

@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { Producer } from 'kafkajs';
 import { Topics, type PersonUpserted } from '@bg/contracts';
 import { createLogger, loadConfig, type RunningWorker } from '@bg/service-kit';
-import { connectTestProducer, createTestContext, TopicProbe, type TestContext } from '@bg/testing';
+import { connectTestProducer, consumerLag, createTestContext, TopicProbe, type TestContext } from '@bg/testing';
 import { enrichmentConfigSchema } from '../../src/config';
 import { startEnrichment } from '../../src/app';
 import { audienceName } from '../../src/domain/audience-membership';
@@ -88,10 +88,14 @@ let linkedIn: FakeLinkedIn;
 const t = (topic: string) => `${ctx.topicPrefix}${topic}`;
 const send = (topic: string, key: string, value: string) =>
   producer.send({ topic: t(topic), messages: [{ key, value }] });
-const consumed = (eventId: string) =>
+/** Every event sent so far has been applied (its offset committed after its transaction). */
+const consumedAll = () =>
   eventually(
     async () =>
-      (await db.query("SELECT 1 FROM inbox WHERE consumer = 'enrichment' AND event_id = $1", [eventId])).rowCount === 1,
+      (await consumerLag(ctx.kafka, `${ctx.topicPrefix}enrichment`, [
+        t(Topics.roleEvents),
+        t(Topics.recordChanges),
+      ])) === 0,
   );
 const knownAccount = (accountId: string) =>
   eventually(async () => (await db.query('SELECT 1 FROM accounts WHERE account_id = $1', [accountId])).rowCount === 1);
@@ -165,7 +169,7 @@ describe('enrichment', () => {
     await send(Topics.roleEvents, 'acme', roleGap('bg.role.missing', 'acme', decisionMaker, 'evt-dm-missing-again'));
 
     await persons.waitFor(() => published('zi-1001').length === 1 && published('crm-grace').length === 1);
-    await consumed('evt-dm-missing-again');
+    await consumedAll();
     await eventually(async () => (await jobsOf('acme'))[0]?.status === 'done');
 
     expect(searchesFor('acme-robotics.com')).toHaveLength(1);
@@ -252,7 +256,7 @@ describe('enrichment', () => {
 
     await send(Topics.roleEvents, 'acme', roleGap('bg.role.missing', 'acme', influencer, 'evt-inf-missing'));
     await send(Topics.roleEvents, 'acme', roleGap('bg.role.filled', 'acme', decisionMaker, 'evt-dm-filled'));
-    await consumed('evt-dm-filled');
+    await consumedAll();
     const member = () =>
       db.query(
         "SELECT missing_roles, in_audience, status FROM audience_members WHERE account_id = 'acme' AND solution_interest_id = 'si-security'",
@@ -341,7 +345,7 @@ describe('enrichment with no provider configured', () => {
 
     await send(Topics.recordChanges, 'hooli', accountChanged('hooli', 'Hooli', 'hooli.example'));
     await send(Topics.roleEvents, 'hooli', roleGap('bg.role.missing', 'hooli', decisionMaker, 'evt-hooli-missing'));
-    await consumed('evt-hooli-missing');
+    await consumedAll();
     await knownAccount('hooli');
 
     expect(await jobsOf('hooli')).toEqual([]);

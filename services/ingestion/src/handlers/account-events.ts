@@ -1,10 +1,18 @@
-import { internalEventTypes, type AccountChanged, type AccountDeleted, type AccountUpserted, type Cause } from '@bg/contracts';
+import {
+  internalEventTypes,
+  type AccountChanged,
+  type AccountDeleted,
+  type AccountUpserted,
+  type Cause,
+} from '@bg/contracts';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
 import { lockAccounts, saveAccounts } from '../db/records';
 import { isNewer, latestPerRecord } from '../domain/versioning';
 import { recordChange } from './emit';
 
-export type AccountEvent = { cause: Cause } & ({ kind: 'upsert'; account: AccountUpserted } | { kind: 'delete'; deleted: AccountDeleted });
+export type AccountEvent = { cause: Cause } & (
+  { kind: 'upsert'; account: AccountUpserted } | { kind: 'delete'; deleted: AccountDeleted }
+);
 
 const accountIdOf = (e: AccountEvent) => (e.kind === 'upsert' ? e.account.accountId : e.deleted.accountId);
 const timeOf = (e: AccountEvent) => (e.kind === 'upsert' ? e.account.updatedAt : e.deleted.deletedAt);
@@ -16,7 +24,11 @@ export async function applyAccountEvents(db: Queryable, events: AccountEvent[]):
   const applied = latest.filter((e) => isNewer(timeOf(e), stored.get(accountIdOf(e))?.updatedAt ?? null));
   await saveAccounts(
     db,
-    applied.map((e) => ({ accountId: accountIdOf(e), data: e.kind === 'upsert' ? e.account : null, updatedAt: timeOf(e) })),
+    applied.map((e) => ({
+      accountId: accountIdOf(e),
+      data: e.kind === 'upsert' ? e.account : null,
+      updatedAt: timeOf(e),
+    })),
   );
   return applied.flatMap((e) => {
     const accountId = accountIdOf(e);
@@ -27,8 +39,9 @@ export async function applyAccountEvents(db: Queryable, events: AccountEvent[]):
       accountId,
       account: e.kind === 'upsert' ? e.account : null,
       previousParentAccountId: before?.parentAccountId ?? null,
+      changedAt: timeOf(e),
       cause: e.cause,
     };
-    return [recordChange(internalEventTypes.accountChanged, accountId, e.cause, data)];
+    return [recordChange(accountId, e.cause, internalEventTypes.accountChanged, data)];
   });
 }

@@ -1,21 +1,27 @@
-import { Topics, internalEventTypes, type Cause } from '@bg/contracts';
-import { encodeCloudEvent } from '@bg/kafka';
+import { internalEventTypes, type Cause, type EventData } from '@bg/contracts';
+import { encodeEvent } from '@bg/kafka';
 import type { OutboxMessage } from '@bg/postgres';
-import { currentTraceHeaders } from '@bg/service-kit';
 
 export const ingestionSource = 'bg/ingestion';
 
-type InternalType = (typeof internalEventTypes)[keyof typeof internalEventTypes];
+type RecordChangeType = (typeof internalEventTypes)[
+  'personChanged' | 'accountChanged' | 'activityAccepted' | 'opportunityChanged'];
 
 /**
  * An internal record-change event for the outbox, keyed by account. Its id derives from the cause and the account,
- * so a re-emission (after a crash before the inbox commit) carries the same id and downstream inboxes drop it.
+ * so a re-emission carries the same id; consumers drop it anyway, since it is not newer than what they hold.
  */
-export function recordChange(type: InternalType, accountId: string, cause: Cause, data: object): OutboxMessage {
-  return {
-    topic: Topics.recordChanges,
+export function recordChange<T extends RecordChangeType>(
+  accountId: string,
+  cause: Cause,
+  type: T,
+  data: EventData<T>,
+): OutboxMessage {
+  return encodeEvent(type, {
+    id: `${cause.eventId}/${accountId}`,
     key: accountId,
-    value: encodeCloudEvent({ id: `${cause.eventId}/${accountId}`, type, source: ingestionSource, subject: accountId, data }),
-    headers: currentTraceHeaders(),
-  };
+    source: ingestionSource,
+    subject: accountId,
+    data,
+  });
 }

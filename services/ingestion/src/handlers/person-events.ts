@@ -1,11 +1,19 @@
-import { internalEventTypes, type Cause, type PersonChanged, type PersonDeleted, type PersonUpserted } from '@bg/contracts';
+import {
+  internalEventTypes,
+  type Cause,
+  type PersonChanged,
+  type PersonDeleted,
+  type PersonUpserted,
+} from '@bg/contracts';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
 import { linksOf, lockPersons, replaceLinks, savePersons } from '../db/records';
 import { diffLinks, distinctLinks } from '../domain/person-links';
 import { isNewer, latestPerRecord } from '../domain/versioning';
 import { recordChange } from './emit';
 
-export type PersonEvent = { cause: Cause } & ({ kind: 'upsert'; person: PersonUpserted } | { kind: 'delete'; deleted: PersonDeleted });
+export type PersonEvent = { cause: Cause } & (
+  { kind: 'upsert'; person: PersonUpserted } | { kind: 'delete'; deleted: PersonDeleted }
+);
 
 const personIdOf = (e: PersonEvent) => (e.kind === 'upsert' ? e.person.personId : e.deleted.personId);
 const timeOf = (e: PersonEvent) => (e.kind === 'upsert' ? e.person.updatedAt : e.deleted.deletedAt);
@@ -30,20 +38,41 @@ export async function applyPersonEvents(db: Queryable, events: PersonEvent[]): P
       updatedAt: timeOf(event),
     })),
   );
-  await replaceLinks(db, ids, after.flatMap(({ event, links }) => links.map((l) => ({ personId: personIdOf(event), ...l }))));
+  await replaceLinks(
+    db,
+    ids,
+    after.flatMap(({ event, links }) => links.map((l) => ({ personId: personIdOf(event), ...l }))),
+  );
   return after.flatMap(({ event, links }) => {
     const personId = personIdOf(event);
     const previous = before.get(personId) ?? [];
     if (event.kind === 'delete') {
       return previous.map(({ accountId }) =>
-        message(event.cause, { accountId, personId, change: 'deleted', relationship: null, person: null, cause: event.cause }),
+        message(event.cause, {
+          accountId,
+          personId,
+          change: 'deleted',
+          relationship: null,
+          person: null,
+          changedAt: timeOf(event),
+          cause: event.cause,
+        }),
       );
     }
     const person = { ...event.person, accounts: links };
     return diffLinks(previous, links).map(({ accountId, change, relationship }) =>
-      message(event.cause, { accountId, personId, change, relationship, person: change === 'left' ? null : person, cause: event.cause }),
+      message(event.cause, {
+        accountId,
+        personId,
+        change,
+        relationship,
+        person: change === 'left' ? null : person,
+        changedAt: timeOf(event),
+        cause: event.cause,
+      }),
     );
   });
 }
 
-const message = (cause: Cause, data: PersonChanged) => recordChange(internalEventTypes.personChanged, data.accountId, cause, data);
+const message = (cause: Cause, data: PersonChanged) =>
+  recordChange(data.accountId, cause, internalEventTypes.personChanged, data);

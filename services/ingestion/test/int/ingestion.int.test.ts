@@ -3,7 +3,15 @@ import pg from 'pg';
 import type { Producer } from 'kafkajs';
 import { Topics, deadLetterTopic } from '@bg/contracts';
 import { createLogger, loadConfig, type RunningWorker } from '@bg/service-kit';
-import { accountRecord, connectTestProducer, createTestContext, crmEvent, personRecord, TopicProbe, type TestContext } from '@bg/testing';
+import {
+  accountRecord,
+  connectTestProducer,
+  createTestContext,
+  crmEvent,
+  personRecord,
+  TopicProbe,
+  type TestContext,
+} from '@bg/testing';
 import { ingestionConfigSchema } from '../../src/config';
 import { startIngestion } from '../../src/app';
 
@@ -17,7 +25,7 @@ let db: pg.Pool;
 const t = (topic: string) => `${ctx.topicPrefix}${topic}`;
 const start = () =>
   startIngestion(
-    loadConfig(ingestionConfigSchema, { ...ctx.env, MAX_EVENT_BYTES: '4096' }),
+    loadConfig(ingestionConfigSchema, { ...ctx.env, MAX_MESSAGE_BYTES: String(64 * 1024) }),
     createLogger('ingestion', ctx.env.LOG_LEVEL!),
     (error) => {
       throw error;
@@ -33,7 +41,11 @@ async function send(topic: string, key: string, value: string, headers?: Record<
   await producer.send({ topic: t(topic), messages: [{ key, value, headers }] });
 }
 
-type Change = { id: string; type: string; data: { accountId: string; personId?: string; change?: string; person?: { jobTitle?: string } | null } };
+type Change = {
+  id: string;
+  type: string;
+  data: { accountId: string; personId?: string; change?: string; person?: { jobTitle?: string } | null };
+};
 const changesFor = (predicate: (c: Change) => boolean) => changes.values<Change>().filter(predicate);
 
 beforeAll(async () => {
@@ -53,20 +65,34 @@ afterAll(async () => {
 
 describe('ingestion', () => {
   it('persists a person linked to three accounts and emits one person change per account', async () => {
-    for (const id of ['a1', 'a2', 'a3']) await send(Topics.crmAccounts, id, crmEvent('account.upserted', account(id, '2026-11-26T10:00:00Z')));
-    await send(Topics.crmPersons, 'p1', crmEvent('person.upserted', person('p1', ['a1', 'a2', 'a3'], '2026-11-26T10:00:00Z'), 'evt-p1-v1'));
+    for (const id of ['a1', 'a2', 'a3'])
+      await send(Topics.crmAccounts, id, crmEvent('account.upserted', account(id, '2026-11-26T10:00:00Z')));
+    await send(
+      Topics.crmPersons,
+      'p1',
+      crmEvent('person.upserted', person('p1', ['a1', 'a2', 'a3'], '2026-11-26T10:00:00Z'), 'evt-p1-v1'),
+    );
 
     await changes.waitFor(
-      () => changesFor((c) => c.data.personId === 'p1').length === 3 && changesFor((c) => c.type === 'bg.account.changed').length === 3,
+      () =>
+        changesFor((c) => c.data.personId === 'p1').length === 3 &&
+        changesFor((c) => c.type === 'bg.account.changed').length === 3,
     );
     const emitted = changesFor((c) => c.data.personId === 'p1');
     expect(emitted.map((c) => c.data.accountId).sort()).toEqual(['a1', 'a2', 'a3']);
     expect(emitted.every((c) => c.type === 'bg.person.changed' && c.data.change === 'joined')).toBe(true);
     const keys = changes.messages.filter((m) => (m.json() as Change).data.personId === 'p1').map((m) => m.key);
     expect(keys.sort()).toEqual(['a1', 'a2', 'a3']);
-    expect(changesFor((c) => c.type === 'bg.account.changed').map((c) => c.data.accountId).sort()).toEqual(['a1', 'a2', 'a3']);
+    expect(
+      changesFor((c) => c.type === 'bg.account.changed')
+        .map((c) => c.data.accountId)
+        .sort(),
+    ).toEqual(['a1', 'a2', 'a3']);
 
-    const links = await db.query('SELECT account_id, relationship FROM person_accounts WHERE person_id = $1 ORDER BY account_id', ['p1']);
+    const links = await db.query(
+      'SELECT account_id, relationship FROM person_accounts WHERE person_id = $1 ORDER BY account_id',
+      ['p1'],
+    );
     expect(links.rows).toEqual([
       { account_id: 'a1', relationship: 'employee' },
       { account_id: 'a2', relationship: 'employee' },
@@ -78,7 +104,9 @@ describe('ingestion', () => {
     await send(Topics.crmPersons, 'p2', crmEvent('person.upserted', person('p2', ['a1'], '2026-11-26T10:00:00Z')));
     await send(Topics.crmPersons, 'p2', crmEvent('person.upserted', person('p2', ['a2'], '2026-11-26T11:00:00Z')));
     await changes.waitFor(() => changesFor((c) => c.data.personId === 'p2').length === 3);
-    const moves = changesFor((c) => c.data.personId === 'p2').slice(1).map((c) => [c.data.accountId, c.data.change]);
+    const moves = changesFor((c) => c.data.personId === 'p2')
+      .slice(1)
+      .map((c) => [c.data.accountId, c.data.change]);
     expect(moves.sort()).toEqual([
       ['a1', 'left'],
       ['a2', 'joined'],
@@ -86,7 +114,10 @@ describe('ingestion', () => {
   });
 
   it('dead-letters each kind of bad input with its reason, unchanged, and goes on with later good events', async () => {
-    const tooLarge = crmEvent('person.upserted', { ...person('big', [], '2026-11-26T10:00:00Z'), attributes: { blob: 'x'.repeat(5000) } });
+    const tooLarge = crmEvent('person.upserted', {
+      ...person('big', [], '2026-11-26T10:00:00Z'),
+      attributes: { blob: 'x'.repeat(70_000) },
+    });
     const bad: [string, string][] = [
       ['invalid-json', '{"specversion": "1.0", '],
       ['not-a-cloudevent', JSON.stringify({ hello: 'world' })],
@@ -109,8 +140,12 @@ describe('ingestion', () => {
       expect(dead!.headers['x-source-partition']).toMatch(/^\d+$/);
       expect(dead!.headers['x-error-message']!.length).toBeGreaterThan(5);
     }
-    expect(personsDlq.messages.find((m) => m.headers['x-error-code'] === 'invalid-data')!.headers['x-error-message']).toContain('data.updatedAt');
-    expect(personsDlq.messages.find((m) => m.headers['x-error-code'] === 'unknown-type')!.headers['x-error-message']).toContain('person.exploded');
+    expect(
+      personsDlq.messages.find((m) => m.headers['x-error-code'] === 'invalid-data')!.headers['x-error-message'],
+    ).toContain('data.updatedAt');
+    expect(
+      personsDlq.messages.find((m) => m.headers['x-error-code'] === 'unknown-type')!.headers['x-error-message'],
+    ).toContain('person.exploded');
     await changes.waitFor(() => changesFor((c) => c.data.personId === 'p3').length === 1);
   });
 
@@ -118,8 +153,16 @@ describe('ingestion', () => {
     const v2 = crmEvent('person.upserted', person('p4', ['a1'], '2026-11-26T12:00:00Z', 'CTO'), 'evt-p4-v2');
     await send(Topics.crmPersons, 'p4', v2);
     await send(Topics.crmPersons, 'p4', v2);
-    await send(Topics.crmPersons, 'p4', crmEvent('person.upserted', person('p4', ['a1'], '2026-11-26T11:00:00Z', 'Intern')));
-    await send(Topics.crmPersons, 'p4', crmEvent('person.upserted', person('p4', ['a1'], '2026-11-26T12:00:00Z', 'Janitor')));
+    await send(
+      Topics.crmPersons,
+      'p4',
+      crmEvent('person.upserted', person('p4', ['a1'], '2026-11-26T11:00:00Z', 'Intern')),
+    );
+    await send(
+      Topics.crmPersons,
+      'p4',
+      crmEvent('person.upserted', person('p4', ['a1'], '2026-11-26T12:00:00Z', 'Janitor')),
+    );
     await send(Topics.crmPersons, 'p5', crmEvent('person.upserted', person('p5', ['a1'], '2026-11-26T12:00:00Z'))); // a marker
     await changes.waitFor(() => changesFor((c) => c.data.personId === 'p5').length === 1);
 
@@ -131,15 +174,33 @@ describe('ingestion', () => {
   });
 
   it('propagates deletions: a deleted person is reported to every account it was linked to, and a late older upsert stays dead', async () => {
-    await send(Topics.crmPersons, 'p6', crmEvent('person.upserted', person('p6', ['a1', 'a2'], '2026-11-26T10:00:00Z')));
+    await send(
+      Topics.crmPersons,
+      'p6',
+      crmEvent('person.upserted', person('p6', ['a1', 'a2'], '2026-11-26T10:00:00Z')),
+    );
     await send(Topics.crmAccounts, 'a9', crmEvent('account.upserted', account('a9', '2026-11-26T10:00:00Z')));
     // Seen first (events of one record in one chunk fold into the newest, which would hide the intermediate state).
-    await changes.waitFor(() => changesFor((c) => c.data.personId === 'p6').length === 2 && changesFor((c) => c.data.accountId === 'a9').length === 1);
-    await send(Topics.crmPersons, 'p6', crmEvent('person.deleted', { personId: 'p6', deletedAt: '2026-11-26T11:00:00Z' }));
+    await changes.waitFor(
+      () =>
+        changesFor((c) => c.data.personId === 'p6').length === 2 &&
+        changesFor((c) => c.data.accountId === 'a9').length === 1,
+    );
+    await send(
+      Topics.crmPersons,
+      'p6',
+      crmEvent('person.deleted', { personId: 'p6', deletedAt: '2026-11-26T11:00:00Z' }),
+    );
     await send(Topics.crmPersons, 'p6', crmEvent('person.upserted', person('p6', ['a1'], '2026-11-26T10:30:00Z')));
-    await send(Topics.crmAccounts, 'a9', crmEvent('account.deleted', { accountId: 'a9', deletedAt: '2026-11-26T11:00:00Z' }));
+    await send(
+      Topics.crmAccounts,
+      'a9',
+      crmEvent('account.deleted', { accountId: 'a9', deletedAt: '2026-11-26T11:00:00Z' }),
+    );
     await changes.waitFor(() => changesFor((c) => c.data.accountId === 'a9').length === 2);
-    await changes.waitFor(() => changesFor((c) => c.data.personId === 'p6' && c.data.change === 'deleted').length === 2);
+    await changes.waitFor(
+      () => changesFor((c) => c.data.personId === 'p6' && c.data.change === 'deleted').length === 2,
+    );
     expect(changesFor((c) => c.data.personId === 'p6')).toHaveLength(4);
     const stored = await db.query("SELECT deleted FROM persons WHERE person_id = 'p6'");
     expect(stored.rows[0].deleted).toBe(true);
@@ -148,13 +209,30 @@ describe('ingestion', () => {
   });
 
   it('applies activities once, however often they arrive, and re-emits them keyed by account', async () => {
-    const activity = { activityId: 'act-1', personId: 'p1', accountId: 'a1', activityType: 'email.opened', occurredAt: '2026-11-26T10:00:00Z', attributes: {} };
+    const activity = {
+      activityId: 'act-1',
+      personId: 'p1',
+      accountId: 'a1',
+      activityType: 'email.opened',
+      occurredAt: '2026-11-26T10:00:00Z',
+      attributes: {},
+    };
     await send(Topics.crmActivities, 'p1', crmEvent('activity.recorded', activity));
     await send(Topics.crmActivities, 'p1', crmEvent('activity.recorded', activity)); // same activity, new event id
-    await send(Topics.crmOpportunities, 'o1', crmEvent('opportunity.upserted', {
-      opportunityId: 'o1', accountId: 'a1', solutionInterestId: null, productName: 'Product X', stage: 'won',
-      closedAt: '2026-11-20T00:00:00Z', contactRoles: [{ personId: 'p1', role: 'Decision Maker' }], updatedAt: '2026-11-26T10:00:00Z',
-    }));
+    await send(
+      Topics.crmOpportunities,
+      'o1',
+      crmEvent('opportunity.upserted', {
+        opportunityId: 'o1',
+        accountId: 'a1',
+        solutionInterestId: null,
+        productName: 'Product X',
+        stage: 'won',
+        closedAt: '2026-11-20T00:00:00Z',
+        contactRoles: [{ personId: 'p1', role: 'Decision Maker' }],
+        updatedAt: '2026-11-26T10:00:00Z',
+      }),
+    );
     await changes.waitFor(() => changesFor((c) => c.type === 'bg.opportunity.changed').length === 1);
     expect(changesFor((c) => c.type === 'bg.activity.accepted')).toHaveLength(1);
   });
@@ -167,7 +245,10 @@ describe('ingestion', () => {
     const firstHalf = values.slice(0, 75).map((value, i) => ({ key: `r${i}`, value }));
     await producer.send({ topic: t(Topics.crmPersons), messages: firstHalf });
     await service.stop();
-    await producer.send({ topic: t(Topics.crmPersons), messages: values.slice(75).map((value, i) => ({ key: `r${i + 75}`, value })) });
+    await producer.send({
+      topic: t(Topics.crmPersons),
+      messages: values.slice(75).map((value, i) => ({ key: `r${i + 75}`, value })),
+    });
     service = await start();
     await changes.waitFor(() => changesFor((c) => c.data.personId?.startsWith('r') ?? false).length === count, 40_000);
 
@@ -178,7 +259,11 @@ describe('ingestion', () => {
     await admin.resetOffsets({ groupId: `${ctx.topicPrefix}ingestion`, topic: t(Topics.crmPersons), earliest: true });
     await admin.disconnect();
     service = await start();
-    await send(Topics.crmPersons, 'marker', crmEvent('person.upserted', person('marker', ['a1'], '2026-11-26T10:00:00Z')));
+    await send(
+      Topics.crmPersons,
+      'marker',
+      crmEvent('person.upserted', person('marker', ['a1'], '2026-11-26T10:00:00Z')),
+    );
     await changes.waitFor(() => changesFor((c) => c.data.personId === 'marker').length === 1, 40_000);
 
     const replayed = changesFor((c) => c.data.personId?.startsWith('r') ?? false);

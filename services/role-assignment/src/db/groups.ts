@@ -1,59 +1,188 @@
+import type { GroupMember, RemovedMember } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
-import type { GroupState } from '../domain/group-state';
+import type { Membership, MembershipDelta } from '@bg/rules';
+import type { GroupRecord } from '../domain/group-state';
 
 type GroupRow = {
   account_id: string;
   solution_interest_id: string;
   buying_group_id: string;
   name: string;
-  status: GroupState['status'];
-  slots: GroupState['slots'];
-  members: GroupState['members'];
-  removed_members: GroupState['removedMembers'];
+  status: GroupRecord['status'];
+  slots: GroupRecord['slots'];
   membership_version: number;
+  slots_revision: string;
 };
 
+export const groupKey = (accountId: string, solutionInterestId: string) => `${accountId}|${solutionInterestId}`;
+
 /** Groups of many accounts at once, by `accountId|solutionInterestId` (callers hold the accounts' locks). */
-export async function groupsOfMany(db: Queryable, accountIds: string[]): Promise<Map<string, GroupState>> {
-  const { rows } = await db.query<GroupRow>('SELECT * FROM groups WHERE account_id = ANY($1::text[])', [accountIds]);
-  return new Map(rows.map((row) => [`${row.account_id}|${row.solution_interest_id}`, fromRow(row)]));
+export async function groupsOfMany(db: Queryable, accountIds: string[]): Promise<Map<string, GroupRecord>> {
+  const { rows } = await db.query<GroupRow>(
+    `SELECT account_id, solution_interest_id, buying_group_id, name, status, slots, membership_version, slots_revision
+     FROM groups WHERE account_id = ANY($1::text[])`,
+    [accountIds],
+  );
+  return new Map(rows.map((row) => [groupKey(row.account_id, row.solution_interest_id), fromRow(row)]));
 }
 
-/** Upserts groups with one statement whatever their number. */
-export async function saveGroups(db: Queryable, groups: GroupState[]): Promise<void> {
-  if (groups.length === 0) return;
+type MemberRow = {
+  account_id: string;
+  solution_interest_id: string;
+  person_id: string;
+  role: string;
+  source: GroupMember['source'];
+  removed: boolean;
+  changed_at: Date;
+  reason: GroupMember['reason'] | null;
+};
+
+/**
+ * Member rows of groups, by `accountId|solutionInterestId`: all of them for `whole` groups, only those of `personIds`
+ * for the others (each list as a Membership).
+ */
+export async function membershipsOf(
+  db: Queryable,
+  groups: { accountId: string; solutionInterestId: string; personIds: string[] | null }[],
+): Promise<Map<string, Membership>> {
+  const result = new Map<string, Membership>();
+  if (groups.length === 0) return result;
+  const whole = groups.filter((g) => g.personIds === null);
+  const some = groups.flatMap((g) => (g.personIds ?? []).map((personId) => ({ ...g, personId })));
+  const { rows } = await db.query<MemberRow>(
+    `SELECT m.account_id, m.solution_interest_id, m.person_id, m.role, m.source, m.removed, m.changed_at, m.reason
+     FROM group_members m JOIN unnest($1::text[], $2::text[]) AS g(account_id, solution_interest_id)
+       USING (account_id, solution_interest_id)
+     UNION ALL
+     SELECT m.account_id, m.solution_interest_id, m.person_id, m.role, m.source, m.removed, m.changed_at, m.reason
+     FROM group_members m JOIN unnest($3::text[], $4::text[], $5::text[]) AS p(account_id, solution_interest_id, person_id)
+       USING (account_id, solution_interest_id, person_id)`,
+    [
+      whole.map((g) => g.accountId),
+      whole.map((g) => g.solutionInterestId),
+      some.map((g) => g.accountId),
+      some.map((g) => g.solutionInterestId),
+      some.map((g) => g.personId),
+    ],
+  );
+  for (const row of rows) {
+    const key = groupKey(row.account_id, row.solution_interest_id);
+    const membership = result.get(key) ?? { members: [], removedMembers: [] };
+    result.set(key, membership);
+    if (row.removed) {
+      membership.removedMembers.push({
+        personId: row.person_id,
+        role: row.role,
+        source: row.source,
+        removedAt: row.changed_at.toISOString(),
+      });
+    } else {
+      membership.members.push({
+        personId: row.person_id,
+        role: row.role,
+        source: row.source,
+        since: row.changed_at.toISOString(),
+        reason: row.reason!,
+      });
+    }
+  }
+  return result;
+}
+
+export type GroupWrite = { group: GroupRecord; delta: MembershipDelta };
+
+/** Upserts the group rows and applies their member deltas: a fixed number of statements whatever their number. */
+export async function saveGroups(db: Queryable, writes: GroupWrite[]): Promise<void> {
+  if (writes.length === 0) return;
   await db.query(
-    `INSERT INTO groups (account_id, solution_interest_id, buying_group_id, name, status, slots, members, removed_members, membership_version, updated_at)
-     SELECT g.account_id, g.solution_interest_id, g.buying_group_id, g.name, g.status, g.slots, g.members, g.removed_members, g.membership_version, now()
+    `INSERT INTO groups (account_id, solution_interest_id, buying_group_id, name, status, slots, membership_version, slots_revision, updated_at)
+     SELECT g.account_id, g.solution_interest_id, g.buying_group_id, g.name, g.status, g.slots, g.membership_version, g.slots_revision, now()
      FROM jsonb_to_recordset($1::jsonb) AS g(account_id text, solution_interest_id text, buying_group_id text, name text, status text,
-       slots jsonb, members jsonb, removed_members jsonb, membership_version int)
+       slots jsonb, membership_version int, slots_revision bigint)
      ON CONFLICT ON CONSTRAINT groups_pkey DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, slots = EXCLUDED.slots,
-       members = EXCLUDED.members, removed_members = EXCLUDED.removed_members, membership_version = EXCLUDED.membership_version, updated_at = now()`,
+       membership_version = EXCLUDED.membership_version, slots_revision = EXCLUDED.slots_revision, updated_at = now()`,
     [
       JSON.stringify(
-        groups.map((g) => ({
+        writes.map(({ group: g }) => ({
           account_id: g.accountId,
           solution_interest_id: g.solutionInterestId,
           buying_group_id: g.buyingGroupId,
           name: g.name,
           status: g.status,
           slots: g.slots,
-          members: g.members,
-          removed_members: g.removedMembers,
           membership_version: g.membershipVersion,
+          slots_revision: g.slotsRevision,
         })),
       ),
     ],
   );
+  const gone = writes.flatMap(({ group, delta }) =>
+    [...delta.members.removed, ...delta.removedMembers.cleared].map((personId) => ({ group, personId })),
+  );
+  if (gone.length > 0) {
+    await db.query(
+      `DELETE FROM group_members m USING unnest($1::text[], $2::text[], $3::text[]) AS d(account_id, solution_interest_id, person_id)
+       WHERE m.account_id = d.account_id AND m.solution_interest_id = d.solution_interest_id AND m.person_id = d.person_id`,
+      [gone.map((g) => g.group.accountId), gone.map((g) => g.group.solutionInterestId), gone.map((g) => g.personId)],
+    );
+  }
+  const rows = writes.flatMap(({ group, delta }) => [
+    ...delta.members.upserted.map((m) => memberRow(group, m)),
+    ...delta.removedMembers.upserted.map((r) => removedRow(group, r)),
+  ]);
+  if (rows.length > 0) {
+    await db.query(
+      `INSERT INTO group_members (account_id, solution_interest_id, person_id, role, source, removed, changed_at, reason)
+       SELECT r.account_id, r.solution_interest_id, r.person_id, r.role, r.source, r.removed, r.changed_at, r.reason
+       FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, solution_interest_id text, person_id text, role text, source text,
+         removed boolean, changed_at timestamptz, reason jsonb)
+       ON CONFLICT ON CONSTRAINT group_members_pkey DO UPDATE SET role = EXCLUDED.role, source = EXCLUDED.source,
+         removed = EXCLUDED.removed, changed_at = EXCLUDED.changed_at, reason = EXCLUDED.reason`,
+      [JSON.stringify(rows)],
+    );
+  }
 }
 
-/** Every stored group (for the oracle comparison in tests and for audits). */
-export async function allGroups(db: Queryable): Promise<GroupState[]> {
-  const { rows } = await db.query<GroupRow>('SELECT * FROM groups ORDER BY account_id, solution_interest_id');
-  return rows.map(fromRow);
+const memberRow = (group: GroupRecord, m: GroupMember) => ({
+  account_id: group.accountId,
+  solution_interest_id: group.solutionInterestId,
+  person_id: m.personId,
+  role: m.role,
+  source: m.source,
+  removed: false,
+  changed_at: m.since,
+  reason: m.reason,
+});
+
+const removedRow = (group: GroupRecord, r: RemovedMember) => ({
+  account_id: group.accountId,
+  solution_interest_id: group.solutionInterestId,
+  person_id: r.personId,
+  role: r.role,
+  source: r.source,
+  removed: true,
+  changed_at: r.removedAt,
+  reason: null,
+});
+
+/** Every stored group with its membership (for the oracle comparison in tests and for audits). */
+export async function allGroups(db: Queryable): Promise<(GroupRecord & Membership)[]> {
+  const { rows } = await db.query<GroupRow>(
+    `SELECT account_id, solution_interest_id, buying_group_id, name, status, slots, membership_version, slots_revision
+     FROM groups ORDER BY account_id, solution_interest_id`,
+  );
+  const groups = rows.map(fromRow);
+  const memberships = await membershipsOf(
+    db,
+    groups.map((g) => ({ ...g, personIds: null })),
+  );
+  return groups.map((g) => ({
+    ...g,
+    ...(memberships.get(groupKey(g.accountId, g.solutionInterestId)) ?? { members: [], removedMembers: [] }),
+  }));
 }
 
-function fromRow(row: GroupRow): GroupState {
+function fromRow(row: GroupRow): GroupRecord {
   return {
     accountId: row.account_id,
     solutionInterestId: row.solution_interest_id,
@@ -61,8 +190,7 @@ function fromRow(row: GroupRow): GroupState {
     name: row.name,
     status: row.status,
     slots: row.slots,
-    members: row.members,
-    removedMembers: row.removed_members,
     membershipVersion: row.membership_version,
+    slotsRevision: Number(row.slots_revision),
   };
 }

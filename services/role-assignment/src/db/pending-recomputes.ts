@@ -1,37 +1,60 @@
 import type { Cause } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
-import type { RecomputeTarget } from '../recompute';
+import { addTarget, byGroup, type RecomputeTarget } from '../domain/targets';
 
-// Bounded so that a parent that never rests does not list every event that touched it.
-const maxCoalesced = 50;
-
-/** Queues recomputations (append-only: no row is shared, so concurrent chunks never wait on each other here). */
+/**
+ * Queues recomputations of other accounts' groups (ancestors' roll-ups). Append-only: no row is shared, so concurrent
+ * chunks asking for the same busy parent never wait on each other here. A request names one person, or none for the
+ * whole group.
+ */
 export async function requestRecomputes(db: Queryable, targets: RecomputeTarget[]): Promise<void> {
-  if (targets.length === 0) return;
+  const rows = targets.flatMap((t) =>
+    (t.personIds ?? [null]).map((personId: string | null) => ({
+      accountId: t.accountId,
+      solutionInterestId: t.solutionInterestId,
+      personId,
+      cause: t.cause,
+    })),
+  );
+  if (rows.length === 0) return;
   await db.query(
-    `INSERT INTO pending_recomputes (account_id, solution_interest_id, cause)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])`,
-    [targets.map((t) => t.accountId), targets.map((t) => t.solutionInterestId), targets.map((t) => JSON.stringify(t.cause))],
+    `INSERT INTO pending_recomputes (account_id, solution_interest_id, person_id, cause)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
+    [
+      rows.map((r) => r.accountId),
+      rows.map((r) => r.solutionInterestId),
+      rows.map((r) => r.personId),
+      rows.map((r) => JSON.stringify(r.cause)),
+    ],
   );
 }
 
 /**
- * Takes (and removes) the oldest queued requests, skipping rows another replica holds, folded per group: the newest
- * cause, the others as coalesced.
+ * Takes (and removes) the oldest queued requests, skipping rows another replica holds, folded per group in arrival
+ * order.
  */
 export async function takeRecomputes(db: Queryable, limit: number): Promise<RecomputeTarget[]> {
-  const { rows } = await db.query<{ request_id: string; account_id: string; solution_interest_id: string; cause: Cause }>(
+  const { rows } = await db.query<{
+    request_id: string;
+    account_id: string;
+    solution_interest_id: string;
+    person_id: string | null;
+    cause: Cause;
+  }>(
     `DELETE FROM pending_recomputes WHERE request_id IN (
        SELECT request_id FROM pending_recomputes ORDER BY request_id LIMIT $1 FOR UPDATE SKIP LOCKED
-     ) RETURNING request_id, account_id, solution_interest_id, cause`,
+     ) RETURNING request_id, account_id, solution_interest_id, person_id, cause`,
     [limit],
   );
   const folded = new Map<string, RecomputeTarget>();
   for (const row of rows.sort((a, b) => Number(a.request_id) - Number(b.request_id))) {
-    const key = `${row.account_id}|${row.solution_interest_id}`;
-    const earlier = folded.get(key);
-    const coalesced = earlier ? [...earlier.coalesced, earlier.cause.eventId].filter((id) => id !== row.cause.eventId).slice(-maxCoalesced) : [];
-    folded.set(key, { accountId: row.account_id, solutionInterestId: row.solution_interest_id, cause: row.cause, coalesced });
+    addTarget(folded, {
+      accountId: row.account_id,
+      solutionInterestId: row.solution_interest_id,
+      personIds: row.person_id === null ? null : [row.person_id],
+      cause: row.cause,
+      coalesced: [],
+    });
   }
-  return [...folded.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : a.solutionInterestId < b.solutionInterestId ? -1 : 1));
+  return [...folded.values()].sort(byGroup);
 }

@@ -3,32 +3,63 @@ import type { Queryable } from '@bg/postgres';
 import type { MemberOverride, OverrideSource } from '@bg/rules';
 import type { ScopedPerson } from '../domain/group-state';
 
-export async function saveSolutionInterest(db: Queryable, definition: SolutionInterestDefined): Promise<void> {
-  await db.query(
-    `INSERT INTO solution_interests (solution_interest_id, definition, deleted, updated_at) VALUES ($1, $2, false, now())
-     ON CONFLICT ON CONSTRAINT solution_interests_pkey DO UPDATE SET definition = EXCLUDED.definition, deleted = false, updated_at = now()`,
-    [definition.solutionInterestId, definition],
+/**
+ * Role-assignment's own view of the world, fed by internal events. Every write is conditional on the source's time
+ * (or the component revision), so applying an event twice, or an older one after a newer one, changes nothing.
+ */
+
+export type StoredInterest = SolutionInterestDefined;
+
+/** Saves a definition when newer than the stored one; returns whether it was. */
+export async function saveSolutionInterest(db: Queryable, definition: SolutionInterestDefined): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO solution_interests (solution_interest_id, definition, deleted, revision, updated_at) VALUES ($1, $2, false, $3, now())
+     ON CONFLICT ON CONSTRAINT solution_interests_pkey DO UPDATE
+       SET definition = EXCLUDED.definition, deleted = false, revision = EXCLUDED.revision, updated_at = now()
+       WHERE solution_interests.revision < EXCLUDED.revision`,
+    [definition.solutionInterestId, definition, definition.revision],
   );
+  return rowCount === 1;
 }
 
-export async function markSolutionInterestDeleted(db: Queryable, solutionInterestId: string): Promise<void> {
-  await db.query('UPDATE solution_interests SET deleted = true, updated_at = now() WHERE solution_interest_id = $1', [solutionInterestId]);
+/** Marks a solution interest deleted when the deletion is newer than what is stored; returns whether it was. */
+export async function markSolutionInterestDeleted(
+  db: Queryable,
+  solutionInterestId: string,
+  revision: number,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `UPDATE solution_interests SET deleted = true, revision = $2, updated_at = now()
+     WHERE solution_interest_id = $1 AND revision < $2`,
+    [solutionInterestId, revision],
+  );
+  return rowCount === 1;
 }
 
-/** Live solution interests; a handful, read per chunk. */
-export async function liveSolutionInterests(db: Queryable): Promise<SolutionInterestDefined[]> {
-  const { rows } = await db.query<{ definition: SolutionInterestDefined }>(
-    'SELECT definition FROM solution_interests WHERE NOT deleted ORDER BY solution_interest_id',
-  );
-  return rows.map((r) => r.definition);
+/**
+ * Orders chunks against definition changes. A chunk reading the definitions to decide which groups to touch holds the
+ * lock shared until it commits; a chunk saving a definition holds it exclusively, so it commits only after every chunk
+ * that decided without it has committed — and the recompute job it starts then sees all of their records.
+ */
+export async function lockDefinitions(db: Queryable, mode: 'read' | 'write'): Promise<void> {
+  const fn = mode === 'write' ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared';
+  await db.query(`SELECT ${fn}(hashtextextended('role-assignment:definitions', 0))`);
 }
 
-export async function solutionInterest(db: Queryable, id: string): Promise<SolutionInterestDefined | null> {
-  const { rows } = await db.query<{ definition: SolutionInterestDefined }>(
-    'SELECT definition FROM solution_interests WHERE solution_interest_id = $1 AND NOT deleted',
-    [id],
+/** What changes whenever any definition does: a cheap check whether a cached set of definitions is still current. */
+export async function definitionsStamp(db: Queryable): Promise<string> {
+  const { rows } = await db.query<{ stamp: string }>(
+    `SELECT coalesce(max(revision), 0) || ':' || count(*) AS stamp FROM solution_interests`,
   );
-  return rows[0]?.definition ?? null;
+  return rows[0]!.stamp;
+}
+
+/** Live solution interests with their revision. */
+export async function liveSolutionInterests(db: Queryable): Promise<StoredInterest[]> {
+  const { rows } = await db.query<{ definition: SolutionInterestDefined; revision: string }>(
+    'SELECT definition, revision FROM solution_interests WHERE NOT deleted ORDER BY solution_interest_id',
+  );
+  return rows.map((r) => ({ ...r.definition, revision: Number(r.revision) }));
 }
 
 export async function liveAccounts(db: Queryable, accountIds: string[]): Promise<Map<string, AccountUpserted>> {
@@ -39,7 +70,120 @@ export async function liveAccounts(db: Queryable, accountIds: string[]): Promise
   return new Map(rows.map((r) => [r.data.accountId, r.data]));
 }
 
-/** The chain of live ancestors of each account, nearest first (cycle-safe); one query for all of them. */
+export type StoredAccount = { parentAccountId: string | null; deleted: boolean; updatedAt: Date };
+
+/** The stored state of these accounts (for stale checks and hierarchy moves), locked until the transaction ends. */
+export async function lockAccountRows(db: Queryable, accountIds: string[]): Promise<Map<string, StoredAccount>> {
+  const { rows } = await db.query<{
+    account_id: string;
+    parent_account_id: string | null;
+    deleted: boolean;
+    updated_at: Date;
+  }>(
+    `SELECT account_id, parent_account_id, deleted, updated_at FROM accounts
+     WHERE account_id = ANY($1::text[]) ORDER BY account_id FOR UPDATE`,
+    [accountIds],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.account_id,
+      { parentAccountId: r.parent_account_id, deleted: r.deleted, updatedAt: r.updated_at },
+    ]),
+  );
+}
+
+/**
+ * Upserts accounts (`data` null marks one deleted, keeping its last data and parent), each only when newer than the
+ * stored one. Returns the ids written.
+ */
+export async function saveAccounts(
+  db: Queryable,
+  accounts: { accountId: string; data: AccountUpserted | null; changedAt: string }[],
+): Promise<Set<string>> {
+  if (accounts.length === 0) return new Set();
+  const { rows } = await db.query<{ account_id: string }>(
+    `INSERT INTO accounts (account_id, parent_account_id, data, deleted, updated_at)
+     SELECT r.account_id, r.data->>'parentAccountId', coalesce(r.data, '{}'::jsonb), r.data IS NULL, r.changed_at
+     FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, data jsonb, changed_at timestamptz)
+     ON CONFLICT ON CONSTRAINT accounts_pkey DO UPDATE SET
+       parent_account_id = CASE WHEN EXCLUDED.deleted THEN accounts.parent_account_id ELSE EXCLUDED.parent_account_id END,
+       data = CASE WHEN EXCLUDED.deleted THEN accounts.data ELSE EXCLUDED.data END,
+       deleted = EXCLUDED.deleted,
+       updated_at = EXCLUDED.updated_at
+     WHERE accounts.updated_at < EXCLUDED.updated_at
+     RETURNING account_id`,
+    [JSON.stringify(accounts.map((a) => ({ account_id: a.accountId, data: a.data, changed_at: a.changedAt })))],
+  );
+  return new Set(rows.map((r) => r.account_id));
+}
+
+export type PersonLinkWrite = {
+  accountId: string;
+  personId: string;
+  /** The person as linked to this account, or null when the link ended (person left or deleted). */
+  link: { relationship: string; person: PersonUpserted } | null;
+  changedAt: string;
+};
+
+/**
+ * Applies person ↔ account link writes, each only when newer than the stored link (an ended link stays as a
+ * tombstone with its time). One statement for all; returns the `accountId\u0000personId` keys written.
+ */
+export async function savePersonLinks(db: Queryable, writes: PersonLinkWrite[]): Promise<Set<string>> {
+  if (writes.length === 0) return new Set();
+  const { rows } = await db.query<{ account_id: string; person_id: string }>(
+    `INSERT INTO account_people (account_id, person_id, relationship, person, linked, updated_at)
+     SELECT r.account_id, r.person_id, r.relationship, r.person, r.person IS NOT NULL, r.changed_at
+     FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, person_id text, relationship text, person jsonb, changed_at timestamptz)
+     ORDER BY r.account_id, r.person_id
+     ON CONFLICT ON CONSTRAINT account_people_pkey DO UPDATE SET relationship = EXCLUDED.relationship,
+       person = EXCLUDED.person, linked = EXCLUDED.linked, updated_at = EXCLUDED.updated_at
+     WHERE account_people.updated_at < EXCLUDED.updated_at
+     RETURNING account_id, person_id`,
+    [
+      JSON.stringify(
+        writes.map((w) => ({
+          account_id: w.accountId,
+          person_id: w.personId,
+          relationship: w.link?.relationship ?? null,
+          person: w.link?.person ?? null,
+          changed_at: w.changedAt,
+        })),
+      ),
+    ],
+  );
+  return new Set(rows.map((r) => `${r.account_id}\u0000${r.person_id}`));
+}
+
+/** Saves an explicit member edit unless that writer already made a newer one; returns whether it was saved. */
+export async function saveOverride(
+  db: Queryable,
+  key: { accountId: string; solutionInterestId: string },
+  override: MemberOverride,
+): Promise<boolean> {
+  const { rowCount } = await db.query(
+    `INSERT INTO member_overrides (account_id, solution_interest_id, person_id, source, action, role, requested_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT ON CONSTRAINT member_overrides_pkey DO UPDATE
+       SET action = EXCLUDED.action, role = EXCLUDED.role, requested_at = EXCLUDED.requested_at
+       WHERE member_overrides.requested_at < EXCLUDED.requested_at`,
+    [
+      key.accountId,
+      key.solutionInterestId,
+      override.personId,
+      override.source,
+      override.action,
+      override.role,
+      override.requestedAt,
+    ],
+  );
+  return rowCount === 1;
+}
+
+/**
+ * The chain of live ancestors of each account, nearest first (cycle-safe); one query for all of them. The walk stops
+ * at a deleted account: a deleted account cuts its subtree off from everything above it.
+ */
 export async function ancestorsOfMany(db: Queryable, accountIds: string[]): Promise<Map<string, string[]>> {
   const result = new Map(accountIds.map((id) => [id, [] as string[]]));
   if (accountIds.length === 0) return result;
@@ -50,30 +194,18 @@ export async function ancestorsOfMany(db: Queryable, accountIds: string[]): Prom
        UNION ALL
        SELECT c.start_id, a.parent_account_id, c.depth + 1, c.path || a.account_id
        FROM chain c JOIN accounts a ON a.account_id = c.account_id
-       WHERE a.parent_account_id IS NOT NULL AND NOT a.deleted AND NOT (a.account_id = ANY(c.path)) AND c.depth < 64
+       WHERE a.parent_account_id IS NOT NULL AND NOT a.deleted AND NOT (a.account_id = ANY(c.path)) AND c.depth < $2
      )
      SELECT c.start_id, c.account_id FROM chain c JOIN accounts a ON a.account_id = c.account_id AND NOT a.deleted
      ORDER BY c.start_id, c.depth`,
-    [accountIds],
+    [accountIds, maxHierarchyDepth],
   );
   for (const row of rows) result.get(row.start_id)?.push(row.account_id);
   return result;
 }
 
-export async function saveOverride(
-  db: Queryable,
-  key: { accountId: string; solutionInterestId: string },
-  override: MemberOverride,
-): Promise<void> {
-  await db.query(
-    `INSERT INTO member_overrides (account_id, solution_interest_id, person_id, source, action, role, requested_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
-     ON CONFLICT ON CONSTRAINT member_overrides_pkey DO UPDATE
-       SET action = EXCLUDED.action, role = EXCLUDED.role, requested_at = EXCLUDED.requested_at
-       WHERE member_overrides.requested_at <= EXCLUDED.requested_at`,
-    [key.accountId, key.solutionInterestId, override.personId, override.source, override.action, override.role, override.requestedAt],
-  );
-}
+/** How deep a hierarchy is walked, up or down (a bound against cycles and pathological data). */
+export const maxHierarchyDepth = 64;
 
 /**
  * Scope of each root for `account-and-descendants`: live descendants level by level, each level by account id
@@ -89,22 +221,27 @@ export async function descendantsOfMany(db: Queryable, roots: string[]): Promise
        UNION ALL
        SELECT t.root, a.account_id, t.depth + 1, t.path || a.account_id
        FROM tree t JOIN accounts a ON a.parent_account_id = t.account_id
-       WHERE NOT a.deleted AND NOT (a.account_id = ANY(t.path)) AND t.depth < 64
+       WHERE NOT a.deleted AND NOT (a.account_id = ANY(t.path)) AND t.depth < $2
      )
      SELECT root, account_id FROM tree GROUP BY root, account_id ORDER BY root, min(depth), account_id COLLATE "C"`,
-    [roots],
+    [roots, maxHierarchyDepth],
   );
   for (const row of rows) result.get(row.root)!.push(row.account_id);
   return result;
 }
 
-/** People of many accounts at once, by account, each list by person id. */
+/** People of many accounts at once, by account, each list by person id (linked ones only). */
 export async function peopleOfMany(db: Queryable, accountIds: string[]): Promise<Map<string, ScopedPerson[]>> {
   const result = new Map<string, ScopedPerson[]>();
   if (accountIds.length === 0) return result;
-  const { rows } = await db.query<{ account_id: string; person_id: string; relationship: string; person: PersonUpserted }>(
+  const { rows } = await db.query<{
+    account_id: string;
+    person_id: string;
+    relationship: string;
+    person: PersonUpserted;
+  }>(
     `SELECT account_id, person_id, relationship, person FROM account_people
-     WHERE account_id = ANY($1::text[]) ORDER BY account_id, person_id COLLATE "C"`,
+     WHERE account_id = ANY($1::text[]) AND linked ORDER BY account_id, person_id COLLATE "C"`,
     [accountIds],
   );
   for (const r of rows) {
@@ -115,22 +252,78 @@ export async function peopleOfMany(db: Queryable, accountIds: string[]): Promise
   return result;
 }
 
-/** Overrides of many groups at once, by `accountId|solutionInterestId`. */
-export async function overridesOfMany(db: Queryable, accountIds: string[]): Promise<Map<string, MemberOverride[]>> {
+export type PersonLink = ScopedPerson & { accountId: string; accountLive: boolean };
+
+/** Every live link of these persons, whatever the account (a roll-up group judges a person by the nearest one). */
+export async function linksOfPersons(db: Queryable, personIds: string[]): Promise<Map<string, PersonLink[]>> {
+  const result = new Map<string, PersonLink[]>();
+  if (personIds.length === 0) return result;
+  const { rows } = await db.query<{
+    account_id: string;
+    person_id: string;
+    relationship: string;
+    person: PersonUpserted;
+    account_live: boolean;
+  }>(
+    `SELECT p.account_id, p.person_id, p.relationship, p.person, coalesce(NOT a.deleted, false) AS account_live
+     FROM account_people p LEFT JOIN accounts a ON a.account_id = p.account_id
+     WHERE p.person_id = ANY($1::text[]) AND p.linked`,
+    [personIds],
+  );
+  for (const r of rows) {
+    const list = result.get(r.person_id) ?? [];
+    list.push({
+      accountId: r.account_id,
+      accountLive: r.account_live,
+      personId: r.person_id,
+      relationship: r.relationship,
+      person: r.person,
+    });
+    result.set(r.person_id, list);
+  }
+  return result;
+}
+
+/** Overrides of many groups at once, by `accountId|solutionInterestId`; only those of `personIds` when given. */
+export async function overridesOfMany(
+  db: Queryable,
+  accountIds: string[],
+  personIds?: string[],
+): Promise<Map<string, MemberOverride[]>> {
   const result = new Map<string, MemberOverride[]>();
   if (accountIds.length === 0) return result;
-  const { rows } = await db.query<{ account_id: string; solution_interest_id: string; person_id: string; source: OverrideSource; action: 'add' | 'remove'; role: string | null; requested_at: Date }>(
+  const { rows } = await db.query<{
+    account_id: string;
+    solution_interest_id: string;
+    person_id: string;
+    source: OverrideSource;
+    action: 'add' | 'remove';
+    role: string | null;
+    requested_at: Date;
+  }>(
     `SELECT account_id, solution_interest_id, person_id, source, action, role, requested_at FROM member_overrides
-     WHERE account_id = ANY($1::text[])`,
-    [accountIds],
+     WHERE account_id = ANY($1::text[]) AND ($2::text[] IS NULL OR person_id = ANY($2::text[]))`,
+    [accountIds, personIds ?? null],
   );
   for (const r of rows) {
     const key = `${r.account_id}|${r.solution_interest_id}`;
     const list = result.get(key) ?? [];
     list.push(
       r.action === 'add'
-        ? { personId: r.person_id, action: 'add', role: r.role ?? '', source: r.source, requestedAt: r.requested_at.toISOString() }
-        : { personId: r.person_id, action: 'remove', role: r.role, source: r.source, requestedAt: r.requested_at.toISOString() },
+        ? {
+            personId: r.person_id,
+            action: 'add',
+            role: r.role ?? '',
+            source: r.source,
+            requestedAt: r.requested_at.toISOString(),
+          }
+        : {
+            personId: r.person_id,
+            action: 'remove',
+            role: r.role,
+            source: r.source,
+            requestedAt: r.requested_at.toISOString(),
+          },
     );
     result.set(key, list);
   }
@@ -144,42 +337,4 @@ export async function lockAccounts(db: Queryable, accountIds: string[]): Promise
     `SELECT pg_advisory_xact_lock(k) FROM (SELECT hashtextextended('role-assignment:' || a, 0) AS k FROM unnest($1::text[]) AS a ORDER BY a) s`,
     [sorted],
   );
-}
-
-/** Upserts accounts (`data` null marks one deleted), one statement for all. */
-export async function saveAccounts(db: Queryable, accounts: { accountId: string; data: AccountUpserted | null }[]): Promise<void> {
-  if (accounts.length === 0) return;
-  await db.query(
-    `INSERT INTO accounts (account_id, parent_account_id, data, deleted)
-     SELECT r.account_id, r.data->>'parentAccountId', coalesce(r.data, '{}'::jsonb), r.data IS NULL
-     FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, data jsonb)
-     ON CONFLICT ON CONSTRAINT accounts_pkey DO UPDATE SET
-       parent_account_id = CASE WHEN EXCLUDED.deleted THEN accounts.parent_account_id ELSE EXCLUDED.parent_account_id END,
-       data = CASE WHEN EXCLUDED.deleted THEN accounts.data ELSE EXCLUDED.data END,
-       deleted = EXCLUDED.deleted`,
-    [JSON.stringify(accounts.map((a) => ({ account_id: a.accountId, data: a.data })))],
-  );
-}
-
-export type PersonLinkWrite = { accountId: string; personId: string; link: { relationship: string; person: PersonUpserted } | null };
-
-/** Applies person ↔ account link writes (`link` null removes it): one delete and one upsert statement for all. */
-export async function savePersonLinks(db: Queryable, writes: PersonLinkWrite[]): Promise<void> {
-  const removed = writes.filter((w) => w.link === null);
-  const kept = writes.filter((w) => w.link !== null);
-  if (removed.length > 0) {
-    await db.query(
-      'DELETE FROM account_people p USING unnest($1::text[], $2::text[]) AS r(account_id, person_id) WHERE p.account_id = r.account_id AND p.person_id = r.person_id',
-      [removed.map((w) => w.accountId), removed.map((w) => w.personId)],
-    );
-  }
-  if (kept.length > 0) {
-    await db.query(
-      `INSERT INTO account_people (account_id, person_id, relationship, person)
-       SELECT r.account_id, r.person_id, r.relationship, r.person
-       FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, person_id text, relationship text, person jsonb)
-       ON CONFLICT ON CONSTRAINT account_people_pkey DO UPDATE SET relationship = EXCLUDED.relationship, person = EXCLUDED.person`,
-      [JSON.stringify(kept.map((w) => ({ account_id: w.accountId, person_id: w.personId, relationship: w.link!.relationship, person: w.link!.person })))],
-    );
-  }
 }

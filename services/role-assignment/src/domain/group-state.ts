@@ -1,79 +1,157 @@
+import { buyingGroupId, type AccountUpserted, type RoleSlot, type SolutionInterestDefined } from '@bg/contracts';
 import {
-  buyingGroupId,
-  type AccountUpserted,
-  type GroupMember,
-  type RemovedMember,
-  type RoleSlot,
-  type SolutionInterestDefined,
-} from '@bg/contracts';
-import { computeMembership, isInAudience, personSubject, type MemberOverride } from '@bg/rules';
+  canJudgeAlone,
+  computeMembership,
+  isEmptyDelta,
+  isInAudience,
+  judgePerson,
+  membershipDelta,
+  personSubject,
+  type Candidate,
+  type MemberOverride,
+  type Membership,
+  type MembershipDelta,
+} from '@bg/rules';
 import { isDeepStrictEqual } from 'node:util';
 
 export type GroupStatus = 'active' | 'dissolved';
 
-/** What role-assignment stores per group and publishes when it changes. */
-export type GroupState = {
+/** A group as role-assignment stores it, without its member rows. */
+export type GroupRecord = {
   accountId: string;
   solutionInterestId: string;
   buyingGroupId: string;
   name: string;
   status: GroupStatus;
   slots: RoleSlot[];
-  members: GroupMember[];
-  removedMembers: RemovedMember[];
   membershipVersion: number;
+  /** Revision of the solution interest whose slots were last sent downstream. */
+  slotsRevision: number;
 };
 
 export type ScopedPerson = { personId: string; relationship: string; person: Parameters<typeof personSubject>[0] };
 
-export type GroupInputs = {
-  interest: SolutionInterestDefined | null;
+/** A solution interest as role-assignment holds it: the definition and its revision. */
+export type Interest = SolutionInterestDefined;
+
+/** The outcome of a decision: the group to store, what changed in its rows, and whether anything changed at all. */
+export type GroupDecision = {
+  next: GroupRecord;
+  delta: MembershipDelta;
+  /** Whether the slots changed since they were last sent (they then travel with the event). */
+  slotsChanged: boolean;
+  changed: boolean;
+};
+
+export const emptyMembership: Membership = { members: [], removedMembers: [] };
+
+export type FullInputs = {
+  interest: Interest | null;
   account: AccountUpserted | null;
   /** People of the account, then of its descendants when the scope says so, nearest first. */
   people: ScopedPerson[];
   overrides: MemberOverride[];
-  previous: GroupState | null;
+  previous: GroupRecord | null;
+  previousMembership: Membership;
   now: string;
 };
 
 /**
- * The group as it should be now, or null when there is nothing to store (no group existed and none should). A group
- * exists while its account is alive and in the audience; otherwise it is dissolved but stays readable with the members
- * it had. `changed` tells whether anything a consumer can see differs from `previous`.
+ * The whole group as it should be now, or null when there is nothing to store (no group existed and none should). A
+ * group exists while its account is alive and in the audience; otherwise it is dissolved but stays readable with the
+ * members it had. A group that comes back starts afresh.
  */
-export function decideGroup(inputs: GroupInputs): { next: GroupState; changed: boolean } | null {
+export function decideGroup(inputs: FullInputs): GroupDecision | null {
   const { interest, account, previous } = inputs;
   const active = interest !== null && account !== null && isInAudience(interest.audience, account);
   if (!active) {
     if (previous === null || previous.status === 'dissolved') return null;
-    const next: GroupState = { ...previous, status: 'dissolved', membershipVersion: previous.membershipVersion + 1 };
-    return { next, changed: true };
+    return finish(
+      previous,
+      { ...previous, status: 'dissolved' },
+      membershipDelta(inputs.previousMembership, inputs.previousMembership),
+      false,
+    );
   }
+  const before = previous?.status === 'active' ? inputs.previousMembership : emptyMembership;
   const membership = computeMembership({
     slots: interest.template.slots,
-    candidates: distinctPeople(inputs.people).map((p) => ({ personId: p.personId, subject: personSubject(p.person, p.relationship) })),
-    previous: previous?.status === 'active' ? previous : { members: [], removedMembers: [] },
+    candidates: candidatesOf(inputs.people),
+    previous: before,
     overrides: inputs.overrides,
     now: inputs.now,
   });
-  const candidate: Omit<GroupState, 'membershipVersion'> = {
+  const candidate: Omit<GroupRecord, 'membershipVersion' | 'slotsRevision'> = {
     accountId: account.accountId,
     solutionInterestId: interest.solutionInterestId,
     buyingGroupId: buyingGroupId(interest.solutionInterestId, account.accountId),
     name: `${interest.name} for ${account.name}`,
     status: 'active',
     slots: interest.template.slots,
-    members: membership.members,
-    removedMembers: membership.removedMembers,
   };
-  if (previous !== null && isDeepStrictEqual({ ...previous, membershipVersion: 0 }, { ...candidate, membershipVersion: 0 })) {
-    return { next: previous, changed: false };
+  // Rows of a dissolved group are replaced as a whole when it comes back.
+  const delta = membershipDelta(inputs.previousMembership, membership);
+  const slotsChanged = previous === null || !isDeepStrictEqual(previous.slots, candidate.slots);
+  return finish(
+    previous,
+    {
+      ...candidate,
+      membershipVersion: previous?.membershipVersion ?? 0,
+      slotsRevision: slotsChanged ? interest.revision : previous.slotsRevision,
+    },
+    delta,
+    slotsChanged,
+  );
+}
+
+export type PersonJudgement = {
+  personId: string;
+  /** The person as a candidate of this group (nearest link in scope), or undefined when not a person of it. */
+  candidate: Candidate | undefined;
+  /** The person's rows before, and their own edits of this group. */
+  previous: Membership;
+  overrides: MemberOverride[];
+};
+
+/**
+ * An active group with only some people re-judged, each alone, or null when one of them cannot be judged alone (a
+ * capped slot is involved): then the caller computes the whole group instead.
+ */
+export function decidePeople(group: GroupRecord, people: PersonJudgement[], now: string): GroupDecision | null {
+  if (people.some((p) => !canJudgeAlone({ slots: group.slots, ...p }))) return null;
+  const before: Membership = {
+    members: people.flatMap((p) => p.previous.members),
+    removedMembers: people.flatMap((p) => p.previous.removedMembers),
+  };
+  const after: Membership = { members: [], removedMembers: [] };
+  for (const person of people) {
+    const judged = judgePerson({ slots: group.slots, ...person, now });
+    after.members.push(...judged.members);
+    after.removedMembers.push(...judged.removedMembers);
   }
-  return { next: { ...candidate, membershipVersion: (previous?.membershipVersion ?? 0) + 1 }, changed: true };
+  return finish(group, group, membershipDelta(before, after), false);
+}
+
+function finish(
+  previous: GroupRecord | null,
+  next: GroupRecord,
+  delta: MembershipDelta,
+  slotsChanged: boolean,
+): GroupDecision {
+  const changed =
+    previous === null ||
+    previous.status !== next.status ||
+    previous.name !== next.name ||
+    slotsChanged ||
+    !isEmptyDelta(delta);
+  const membershipVersion = (previous?.membershipVersion ?? 0) + (changed ? 1 : 0);
+  return { next: { ...next, membershipVersion }, delta, slotsChanged, changed };
 }
 
 /** A person linked to several accounts in scope is judged by the nearest link (the list is nearest first). */
-function distinctPeople(people: ScopedPerson[]): ScopedPerson[] {
+export function candidatesOf(people: ScopedPerson[]): Candidate[] {
   const seen = new Set<string>();
-  return people.filter((p) => !seen.has(p.personId) && seen.add(p.personId));
+  return people
+    .filter((p) => !seen.has(p.personId) && seen.add(p.personId))
+    .map((p) => ({ personId: p.personId, subject: personSubject(p.person, p.relationship) }));
 }

@@ -2,90 +2,223 @@ import {
   internalEventTypes,
   type AccountChanged,
   type Cause,
+  type EventType,
   type MemberCommand,
   type PersonChanged,
   type SolutionInterestDefined,
   type SolutionInterestDeleted,
 } from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
-import { claimNewEvents, withTransaction, type Pool, type Queryable } from '@bg/postgres';
-import type { Logger } from '@bg/service-kit';
+import type { PoolClient, Queryable } from '@bg/postgres';
+import type { Logger, UnitResult } from '@bg/service-kit';
 import { enqueueRecomputeJob } from '../db/jobs';
-import { ancestorsOfMany, liveSolutionInterests, markSolutionInterestDeleted, saveOverride, saveSolutionInterest } from '../db/state';
-import { StateWrites } from '../db/state-writes';
-import { recomputeGroups, type RecomputeTarget } from '../recompute';
 import { requestRecomputes } from '../db/pending-recomputes';
+import {
+  ancestorsOfMany,
+  lockAccountRows,
+  lockDefinitions,
+  markSolutionInterestDeleted,
+  saveAccounts,
+  saveOverride,
+  savePersonLinks,
+  saveSolutionInterest,
+  type PersonLinkWrite,
+} from '../db/state';
+import type { InterestCache } from '../interest-cache';
+import { recomputeGroups } from '../recompute';
+import { addTarget, type RecomputeTarget } from '../domain/targets';
 
 export const roleAssignmentConsumer = 'role-assignment';
 
-/**
- * Which account's groups an event touches. Descendant-scoped groups of the account's ancestors see it too (and, after a
- * hierarchy move, those of the former parent's chain), looked up only when some solution interest uses that scope.
- */
-type Touch = { accountId: string; solutionInterestId?: string; ancestorsOf: string[]; formerParent?: string };
+/** What role-assignment applies: record changes that move people, definitions, and member edits. */
+export const roleAssignmentConsumes = [
+  internalEventTypes.personChanged,
+  internalEventTypes.accountChanged,
+  internalEventTypes.solutionInterestDefined,
+  internalEventTypes.solutionInterestDeleted,
+  internalEventTypes.memberCommand,
+] as const satisfies readonly EventType[];
+
+type Touch = { accountId: string; solutionInterestIds: string[] | 'all'; personId: string | null; cause: Cause };
 
 /**
- * One transaction per chunk: inbox → state changes of every event → each touched group recomputed once (a burst for
- * one account folds into one version; `cause` is the last event, `coalesced` the others) → outbox.
+ * One chunk: state changes of every event (each applied only when newer than what is stored) → the groups they touch,
+ * recomputed once each (a burst for one account folds into one version; `cause` is the last event, `coalesced` the
+ * others) → membership-changed events for the outbox. A person change re-judges only that person in the account's
+ * groups; an account change recomputes the account's groups whole; ancestors' roll-up groups are queued for the
+ * pending runner, so that a chunk never waits on another account's lock.
  */
-export async function applyEvents(pool: Pool, logger: Logger, events: IncomingEvent[], now: () => string): Promise<{ jobs: number }> {
-  return withTransaction(pool, async (tx) => {
-    const started = performance.now();
-    const fresh = await claimNewEvents(tx, roleAssignmentConsumer, [...new Set(events.map((e) => e.event.id))]);
-    const targets = new Map<string, RecomputeTarget>();
-    let jobs = 0;
-    const interests = new Map((await liveSolutionInterests(tx)).map((si) => [si.solutionInterestId, si]));
-    const writes = new StateWrites();
-    const touches: { touch: Touch; cause: Cause }[] = [];
-    for (const incoming of events) {
-      const { id, type, data } = incoming.event;
-      if (!fresh.delete(id)) continue;
-      const cause: Cause = causeOf(type, data, id);
-      if (type === internalEventTypes.solutionInterestDefined || type === internalEventTypes.solutionInterestDeleted) {
-        await applyComponent(tx, type, data as SolutionInterestDefined | SolutionInterestDeleted, cause);
-        jobs++;
-        continue;
+export async function applyEvents(
+  tx: PoolClient,
+  events: IncomingEvent[],
+  deps: { logger: Logger; interests: InterestCache; now: () => string },
+): Promise<UnitResult> {
+  const started = performance.now();
+  const defines = events.some(
+    (e) =>
+      e.event.type === internalEventTypes.solutionInterestDefined ||
+      e.event.type === internalEventTypes.solutionInterestDeleted,
+  );
+  await lockDefinitions(tx, defines ? 'write' : 'read');
+  let interests = await deps.interests.current(tx);
+  const personLinks: { write: PersonLinkWrite; cause: Cause }[] = [];
+  const accounts: { change: AccountChanged; cause: Cause }[] = [];
+  const touches: Touch[] = [];
+  let definitionsChanged = false;
+  for (const { event } of events) {
+    const cause = causeOf(event.type, event.data, event.id);
+    switch (event.type) {
+      case internalEventTypes.solutionInterestDefined:
+      case internalEventTypes.solutionInterestDeleted:
+        if (
+          await applyDefinition(tx, event.type, event.data as SolutionInterestDefined | SolutionInterestDeleted, cause)
+        )
+          definitionsChanged = true;
+        break;
+      case internalEventTypes.personChanged: {
+        const change = event.data as PersonChanged;
+        const link =
+          change.person && change.relationship ? { relationship: change.relationship, person: change.person } : null;
+        personLinks.push({
+          write: { accountId: change.accountId, personId: change.personId, link, changedAt: change.changedAt },
+          cause,
+        });
+        break;
       }
-      const touch = await collectRecordOrCommand(tx, writes, type, data);
-      if (touch) touches.push({ touch, cause });
-    }
-    // State first, in bulk (the last write per key wins, as applying one by one would); then who to recompute.
-    await writes.flush(tx);
-    // The chunk's own accounts are recomputed here; ancestors' descendant-scoped groups are queued for the pending
-    // runner, so that a chunk never waits on another account's lock (a busy parent is recomputed once per batch).
-    const forAncestors = new Map<string, RecomputeTarget>();
-    const anyDescendantScope = [...interests.values()].some((si) => si.memberScope === 'account-and-descendants');
-    const chains = anyDescendantScope ? await ancestorsOfMany(tx, [...new Set(touches.flatMap(({ touch }) => touch.ancestorsOf))]) : new Map<string, string[]>();
-    for (const { touch, cause } of touches) {
-      const interestIds = touch.solutionInterestId ? [touch.solutionInterestId] : [...interests.keys()];
-      for (const solutionInterestId of interestIds) {
-        addTarget(targets, { accountId: touch.accountId, solutionInterestId, cause, coalesced: [] });
-        if (interests.get(solutionInterestId)?.memberScope !== 'account-and-descendants') continue;
-        const above = [];
-        for (const root of touch.ancestorsOf) above.push(...(chains.get(root) ?? []));
-        if (touch.formerParent) above.push(touch.formerParent);
-        for (const accountId of above) addTarget(forAncestors, { accountId, solutionInterestId, cause, coalesced: [] });
+      case internalEventTypes.accountChanged:
+        accounts.push({ change: event.data as AccountChanged, cause });
+        break;
+      case internalEventTypes.memberCommand: {
+        const touch = await applyMemberCommand(tx, event.data as MemberCommand, cause);
+        if (touch) touches.push(touch);
+        break;
       }
     }
-    await requestRecomputes(tx, [...forAncestors.values()]);
-    const collected = performance.now();
-    // Component changes re-read the interests: groups of this chunk are judged by the latest definitions.
-    const current = jobs > 0 ? new Map((await liveSolutionInterests(tx)).map((si) => [si.solutionInterestId, si])) : interests;
-    const changed = await recomputeGroups(tx, [...targets.values()].sort(byGroup), current, now());
-    const finished = performance.now();
-    logger.debug(
-      {
-        events: events.length,
-        groups: targets.size,
-        queuedForAncestors: forAncestors.size,
-        changed,
-        stateMs: Math.round(collected - started),
-        recomputeMs: Math.round(finished - collected),
-      },
-      'chunk applied',
-    );
-    return { jobs };
-  });
+  }
+  if (definitionsChanged) interests = await deps.interests.current(tx);
+
+  // State first, in bulk; only what was newer than the stored state touches any group.
+  const savedLinks = await savePersonLinks(
+    tx,
+    latest(
+      personLinks.map((p) => p.write),
+      (w) => `${w.accountId}\u0000${w.personId}`,
+      (w) => w.changedAt,
+    ),
+  );
+  for (const { write, cause } of personLinks) {
+    if (savedLinks.has(`${write.accountId}\u0000${write.personId}`)) {
+      touches.push({ accountId: write.accountId, solutionInterestIds: 'all', personId: write.personId, cause });
+    }
+  }
+  const structural = await applyAccounts(tx, accounts, touches);
+
+  // Targets: the chunk's own accounts here; ancestors' roll-up groups queued (whole after a hierarchy change).
+  const rollUps = [...interests.values()]
+    .filter((si) => si.memberScope === 'account-and-descendants')
+    .map((si) => si.solutionInterestId);
+  const chainsOf = [
+    ...touches.filter((t) => t.personId !== null).map((t) => t.accountId),
+    ...structural.flatMap((s) => [s.from, ...s.also]),
+  ];
+  const chains = rollUps.length > 0 ? await ancestorsOfMany(tx, [...new Set(chainsOf)]) : new Map<string, string[]>();
+  const targets = new Map<string, RecomputeTarget>();
+  const forAncestors = new Map<string, RecomputeTarget>();
+  for (const touch of touches) {
+    const ids = touch.solutionInterestIds === 'all' ? [...interests.keys()] : touch.solutionInterestIds;
+    for (const solutionInterestId of ids) {
+      addTarget(targets, {
+        accountId: touch.accountId,
+        solutionInterestId,
+        personIds: touch.personId === null ? null : [touch.personId],
+        cause: touch.cause,
+        coalesced: [],
+      });
+    }
+    if (touch.personId === null || touch.solutionInterestIds !== 'all') continue;
+    for (const ancestor of chains.get(touch.accountId) ?? []) {
+      for (const solutionInterestId of rollUps) {
+        addTarget(forAncestors, {
+          accountId: ancestor,
+          solutionInterestId,
+          personIds: [touch.personId],
+          cause: touch.cause,
+          coalesced: [],
+        });
+      }
+    }
+  }
+  for (const { from, also, cause } of structural) {
+    for (const ancestor of [...also, ...[from, ...also].flatMap((id) => chains.get(id) ?? [])]) {
+      for (const solutionInterestId of rollUps)
+        addTarget(forAncestors, { accountId: ancestor, solutionInterestId, personIds: null, cause, coalesced: [] });
+    }
+  }
+  await requestRecomputes(tx, [...forAncestors.values()]);
+  const collected = performance.now();
+  const outbox = await recomputeGroups(tx, [...targets.values()], interests, deps.now());
+  deps.logger.debug(
+    {
+      events: events.length,
+      groups: targets.size,
+      queuedForAncestors: forAncestors.size,
+      changed: outbox.length,
+      stateMs: Math.round(collected - started),
+      recomputeMs: Math.round(performance.now() - collected),
+    },
+    'chunk applied',
+  );
+  return { outbox };
+}
+
+/**
+ * Stores the chunk's account changes (each only when newer) and adds a whole-group touch of every changed account.
+ * Returns the hierarchy changes — a move, a deletion, a new or revived account with a parent — whose ancestors' roll-up
+ * groups must be recomputed whole: those of the account's chain now (`from`), and the former parent's (`also`).
+ */
+async function applyAccounts(
+  tx: Queryable,
+  changes: { change: AccountChanged; cause: Cause }[],
+  touches: Touch[],
+): Promise<{ from: string; also: string[]; cause: Cause }[]> {
+  if (changes.length === 0) return [];
+  const newest = latest(
+    changes,
+    (c) => c.change.accountId,
+    (c) => c.change.changedAt,
+  );
+  const before = await lockAccountRows(tx, newest.map((c) => c.change.accountId).sort());
+  const saved = await saveAccounts(
+    tx,
+    newest.map(({ change }) => ({ accountId: change.accountId, data: change.account, changedAt: change.changedAt })),
+  );
+  const structural: { from: string; also: string[]; cause: Cause }[] = [];
+  for (const { change, cause } of newest) {
+    if (!saved.has(change.accountId)) continue;
+    touches.push({ accountId: change.accountId, solutionInterestIds: 'all', personId: null, cause });
+    const was = before.get(change.accountId);
+    const parent = change.account?.parentAccountId ?? null;
+    const formerParent = was && !was.deleted ? was.parentAccountId : null;
+    const cameOrWent = !was || was.deleted || change.account === null;
+    if (formerParent !== parent || (cameOrWent && (parent ?? was?.parentAccountId))) {
+      structural.push({
+        from: change.accountId,
+        also: formerParent && formerParent !== parent ? [formerParent] : [],
+        cause,
+      });
+    }
+  }
+  return structural;
+}
+
+/** The newest of each key by `timeOf` (a later arrival wins a tie): what applying them one by one would leave. */
+function latest<T>(items: T[], keyOf: (item: T) => string, timeOf: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const held = byKey.get(keyOf(item));
+    if (held === undefined || Date.parse(timeOf(item)) >= Date.parse(timeOf(held))) byKey.set(keyOf(item), item);
+  }
+  return [...byKey.values()];
 }
 
 /** The cause of a group version is the originating CRM/operator event, not the internal hop. */
@@ -94,59 +227,36 @@ function causeOf(type: string, data: unknown, id: string): Cause {
   return carried ?? { eventId: id, eventType: type };
 }
 
-function addTarget(targets: Map<string, RecomputeTarget>, target: RecomputeTarget): void {
-  const key = `${target.accountId}|${target.solutionInterestId}`;
-  const earlier = targets.get(key);
-  if (earlier && earlier.cause.eventId !== target.cause.eventId) {
-    target.coalesced = [...earlier.coalesced, earlier.cause.eventId].filter((id) => id !== target.cause.eventId);
-  } else if (earlier) {
-    target.coalesced = earlier.coalesced;
-  }
-  targets.set(key, target);
+/** A definition newer than the stored one is saved and starts a recompute job over every account. */
+async function applyDefinition(
+  tx: Queryable,
+  type: string,
+  data: SolutionInterestDefined | SolutionInterestDeleted,
+  cause: Cause,
+): Promise<boolean> {
+  const saved =
+    type === internalEventTypes.solutionInterestDefined
+      ? await saveSolutionInterest(tx, data as SolutionInterestDefined)
+      : await markSolutionInterestDeleted(tx, data.solutionInterestId, data.revision);
+  if (saved) await enqueueRecomputeJob(tx, data.solutionInterestId, cause);
+  return saved;
 }
 
-const byGroup = (a: RecomputeTarget, b: RecomputeTarget) =>
-  a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : a.solutionInterestId < b.solutionInterestId ? -1 : 1;
-
-async function applyComponent(tx: Queryable, type: string, data: SolutionInterestDefined | SolutionInterestDeleted, cause: Cause) {
-  if (type === internalEventTypes.solutionInterestDefined) await saveSolutionInterest(tx, data as SolutionInterestDefined);
-  else await markSolutionInterestDeleted(tx, data.solutionInterestId);
-  await enqueueRecomputeJob(tx, data.solutionInterestId, cause);
-}
-
-async function collectRecordOrCommand(tx: Queryable, writes: StateWrites, type: string, data: unknown): Promise<Touch | null> {
-  switch (type) {
-    case internalEventTypes.personChanged: {
-      const change = data as PersonChanged;
-      writes.personLink(change);
-      return { accountId: change.accountId, ancestorsOf: [change.accountId] };
-    }
-    case internalEventTypes.accountChanged: {
-      const change = data as AccountChanged;
-      writes.account(change);
-      // A hierarchy move changes the scope of both the old and the new ancestors.
-      const moved = change.previousParentAccountId && change.previousParentAccountId !== change.account?.parentAccountId;
-      return {
-        accountId: change.accountId,
-        ancestorsOf: moved ? [change.accountId, change.previousParentAccountId!] : [change.accountId],
-        formerParent: moved ? change.previousParentAccountId! : undefined,
-      };
-    }
-    case internalEventTypes.memberCommand: {
-      const command = data as MemberCommand;
-      if (command.source === 'rule') return null;
-      const key = { accountId: command.accountId, solutionInterestId: command.solutionInterestId };
-      const base = { personId: command.personId, source: command.source, requestedAt: command.requestedAt };
-      if (command.action === 'add') {
-        if (!command.role) return null;
-        await saveOverride(tx, key, { ...base, action: 'add', role: command.role });
-      } else {
-        await saveOverride(tx, key, { ...base, action: 'remove', role: command.role });
+async function applyMemberCommand(tx: Queryable, command: MemberCommand, cause: Cause): Promise<Touch | null> {
+  if (command.source === 'rule') return null;
+  const key = { accountId: command.accountId, solutionInterestId: command.solutionInterestId };
+  const base = { personId: command.personId, source: command.source, requestedAt: command.requestedAt };
+  if (command.action === 'add' && !command.role) return null;
+  const saved =
+    command.action === 'add'
+      ? await saveOverride(tx, key, { ...base, action: 'add', role: command.role! })
+      : await saveOverride(tx, key, { ...base, action: 'remove', role: command.role });
+  return saved
+    ? {
+        accountId: command.accountId,
+        solutionInterestIds: [command.solutionInterestId],
+        personId: command.personId,
+        cause,
       }
-      return { accountId: command.accountId, solutionInterestId: command.solutionInterestId, ancestorsOf: [] };
-    }
-    default:
-      // Activities and opportunities do not change membership.
-      return null;
-  }
+    : null;
 }

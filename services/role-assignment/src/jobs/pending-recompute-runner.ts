@@ -1,7 +1,7 @@
-import { NotifiedLoop, withTransaction, type Pool } from '@bg/postgres';
-import type { Logger } from '@bg/service-kit';
+import { enqueue, NotifiedLoop, withTransaction, type Pool } from '@bg/postgres';
+import type { BackgroundJob, Logger } from '@bg/service-kit';
 import { takeRecomputes } from '../db/pending-recomputes';
-import { liveSolutionInterests } from '../db/state';
+import type { InterestCache } from '../interest-cache';
 import { recomputeGroups } from '../recompute';
 
 /** Works off queued recomputations in batches, each batch one transaction; woken at commit by the queue's NOTIFY. */
@@ -11,8 +11,9 @@ export function createPendingRecomputeRunner(opts: {
   schema: string;
   logger: Logger;
   batchSize: number;
+  interests: InterestCache;
   now: () => string;
-}): { start: () => Promise<void>; stop: () => Promise<void> } {
+}): BackgroundJob {
   const loop = new NotifiedLoop({
     databaseUrl: opts.databaseUrl,
     channel: `${opts.schema}_pending_recomputes`,
@@ -22,8 +23,7 @@ export function createPendingRecomputeRunner(opts: {
       withTransaction(opts.pool, async (tx) => {
         const targets = await takeRecomputes(tx, opts.batchSize);
         if (targets.length === 0) return false;
-        const interests = new Map((await liveSolutionInterests(tx)).map((si) => [si.solutionInterestId, si]));
-        await recomputeGroups(tx, targets, interests, opts.now());
+        await enqueue(tx, await recomputeGroups(tx, targets, await opts.interests.current(tx), opts.now()));
         return true;
       }),
   });

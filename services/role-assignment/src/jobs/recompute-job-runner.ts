@@ -1,7 +1,7 @@
-import { NotifiedLoop, withTransaction, type Pool } from '@bg/postgres';
-import type { Logger } from '@bg/service-kit';
+import { enqueue, NotifiedLoop, withTransaction, type Pool } from '@bg/postgres';
+import type { BackgroundJob, Logger } from '@bg/service-kit';
 import { accountPage, claimJob, countAccounts, recordJobProgress } from '../db/jobs';
-import { solutionInterest } from '../db/state';
+import type { InterestCache } from '../interest-cache';
 import { recomputeGroups } from '../recompute';
 
 export type JobRunnerOptions = {
@@ -10,8 +10,15 @@ export type JobRunnerOptions = {
   schema: string;
   logger: Logger;
   pageSize: number;
+  interests: InterestCache;
   now: () => string;
-  onProgress?: (progress: { solutionInterestId: string; done: number; total: number; changed: number; finished: boolean }) => void;
+  onProgress?: (progress: {
+    solutionInterestId: string;
+    done: number;
+    total: number;
+    changed: number;
+    finished: boolean;
+  }) => void;
 };
 
 /**
@@ -19,7 +26,7 @@ export type JobRunnerOptions = {
  * the job's cursor, so a crash resumes where it stopped and memory stays flat whatever the number of accounts. Logs a
  * progress line at most every two seconds, and one when done.
  */
-export function createRecomputeJobRunner(opts: JobRunnerOptions): { start: () => Promise<void>; stop: () => Promise<void> } {
+export function createRecomputeJobRunner(opts: JobRunnerOptions): BackgroundJob {
   const totals = new Map<string, { total: number; startedAt: number; loggedAt: number }>();
   const loop = new NotifiedLoop({
     databaseUrl: opts.databaseUrl,
@@ -33,10 +40,17 @@ export function createRecomputeJobRunner(opts: JobRunnerOptions): { start: () =>
         const meta = totals.get(job.jobId) ?? { total: await countAccounts(tx), startedAt: Date.now(), loggedAt: 0 };
         totals.set(job.jobId, meta);
         const page = await accountPage(tx, job.afterAccountId, opts.pageSize);
-        const interest = await solutionInterest(tx, job.solutionInterestId);
-        const interests = new Map(interest ? [[interest.solutionInterestId, interest]] : []);
-        const targets = page.map((accountId) => ({ accountId, solutionInterestId: job.solutionInterestId, cause: job.cause, coalesced: [] }));
-        const changed = await recomputeGroups(tx, targets, interests, opts.now());
+        const interests = await opts.interests.current(tx);
+        const targets = page.map((accountId) => ({
+          accountId,
+          solutionInterestId: job.solutionInterestId,
+          personIds: null,
+          cause: job.cause,
+          coalesced: [],
+        }));
+        const outbox = await recomputeGroups(tx, targets, interests, opts.now());
+        await enqueue(tx, outbox);
+        const changed = outbox.length;
         const finished = page.length < opts.pageSize;
         const progressed = {
           ...job,

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { Topics, type AccountUpserted, type PersonUpserted, type SolutionInterestDefined } from '@bg/contracts';
 import { computeAllGroups, groupKey, type Membership, type OracleOverride } from '@bg/rules';
-import { consumerLag, generateAccounts, generatePersons, pick, randomPerson, seededRandom, waitUntilSettled } from '@bg/testing';
+import {
+  consumerLag,
+  generateAccounts,
+  generatePersons,
+  pick,
+  randomPerson,
+  seededRandom,
+  waitUntilSettled,
+} from '@bg/testing';
+import { allGroups } from '../../src/db/groups';
 import { solutionInterestDefinition, startPipeline, type Pipeline } from './pipeline';
 
 let p: Pipeline;
@@ -14,21 +23,56 @@ const PERSONS = 10_000;
 const t0 = Date.parse('2026-11-01T00:00:00Z');
 const at = (step: number) => new Date(t0 + step * 1000).toISOString();
 
-const interests: SolutionInterestDefined[] = [
+const interests: Omit<SolutionInterestDefined, 'revision'>[] = [
   solutionInterestDefinition({ solutionInterestId: 'si-big', name: 'Big' }),
   solutionInterestDefinition({
     solutionInterestId: 'si-tree',
     name: 'Tree',
     memberScope: 'account-and-descendants',
-    audience: { id: 'aud-sw', name: 'Software & finance', conditions: { field: 'industry', op: 'in', value: ['Software', 'Finance'] } },
+    audience: {
+      id: 'aud-sw',
+      name: 'Software & finance',
+      conditions: { field: 'industry', op: 'in', value: ['Software', 'Finance'] },
+    },
     template: {
       id: 'rt-2',
       version: 1,
       name: 'Security',
       slots: [
-        { role: 'Decision Maker', weight: 100, required: true, minMembers: 1, maxMembers: 1, conditions: { field: 'jobTitle', op: 'hasAnyWord', value: ['CISO', 'CTO', 'Chief'] } },
-        { role: 'Influencer', weight: 80, required: true, minMembers: 1, maxMembers: 3, conditions: { any: [{ field: 'seniority', op: 'eq', value: 'Director' }, { field: 'jobTitle', op: 'startsWith', value: 'head of' }] } },
-        { role: 'Practitioner', weight: 60, required: false, minMembers: 2, maxMembers: 5, conditions: { all: [{ field: 'relationship', op: 'eq', value: 'employee' }, { field: 'jobTitle', op: 'containsAny', value: ['engineer', 'analyst', 'developer'] }] } },
+        {
+          role: 'Decision Maker',
+          weight: 100,
+          required: true,
+          minMembers: 1,
+          maxMembers: 1,
+          conditions: { field: 'jobTitle', op: 'hasAnyWord', value: ['CISO', 'CTO', 'Chief'] },
+        },
+        {
+          role: 'Influencer',
+          weight: 80,
+          required: true,
+          minMembers: 1,
+          maxMembers: 3,
+          conditions: {
+            any: [
+              { field: 'seniority', op: 'eq', value: 'Director' },
+              { field: 'jobTitle', op: 'startsWith', value: 'head of' },
+            ],
+          },
+        },
+        {
+          role: 'Practitioner',
+          weight: 60,
+          required: false,
+          minMembers: 2,
+          maxMembers: 5,
+          conditions: {
+            all: [
+              { field: 'relationship', op: 'eq', value: 'employee' },
+              { field: 'jobTitle', op: 'containsAny', value: ['engineer', 'analyst', 'developer'] },
+            ],
+          },
+        },
       ],
     },
   }),
@@ -36,14 +80,19 @@ const interests: SolutionInterestDefined[] = [
 
 async function publishInBatches(topic: string, type: string, records: { key: string; data: unknown }[]) {
   for (let i = 0; i < records.length; i += 1000) {
-    await p.send(topic, records.slice(i, i + 1000).map((r) => ({ key: r.key, type, data: r.data })));
+    await p.send(
+      topic,
+      records.slice(i, i + 1000).map((r) => ({ key: r.key, type, data: r.data })),
+    );
   }
 }
 
 async function settled() {
   const { ctx } = p;
   const crm = [Topics.crmAccounts, Topics.crmPersons].map((t) => `${ctx.topicPrefix}${t}`);
-  const internal = [Topics.recordChanges, Topics.components, Topics.memberCommands].map((t) => `${ctx.topicPrefix}${t}`);
+  const internal = [Topics.recordChanges, Topics.components, Topics.memberCommands].map(
+    (t) => `${ctx.topicPrefix}${t}`,
+  );
   const [ingestionLag, roleLag, pending] = await Promise.all([
     consumerLag(ctx.kafka, `${ctx.topicPrefix}ingestion`, crm),
     consumerLag(ctx.kafka, `${ctx.topicPrefix}role-assignment`, internal),
@@ -58,7 +107,7 @@ async function settled() {
 
 beforeAll(async () => {
   p = await startPipeline();
-  db = new pg.Pool({ connectionString: p.ctx.databaseUrl });
+  db = new pg.Pool({ connectionString: p.ctx.databaseUrl, options: '-c search_path=role_assignment' });
 });
 
 afterAll(async () => {
@@ -69,11 +118,21 @@ afterAll(async () => {
 describe('incremental membership equals the from-scratch oracle', () => {
   it('over 10k people with random updates, deletions, re-links, account moves and manual edits', async () => {
     const accounts = new Map(generateAccounts(random, ACCOUNTS, at(0)).map((a) => [a.accountId, a]));
-    const persons = new Map(generatePersons(random, PERSONS, [...accounts.values()], at(0)).map((x) => [x.personId, x]));
+    const persons = new Map(
+      generatePersons(random, PERSONS, [...accounts.values()], at(0)).map((x) => [x.personId, x]),
+    );
     const deleted = new Set<string>();
-    await publishInBatches(Topics.crmAccounts, 'account.upserted', [...accounts.values()].map((a) => ({ key: a.accountId, data: a })));
+    await publishInBatches(
+      Topics.crmAccounts,
+      'account.upserted',
+      [...accounts.values()].map((a) => ({ key: a.accountId, data: a })),
+    );
     for (const si of interests) await p.defineSolutionInterest(si);
-    await publishInBatches(Topics.crmPersons, 'person.upserted', [...persons.values()].map((x) => ({ key: x.personId, data: x })));
+    await publishInBatches(
+      Topics.crmPersons,
+      'person.upserted',
+      [...persons.values()].map((x) => ({ key: x.personId, data: x })),
+    );
 
     // Random churn, in a few rounds so that it interleaves with the recomputations.
     const accountList = () => [...accounts.values()];
@@ -95,8 +154,24 @@ describe('incremental membership equals the from-scratch oracle', () => {
         }
         let next: PersonUpserted;
         if (roll < 0.6) next = { ...randomPerson(random, id, current.accounts, updatedAt) };
-        else if (roll < 0.85) next = { ...current, accounts: [{ accountId: pick(random, accountList()).accountId, relationship: 'employee' }], updatedAt };
-        else next = { ...current, accounts: [...current.accounts.slice(0, 1), { accountId: pick(random, accountList()).accountId, relationship: pick(random, ['employee', 'contractor']) }], updatedAt };
+        else if (roll < 0.85)
+          next = {
+            ...current,
+            accounts: [{ accountId: pick(random, accountList()).accountId, relationship: 'employee' }],
+            updatedAt,
+          };
+        else
+          next = {
+            ...current,
+            accounts: [
+              ...current.accounts.slice(0, 1),
+              {
+                accountId: pick(random, accountList()).accountId,
+                relationship: pick(random, ['employee', 'contractor']),
+              },
+            ],
+            updatedAt,
+          };
         persons.set(id, next);
         personEvents.push({ key: id, type: 'person.upserted', data: next });
       }
@@ -107,14 +182,18 @@ describe('incremental membership equals the from-scratch oracle', () => {
           ...a,
           annualRevenue: random() < 0.5 ? 500_000 : 50_000_000,
           industry: pick(random, ['Software', 'Retail', 'Finance']),
-          parentAccountId: random() < 0.3 ? null : roots.find((r) => r.accountId !== a.accountId && random() < 0.2)?.accountId ?? a.parentAccountId,
+          parentAccountId:
+            random() < 0.3
+              ? null
+              : (roots.find((r) => r.accountId !== a.accountId && random() < 0.2)?.accountId ?? a.parentAccountId),
           updatedAt: at(round * 10_000 + 5_000 + i),
         };
         accounts.set(a.accountId, next);
         accountEvents.push({ key: a.accountId, type: 'account.upserted', data: next });
       }
       await p.send(Topics.crmAccounts, accountEvents);
-      for (let i = 0; i < personEvents.length; i += 500) await p.send(Topics.crmPersons, personEvents.slice(i, i + 500));
+      for (let i = 0; i < personEvents.length; i += 500)
+        await p.send(Topics.crmPersons, personEvents.slice(i, i + 500));
       // A few manual edits per round on the first accounts.
       for (let i = 0; i < 5; i++) {
         const person = pick(random, [...persons.values()]);
@@ -123,20 +202,51 @@ describe('incremental membership equals the from-scratch oracle', () => {
         const requestedAt = at(round * 10_000 + 8_000 + i);
         const action = random() < 0.5 ? 'add' : 'remove';
         const role = action === 'add' ? 'Champion' : null;
-        overrides.push({ accountId, solutionInterestId: si, personId: person.personId, action, role, source: 'manual', requestedAt } as OracleOverride);
+        overrides.push({
+          accountId,
+          solutionInterestId: si,
+          personId: person.personId,
+          action,
+          role,
+          source: 'manual',
+          requestedAt,
+        } as OracleOverride);
         await p.producer.send({
           topic: `${p.ctx.topicPrefix}${Topics.memberCommands}`,
-          messages: [{ key: accountId, value: JSON.stringify({ specversion: '1.0', id: `cmd-${round}-${i}`, type: 'bg.member.command', source: 'test', data: { accountId, solutionInterestId: si, personId: person.personId, action, role, source: 'manual', requestedAt, cause: { eventId: `cmd-${round}-${i}`, eventType: 'operator' } } }) }],
+          messages: [
+            {
+              key: accountId,
+              value: JSON.stringify({
+                specversion: '1.0',
+                id: `cmd-${round}-${i}`,
+                type: 'bg.member.command',
+                source: 'test',
+                data: {
+                  accountId,
+                  solutionInterestId: si,
+                  personId: person.personId,
+                  action,
+                  role,
+                  source: 'manual',
+                  requestedAt,
+                  cause: { eventId: `cmd-${round}-${i}`, eventType: 'operator' },
+                },
+              }),
+            },
+          ],
         });
       }
     }
 
     await waitUntilSettled(settled, { timeoutMs: 240_000 });
 
-    const stored = await db.query<{ account_id: string; solution_interest_id: string; status: string; members: Membership['members']; removed_members: Membership['removedMembers'] }>(
-      'SELECT account_id, solution_interest_id, status, members, removed_members FROM role_assignment.groups',
+    const stored = await allGroups(db);
+    const previous = new Map(
+      stored.map((g) => [
+        groupKey(g.solutionInterestId, g.accountId),
+        { members: g.members, removedMembers: g.removedMembers },
+      ]),
     );
-    const previous = new Map(stored.rows.map((r) => [groupKey(r.solution_interest_id, r.account_id), { members: r.members, removedMembers: r.removed_members }]));
     const oracle = computeAllGroups({
       accounts: [...accounts.values()],
       persons: [...persons.values()],
@@ -146,19 +256,19 @@ describe('incremental membership equals the from-scratch oracle', () => {
       previous,
       now: new Date().toISOString(),
     });
-    const active = stored.rows.filter((r) => r.status === 'active');
+    const active = stored.filter((g) => g.status === 'active');
     const view = (m: Membership) => ({
       members: m.members.map((x) => `${x.personId}:${x.role}:${x.source}`).sort(),
       removed: m.removedMembers.map((x) => `${x.personId}:${x.role}:${x.source}`).sort(),
     });
-    expect(active.map((r) => groupKey(r.solution_interest_id, r.account_id)).sort()).toEqual([...oracle.keys()].sort());
+    expect(active.map((g) => groupKey(g.solutionInterestId, g.accountId)).sort()).toEqual([...oracle.keys()].sort());
     let compared = 0;
-    for (const row of active) {
-      const expected = oracle.get(groupKey(row.solution_interest_id, row.account_id))!;
-      expect(view({ members: row.members, removedMembers: row.removed_members }), groupKey(row.solution_interest_id, row.account_id)).toEqual(view(expected));
+    for (const group of active) {
+      const key = groupKey(group.solutionInterestId, group.accountId);
+      expect(view(group), key).toEqual(view(oracle.get(key)!));
       compared++;
     }
     expect(compared).toBeGreaterThan(100);
-    expect(active.reduce((n, r) => n + r.members.length, 0)).toBeGreaterThan(1000);
+    expect(active.reduce((n, g) => n + g.members.length, 0)).toBeGreaterThan(1000);
   }, 300_000);
 });

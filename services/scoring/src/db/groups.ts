@@ -1,24 +1,9 @@
-import type { BuyingGroupChanged, GroupRecomputed } from '@bg/contracts';
+import type { RoleSlot } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
+import type { StoredGroup } from '../domain/group-state';
 import type { PersonKey } from './activities';
 
 export type GroupKey = { accountId: string; buyingGroupId: string };
-
-export interface StoredGroup extends GroupKey {
-  membershipVersion: number;
-  /** The last membership role-assignment sent. */
-  input: GroupRecomputed;
-  /** The last version published, or null when none was. */
-  snapshot: BuyingGroupChanged | null;
-}
-
-/** A group's new state; `expectedVersion` is the version read under lock (0 for a group not stored yet). */
-export interface GroupWrite {
-  input: GroupRecomputed;
-  snapshot: BuyingGroupChanged | null;
-  expectedVersion: number;
-  isNew: boolean;
-}
 
 /** Another writer got there first: retried like a serialization failure (the consumer and the re-score both do). */
 export class ConcurrentGroupWrite extends Error {
@@ -32,12 +17,19 @@ export class ConcurrentGroupWrite extends Error {
 type GroupRow = {
   account_id: string;
   buying_group_id: string;
+  solution_interest_id: string;
+  name: string;
+  status: StoredGroup['status'];
   membership_version: number;
-  input: GroupRecomputed;
-  snapshot: BuyingGroupChanged | null;
+  version: number;
+  slots: RoleSlot[];
+  completeness: number;
+  engagement: number;
+  missing_roles: string[];
 };
 
-const columns = 'account_id, buying_group_id, membership_version, input, snapshot';
+const columns = `account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
+  completeness, engagement, missing_roles`;
 
 /** Locks and reads these groups (those stored), in key order so that concurrent writers cannot deadlock. */
 export async function lockGroups(db: Queryable, keys: readonly GroupKey[]): Promise<Map<string, StoredGroup>> {
@@ -55,13 +47,12 @@ export async function lockGroups(db: Queryable, keys: readonly GroupKey[]): Prom
 export async function lockActiveGroupsOf(db: Queryable, persons: readonly PersonKey[]): Promise<StoredGroup[]> {
   if (persons.length === 0) return [];
   const { rows } = await db.query<GroupRow>(
-    `SELECT ${columns} FROM groups g
-     WHERE g.status = 'active' AND g.account_id = ANY($1::text[])
-       AND EXISTS (
-         SELECT 1 FROM jsonb_array_elements(g.input -> 'members') AS m (member)
-         JOIN unnest($1::text[], $2::text[]) AS p (account_id, person_id)
-           ON p.account_id = g.account_id AND p.person_id = m.member ->> 'personId')
-     ORDER BY g.account_id, g.buying_group_id FOR UPDATE`,
+    `SELECT ${columns} FROM groups
+     WHERE status = 'active' AND (account_id, buying_group_id) IN (
+       SELECT m.account_id, m.buying_group_id
+       FROM group_members m JOIN unnest($1::text[], $2::text[]) AS p (account_id, person_id) USING (account_id, person_id)
+       WHERE NOT m.removed)
+     ORDER BY account_id, buying_group_id FOR UPDATE`,
     [persons.map((p) => p.accountId), persons.map((p) => p.personId)],
   );
   return rows.map(fromRow);
@@ -81,17 +72,23 @@ export async function lockActiveGroupsAfter(db: Queryable, after: GroupKey, limi
   return rows.map(fromRow);
 }
 
+/** A group's new row; `stored` is the row read under lock (null for a group not stored yet), whose version is checked. */
+export type GroupWrite = { group: StoredGroup; stored: StoredGroup | null };
+
 /** Writes the groups (two multi-row statements); throws ConcurrentGroupWrite when one moved since it was read. */
 export async function saveGroups(db: Queryable, writes: readonly GroupWrite[]): Promise<void> {
-  const inserts = writes.filter((w) => w.isNew);
-  const updates = writes.filter((w) => !w.isNew);
+  const inserts = writes.filter((w) => w.stored === null).map((w) => w.group);
+  const updates = writes.filter((w) => w.stored !== null);
   let written = 0;
   if (inserts.length > 0) {
     const result = await db.query(
-      `INSERT INTO groups (account_id, buying_group_id, status, membership_version, input, snapshot, version)
-       SELECT account_id, buying_group_id, status, membership_version, input::jsonb, snapshot::jsonb, version
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[])
-         AS w (account_id, buying_group_id, status, membership_version, input, snapshot, version)
+      `INSERT INTO groups (${columns})
+       SELECT account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots::jsonb,
+              completeness, engagement, ${textArray('missing_roles')}
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[],
+                   $10::int[], $11::text[])
+         AS w (account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
+               completeness, engagement, missing_roles)
        ON CONFLICT ON CONSTRAINT groups_pkey DO NOTHING`,
       rowArrays(inserts),
     );
@@ -100,27 +97,40 @@ export async function saveGroups(db: Queryable, writes: readonly GroupWrite[]): 
   if (updates.length > 0) {
     const result = await db.query(
       `UPDATE groups g
-       SET status = w.status, membership_version = w.membership_version, input = w.input::jsonb,
-           snapshot = w.snapshot::jsonb, version = w.version, updated_at = now()
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[])
-         AS w (account_id, buying_group_id, status, membership_version, input, snapshot, version, expected_version)
+       SET solution_interest_id = w.solution_interest_id, name = w.name, status = w.status,
+           membership_version = w.membership_version, version = w.version, slots = w.slots::jsonb,
+           completeness = w.completeness, engagement = w.engagement,
+           missing_roles = ${textArray('w.missing_roles')}, updated_at = now()
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[],
+                   $10::int[], $11::text[], $12::int[])
+         AS w (account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
+               completeness, engagement, missing_roles, expected_version)
        WHERE g.account_id = w.account_id AND g.buying_group_id = w.buying_group_id AND g.version = w.expected_version`,
-      [...rowArrays(updates), updates.map((w) => w.expectedVersion)],
+      [...rowArrays(updates.map((w) => w.group)), updates.map((w) => w.stored!.version)],
     );
     written += result.rowCount ?? 0;
   }
   if (written !== writes.length) throw new ConcurrentGroupWrite(writes.length - written);
 }
 
-function rowArrays(writes: readonly GroupWrite[]): unknown[] {
+/** A JSON array of text (as sent in a parameter) as a text[], in its order. */
+const textArray = (json: string) =>
+  `ARRAY(SELECT e FROM jsonb_array_elements_text(${json}::jsonb) WITH ORDINALITY AS t (e, n) ORDER BY n)`;
+
+function rowArrays(groups: readonly StoredGroup[]): unknown[] {
   return [
-    writes.map((w) => w.input.accountId),
-    writes.map((w) => w.input.buyingGroupId),
-    writes.map((w) => w.input.status),
-    writes.map((w) => w.input.membershipVersion),
-    writes.map((w) => JSON.stringify(w.input)),
-    writes.map((w) => (w.snapshot ? JSON.stringify(w.snapshot) : null)),
-    writes.map((w) => w.snapshot?.version ?? 0),
+    groups.map((g) => g.accountId),
+    groups.map((g) => g.buyingGroupId),
+    groups.map((g) => g.solutionInterestId),
+    groups.map((g) => g.name),
+    groups.map((g) => g.status),
+    groups.map((g) => g.membershipVersion),
+    groups.map((g) => g.version),
+    groups.map((g) => JSON.stringify(g.slots)),
+    groups.map((g) => g.completeness),
+    groups.map((g) => g.engagement),
+    // text[][] cannot carry arrays of different lengths through unnest: each list travels as JSON.
+    groups.map((g) => JSON.stringify(g.missingRoles)),
   ];
 }
 
@@ -128,23 +138,14 @@ function fromRow(row: GroupRow): StoredGroup {
   return {
     accountId: row.account_id,
     buyingGroupId: row.buying_group_id,
+    solutionInterestId: row.solution_interest_id,
+    name: row.name,
+    status: row.status,
     membershipVersion: row.membership_version,
-    input: row.input,
-    snapshot: row.snapshot,
+    slots: row.slots,
+    version: row.version,
+    completeness: row.completeness,
+    engagement: row.engagement,
+    missingRoles: row.missing_roles,
   };
-}
-
-/** Records a finished re-score pass: when it ran and for which clock, for operators (and tests) to see. */
-export async function recordRescoreRun(
-  db: Queryable,
-  run: { scoredAt: Date; groupsEvaluated: number; versionsPublished: number },
-): Promise<void> {
-  await db.query(
-    `INSERT INTO rescore_runs (singleton, scored_at, finished_at, groups_evaluated, versions_published)
-     VALUES (true, $1, now(), $2, $3)
-     ON CONFLICT ON CONSTRAINT rescore_runs_pkey DO UPDATE
-       SET scored_at = EXCLUDED.scored_at, finished_at = EXCLUDED.finished_at,
-           groups_evaluated = EXCLUDED.groups_evaluated, versions_published = EXCLUDED.versions_published`,
-    [run.scoredAt, run.groupsEvaluated, run.versionsPublished],
-  );
 }

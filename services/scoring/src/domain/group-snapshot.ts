@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { BuyingGroupChanged, GroupChange, GroupMember, GroupRecomputed, RemovedMember } from '@bg/contracts';
+import type { BuyingGroupChanged, Cause, GroupChange, GroupMember, RemovedMember, RoleSlot } from '@bg/contracts';
+import { diffMembership } from '@bg/rules';
 import { computeCompleteness, missingRoles } from './completeness';
 import type { GroupEngagement } from './engagement';
 
@@ -10,10 +11,29 @@ export interface RoleTransitions {
   filled: string[];
 }
 
-export interface SnapshotResult {
-  /** The version to publish, or — when `changed` is false — the one already published (nothing to emit). */
+/** The group a version shows: identity, name, status, slots and people, and what caused it. */
+export interface GroupView {
+  buyingGroupId: string;
+  accountId: string;
+  solutionInterestId: string;
+  name: string;
+  status: BuyingGroupChanged['status'];
+  slots: readonly Pick<RoleSlot, 'role' | 'required' | 'minMembers'>[];
+  members: GroupMember[];
+  removedMembers: RemovedMember[];
+  cause: Cause;
+  coalesced?: string[] | undefined;
+}
+
+/** What a reader saw in the last published version: all that the next one is compared with. */
+export type PreviousVersion = Pick<
+  BuyingGroupChanged,
+  'version' | 'name' | 'status' | 'members' | 'removedMembers' | 'completeness' | 'missingRoles'
+> & { engagement: Pick<BuyingGroupChanged['engagement'], 'score'> };
+
+/** A version to publish, with the role transitions it reports (the internal role events follow them). */
+export interface PublishedVersion {
   snapshot: BuyingGroupChanged;
-  changed: boolean;
   roleTransitions: RoleTransitions;
 }
 
@@ -21,33 +41,36 @@ export interface SnapshotResult {
 export const defaultEngagementStep = 5;
 
 /**
- * Turns role-assignment's membership plus the engagement scores into the next public version of a group.
+ * The next public version of a group, from what it shows now and the version published before (null when none was);
+ * null when there is nothing to publish.
  *
  * - A group appears (`group.created`) on its first active version and when a dissolved group is active again.
  *   A group that was never published is taken to have scored 0: its first version carries `completeness.changed` /
  *   `engagement.changed` only for a score that is not 0, and `role.missing` for every role it misses.
+ * - Member changes are the system's one diff rule (`diffMembership`): added, removed (by the explicit remover, else
+ *   by the rules) and role-changed, by kind then person.
  * - Role transitions are reported for active groups only: a dissolved group no longer asks for people, and on
  *   re-activation every missing role is reported again, as for a new group.
- * - `changed` is false when there is no change and the snapshot is the same as the published one (ignoring version,
- *   cause, time, member order and the per-member engagement breakdown, which alone does not make a version); then
- *   the published snapshot is returned and nothing is emitted. A group dissolved before it was ever published emits
- *   nothing either.
+ * - Nothing is published when there is no change and the state is the one published (ignoring version, cause, time,
+ *   member order and the per-member engagement breakdown, which alone does not make a version), nor for a group
+ *   dissolved before it was ever published.
  */
 export function buildSnapshot(
-  input: GroupRecomputed,
+  group: GroupView,
   engagement: GroupEngagement,
-  previous: BuyingGroupChanged | null,
+  previous: PreviousVersion | null,
   now: Date,
-): SnapshotResult {
-  const completeness = computeCompleteness(input.slots, input.members);
-  const missing = missingRoles(completeness, input.slots);
-  const active = input.status === 'active';
+): PublishedVersion | null {
+  const completeness = computeCompleteness(group.slots, group.members);
+  const missing = missingRoles(completeness, group.slots);
+  const active = group.status === 'active';
   const wasActive = previous?.status === 'active';
   const roleTransitions = active ? diffRoles(wasActive ? previous.missingRoles : [], missing) : noTransitions();
 
+  const before = { members: previous?.members ?? [], removedMembers: previous?.removedMembers ?? [] };
   const changes: GroupChange[] = [
-    ...lifecycleChanges(previous?.status ?? null, input.status),
-    ...memberChanges(previous?.members ?? [], input.members, input.removedMembers),
+    ...lifecycleChanges(previous?.status ?? null, group.status),
+    ...diffMembership(before, group),
     ...roleTransitions.missing.map((role): GroupChange => ({ kind: 'role.missing', role })),
     ...roleTransitions.filled.map((role): GroupChange => ({ kind: 'role.filled', role })),
     ...scoreChange('completeness.changed', previous?.completeness.score ?? 0, completeness.score),
@@ -55,28 +78,25 @@ export function buildSnapshot(
   ];
 
   const snapshot: BuyingGroupChanged = {
-    buyingGroupId: input.buyingGroupId,
-    accountId: input.accountId,
-    solutionInterestId: input.solutionInterestId,
-    name: input.name,
+    buyingGroupId: group.buyingGroupId,
+    accountId: group.accountId,
+    solutionInterestId: group.solutionInterestId,
+    name: group.name,
     version: (previous?.version ?? 0) + 1,
-    status: input.status,
-    members: input.members,
-    removedMembers: input.removedMembers,
+    status: group.status,
+    members: group.members,
+    removedMembers: group.removedMembers,
     completeness,
     engagement: { score: engagement.score, members: engagement.members },
     missingRoles: missing,
     changes,
-    cause: input.cause,
-    ...(input.coalesced ? { coalesced: input.coalesced } : {}),
+    cause: group.cause,
+    ...(group.coalesced ? { coalesced: group.coalesced } : {}),
     computedAt: now.toISOString(),
   };
 
-  if (previous === null) return { snapshot, changed: active, roleTransitions };
-  if (changes.length === 0 && sameState(previous, snapshot)) {
-    return { snapshot: previous, changed: false, roleTransitions };
-  }
-  return { snapshot, changed: true, roleTransitions };
+  if (previous === null ? !active : changes.length === 0 && sameState(previous, snapshot)) return null;
+  return { snapshot, roleTransitions };
 }
 
 /**
@@ -95,37 +115,11 @@ export function shouldEmitEngagementOnly(
 
 function lifecycleChanges(
   before: BuyingGroupChanged['status'] | null,
-  after: GroupRecomputed['status'],
+  after: BuyingGroupChanged['status'],
 ): GroupChange[] {
   if (after === 'active' && before !== 'active') return [{ kind: 'group.created' }];
   if (after === 'dissolved' && before === 'active') return [{ kind: 'group.dissolved' }];
   return [];
-}
-
-function memberChanges(
-  before: readonly GroupMember[],
-  after: readonly GroupMember[],
-  removed: readonly RemovedMember[],
-): GroupChange[] {
-  const beforeById = new Map(before.map((member) => [member.personId, member]));
-  const afterIds = new Set(after.map((member) => member.personId));
-  const removedById = new Map(removed.map((member) => [member.personId, member]));
-  const changes: GroupChange[] = [];
-  for (const member of after) {
-    const old = beforeById.get(member.personId);
-    if (!old) {
-      changes.push({ kind: 'member.added', personId: member.personId, role: member.role, source: member.source });
-    } else if (old.role !== member.role) {
-      changes.push({ kind: 'member.role-changed', personId: member.personId, from: old.role, to: member.role });
-    }
-  }
-  for (const old of before) {
-    if (afterIds.has(old.personId)) continue;
-    // The removal record says which writer removed the person (e.g. a manual removal of a rule member).
-    const source = removedById.get(old.personId)?.source ?? old.source;
-    changes.push({ kind: 'member.removed', personId: old.personId, role: old.role, source });
-  }
-  return changes;
 }
 
 function diffRoles(before: readonly string[], after: readonly string[]): RoleTransitions {
@@ -144,11 +138,11 @@ function scoreChange(kind: 'completeness.changed' | 'engagement.changed', from: 
 }
 
 /** Same published state: compares what a reader sees, not how it was produced or in which order members came. */
-function sameState(a: BuyingGroupChanged, b: BuyingGroupChanged): boolean {
+function sameState(a: PreviousVersion, b: BuyingGroupChanged): boolean {
   return isDeepStrictEqual(publishedState(a), publishedState(b));
 }
 
-function publishedState(snapshot: BuyingGroupChanged) {
+function publishedState(snapshot: PreviousVersion) {
   return {
     name: snapshot.name,
     status: snapshot.status,

@@ -23,6 +23,7 @@ export function roleGapEvents(
     if (!slotDefinition) return [];
     const gap: RoleGap = {
       buyingGroupId: snapshot.buyingGroupId,
+      version: snapshot.version,
       accountId: snapshot.accountId,
       solutionInterestId: snapshot.solutionInterestId,
       role,

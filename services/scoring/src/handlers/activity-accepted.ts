@@ -1,18 +1,20 @@
 import type { ActivityAccepted } from '@bg/contracts';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
-import { insertActivities, loadActivities } from '../db/activities';
-import { lockActiveGroupsOf, saveGroups, type GroupWrite } from '../db/groups';
-import { coalesce, withCause } from '../domain/coalesce';
-import { engagementWindowStart } from '../domain/engagement';
-import { groupEngagementAt } from '../domain/group-engagement-at';
-import { buildSnapshot } from '../domain/group-snapshot';
-import { versionMessages } from './emit';
+import { insertActivities } from '../db/activities';
+import { loadGroupMembers } from '../db/group-members';
+import { lockActiveGroupsOf } from '../db/groups';
+import { coalesce } from '../domain/coalesce';
+import { noMembers, withScores } from '../domain/group-state';
+import { decideVersion } from '../domain/group-version';
+import { freshScores } from './fresh-scores';
+import { saveDecisions } from './save-decisions';
 import type { ScoringSettings } from './settings';
 
 /**
- * Stores the chunk's new activities, then scores each active group one of their persons belongs to once: a burst of
- * activities gives at most one version per group, caused by the last of them. A group is published only when its
- * engagement score moved (a member-level move alone is not a version).
+ * Stores the chunk's new activities (a repeated one changes nothing), scores each of their persons once at the
+ * activity's account, and writes that score on the person's rows in the account's active groups (found by index).
+ * A group whose engagement score moved publishes one version, caused by the last of its members' activities in the
+ * chunk; a member-level move alone is not a version.
  */
 export async function applyActivities(
   db: Queryable,
@@ -21,31 +23,42 @@ export async function applyActivities(
   now: Date,
 ): Promise<OutboxMessage[]> {
   if (accepted.length === 0) return [];
-  const stored = new Set(await insertActivities(db, distinctActivities(accepted).map((a) => a.activity)));
+  const stored = new Set(
+    await insertActivities(
+      db,
+      distinctActivities(accepted).map((a) => a.activity),
+    ),
+  );
   const fresh = accepted.filter((a) => stored.delete(a.activity));
   if (fresh.length === 0) return [];
 
-  const groups = await lockActiveGroupsOf(db, fresh.map((a) => a.activity));
-  const members = groups.flatMap((g) => g.input.members.map((m) => ({ accountId: g.accountId, personId: m.personId })));
-  const activities = await loadActivities(db, members, engagementWindowStart(now, settings.engagement));
-
-  const writes: GroupWrite[] = [];
-  const outbox: OutboxMessage[] = [];
-  for (const group of groups) {
-    const previous = group.snapshot;
-    const memberIds = new Set(group.input.members.map((m) => m.personId));
-    const causes = fresh.filter((a) => a.activity.accountId === group.accountId && memberIds.has(a.activity.personId));
-    const last = causes[causes.length - 1];
-    if (!previous || !last) continue;
-    const input = withCause(group.input, coalesce(causes.slice(0, -1), last));
-    const engagement = groupEngagementAt(input, activities.get(group.accountId) ?? new Map(), now, settings.engagement);
-    const result = buildSnapshot(input, engagement, previous, now);
-    if (!result.changed) continue;
-    writes.push({ input: group.input, snapshot: result.snapshot, expectedVersion: previous.version, isNew: false });
-    outbox.push(...versionMessages(result, input.slots));
-  }
-  await saveGroups(db, writes);
-  return outbox;
+  const groups = await lockActiveGroupsOf(
+    db,
+    fresh.map((a) => a.activity),
+  );
+  if (groups.length === 0) return [];
+  const people = await loadGroupMembers(db, groups);
+  const scoreOf = await freshScores(
+    db,
+    fresh.map((a) => a.activity),
+    settings,
+    now,
+  );
+  const decisions = groups.flatMap((group) => {
+    const before = people.get(group.buyingGroupId) ?? noMembers;
+    const members = new Set(before.members.map((m) => m.personId));
+    const causes = fresh.filter((a) => a.activity.accountId === group.accountId && members.has(a.activity.personId));
+    const last = causes.at(-1);
+    if (!last || group.version === 0) return [];
+    const movers = new Set(causes.map((a) => a.activity.personId));
+    const after = withScores(before, (personId) =>
+      movers.has(personId) ? scoreOf(group.accountId, personId) : undefined,
+    );
+    return [
+      decideVersion({ stored: group, before, next: group, after, causes: coalesce(causes.slice(0, -1), last), now }),
+    ];
+  });
+  return saveDecisions(db, decisions);
 }
 
 /** The first copy of each (account, person, activity id) in the chunk. */

@@ -1,13 +1,14 @@
 import type { Cause } from '@bg/contracts';
-import { enqueue, withTransaction, type OutboxMessage, type Pool, type Queryable } from '@bg/postgres';
+import { enqueue, withTransaction, type Pool, type Queryable } from '@bg/postgres';
 import type { Logger } from '@bg/service-kit';
-import { loadActivities } from '../db/activities';
-import { lockActiveGroupsAfter, recordRescoreRun, saveGroups, type GroupKey, type GroupWrite } from '../db/groups';
-import { withCause } from '../domain/coalesce';
-import { engagementWindowStart } from '../domain/engagement';
-import { groupEngagementAt } from '../domain/group-engagement-at';
-import { buildSnapshot, shouldEmitEngagementOnly } from '../domain/group-snapshot';
-import { versionMessages } from './emit';
+import { loadGroupMembers } from '../db/group-members';
+import { lockActiveGroupsAfter, type GroupKey } from '../db/groups';
+import { recordRescoreRun } from '../db/rescore-runs';
+import { noMembers, withScores } from '../domain/group-state';
+import { shouldEmitEngagementOnly } from '../domain/group-snapshot';
+import { decideVersion, groupEngagementOf } from '../domain/group-version';
+import { freshScores } from './fresh-scores';
+import { saveDecisions } from './save-decisions';
 import type { ScoringSettings } from './settings';
 
 export const rescoreCauseType = 'engagement.rescored';
@@ -53,7 +54,9 @@ const lockName = 'scoring:rescore';
 async function rescorePass(pool: Pool, logger: Logger, settings: ScoringSettings, batchSize: number): Promise<void> {
   const session = await pool.connect();
   try {
-    const { rows } = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [lockName]);
+    const { rows } = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [
+      lockName,
+    ]);
     if (!rows[0]?.ok) return;
     try {
       const now = settings.now();
@@ -69,7 +72,8 @@ async function rescorePass(pool: Pool, logger: Logger, settings: ScoringSettings
         versionsPublished += page.published;
       }
       await recordRescoreRun(pool, { scoredAt: now, groupsEvaluated, versionsPublished });
-      if (versionsPublished > 0) logger.info({ groupsEvaluated, versionsPublished, scoredAt: now }, 're-score published versions');
+      if (versionsPublished > 0)
+        logger.info({ groupsEvaluated, versionsPublished, scoredAt: now }, 're-score published versions');
     } finally {
       await session.query('SELECT pg_advisory_unlock(hashtext($1))', [lockName]);
     }
@@ -78,6 +82,10 @@ async function rescorePass(pool: Pool, logger: Logger, settings: ScoringSettings
   }
 }
 
+/**
+ * One page: re-scores every member of the page's groups from their activities at `now`; a group whose engagement moved
+ * by the step publishes a version and has its members' new scores written, the others are left as they are.
+ */
 async function rescorePage(
   db: Queryable,
   after: GroupKey,
@@ -87,26 +95,40 @@ async function rescorePage(
   cause: Cause,
 ): Promise<{ last: GroupKey | null; evaluated: number; published: number }> {
   const groups = await lockActiveGroupsAfter(db, after, limit);
-  const members = groups.flatMap((g) => g.input.members.map((m) => ({ accountId: g.accountId, personId: m.personId })));
-  const activities = await loadActivities(db, members, engagementWindowStart(now, settings.engagement));
-  const writes: GroupWrite[] = [];
-  const outbox: OutboxMessage[] = [];
-  for (const group of groups) {
-    const previous = group.snapshot;
-    if (!previous) continue;
-    const engagement = groupEngagementAt(group.input, activities.get(group.accountId) ?? new Map(), now, settings.engagement);
-    if (!shouldEmitEngagementOnly(previous.engagement.score, engagement.score, settings.step)) continue;
-    const result = buildSnapshot(withCause(group.input, { cause, coalesced: undefined }), engagement, previous, now);
-    if (!result.changed) continue;
-    writes.push({ input: group.input, snapshot: result.snapshot, expectedVersion: previous.version, isNew: false });
-    outbox.push(...versionMessages(result, group.input.slots));
-  }
-  await saveGroups(db, writes);
-  await enqueue(db, outbox);
-  const last = groups[groups.length - 1];
+  const people = await loadGroupMembers(db, groups);
+  const scoreOf = await freshScores(
+    db,
+    groups.flatMap((g) =>
+      (people.get(g.buyingGroupId) ?? noMembers).members.map((m) => ({ accountId: g.accountId, personId: m.personId })),
+    ),
+    settings,
+    now,
+  );
+  const decisions = groups.flatMap((group) => {
+    const before = people.get(group.buyingGroupId) ?? noMembers;
+    const rescored = withScores(before, (personId) => scoreOf(group.accountId, personId));
+    const moved = shouldEmitEngagementOnly(
+      group.engagement,
+      groupEngagementOf(group.slots, rescored).score,
+      settings.step,
+    );
+    if (group.version === 0 || !moved) return [];
+    return [
+      decideVersion({
+        stored: group,
+        before,
+        next: group,
+        after: rescored,
+        causes: { cause, coalesced: undefined },
+        now,
+      }),
+    ];
+  });
+  await enqueue(db, await saveDecisions(db, decisions));
+  const last = groups.at(-1);
   return {
     last: last ? { accountId: last.accountId, buyingGroupId: last.buyingGroupId } : null,
     evaluated: groups.length,
-    published: writes.length,
+    published: decisions.filter((d) => d.published).length,
   };
 }

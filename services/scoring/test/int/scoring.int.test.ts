@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import pg from 'pg';
 import type { Producer } from 'kafkajs';
@@ -6,17 +7,20 @@ import {
   buyingGroupChangedSchema,
   buyingGroupId,
   deadLetterTopic,
+  groupMembershipChangedSchema,
   internalEventTypes,
   roleGapSchema,
   roleSlotSchema,
   type ActivityRecorded,
   type BuyingGroupChanged,
   type GroupMember,
-  type GroupRecomputed,
+  type GroupMembershipChanged,
+  type RemovedMember,
   type RoleGap,
   type RoleSlot,
 } from '@bg/contracts';
-import { encodeCloudEvent } from '@bg/kafka';
+import { encodeEvent } from '@bg/kafka';
+import { membershipDelta, type Membership } from '@bg/rules';
 import { createLogger, loadConfig, type RunningWorker } from '@bg/service-kit';
 import { connectTestProducer, createTestContext, TopicProbe, type TestContext } from '@bg/testing';
 import { scoringConfigSchema } from '../../src/config';
@@ -56,36 +60,72 @@ const member = (personId: string, role: string, slotIndex: number): GroupMember 
   reason: { slot: slotIndex, matched: [] },
 });
 
-const membershipVersions = new Map<string, number>();
-/** The next membership of the group of (si-x, accountId), as role-assignment would send it. */
-function recomputed(accountId: string, slots: RoleSlot[], members: GroupMember[], extra: Partial<GroupRecomputed> = {}): GroupRecomputed {
-  const id = buyingGroupId('si-x', accountId);
-  const membershipVersion = (membershipVersions.get(id) ?? 0) + 1;
-  membershipVersions.set(id, membershipVersion);
-  return {
+/** What this test last sent for each group, as role-assignment keeps it: the deltas are computed against it. */
+const sent = new Map<string, { membershipVersion: number; membership: Membership; slots: RoleSlot[] }>();
+
+/**
+ * The next membership change of the group of (solution interest, accountId), as role-assignment would send it: "the
+ * group now has these members" as a delta against what was sent before, slots only when they changed.
+ */
+function changeTo(
+  accountId: string,
+  slots: RoleSlot[],
+  members: GroupMember[],
+  extra: {
+    removedMembers?: RemovedMember[];
+    solutionInterestId?: string;
+    cause?: GroupMembershipChanged['cause'];
+  } = {},
+): GroupMembershipChanged {
+  const solutionInterestId = extra.solutionInterestId ?? 'si-x';
+  const id = buyingGroupId(solutionInterestId, accountId);
+  const before = sent.get(id);
+  const membership = { members, removedMembers: extra.removedMembers ?? [] };
+  const membershipVersion = (before?.membershipVersion ?? 0) + 1;
+  sent.set(id, { membershipVersion, membership, slots });
+  return groupMembershipChangedSchema.parse({
     buyingGroupId: id,
     accountId,
-    solutionInterestId: 'si-x',
+    solutionInterestId,
     name: `Product X for ${accountId}`,
     status: 'active',
-    slots,
-    members,
-    removedMembers: [],
     membershipVersion,
-    cause: { eventId: `crm-${accountId}-${membershipVersion}`, eventType: 'person.upserted' },
-    ...extra,
-  };
+    ...(isDeepStrictEqual(before?.slots, slots) ? {} : { slots }),
+    ...membershipDelta(before?.membership ?? { members: [], removedMembers: [] }, membership),
+    cause: extra.cause ?? { eventId: `crm-${accountId}-${membershipVersion}`, eventType: 'person.upserted' },
+  });
 }
 
-const groupRecomputedMessage = (input: GroupRecomputed, id = `gr-${input.buyingGroupId}-${input.membershipVersion}`) => ({
-  key: input.accountId,
-  value: encodeCloudEvent({ id, type: internalEventTypes.groupRecomputed, source: 'bg/role-assignment', data: input }),
-});
-async function sendRecomputed(...messages: { key: string; value: string }[]) {
-  await producer.send({ topic: t(Topics.groupRecomputed), messages });
+/** A message of `bg.group.membership-changed`, with role-assignment's id: a re-send carries the same one. */
+function membershipMessage(change: GroupMembershipChanged) {
+  const { key, value, headers } = encodeEvent(internalEventTypes.groupMembershipChanged, {
+    id: `${change.buyingGroupId}:m${change.membershipVersion}`,
+    key: change.accountId,
+    source: 'bg/role-assignment',
+    subject: change.buyingGroupId,
+    data: change,
+  });
+  return { key, value, headers };
+}
+async function sendMemberships(...messages: { key: string; value: string; headers: Record<string, string> }[]) {
+  await producer.send({ topic: t(Topics.membershipChanges), messages });
+}
+const sendChanges = (...changeList: GroupMembershipChanged[]) => sendMemberships(...changeList.map(membershipMessage));
+
+/** A group of another solution interest at the same account (same key, same partition): once it is out, everything sent before it was applied. */
+async function sendMarkerAndWait(accountId: string) {
+  const marker = changeTo(accountId, [slot('Champion')], [], { solutionInterestId: `si-marker-${sent.size}` });
+  await sendChanges(marker);
+  await waitForVersion(marker.buyingGroupId, (v) => v.version === 1, 60_000);
 }
 
-const activity = (activityId: string, accountId: string, personId: string, activityType: ActivityRecorded['activityType'], occurredAt: string): ActivityRecorded => ({
+const activity = (
+  activityId: string,
+  accountId: string,
+  personId: string,
+  activityType: ActivityRecorded['activityType'],
+  occurredAt: string,
+): ActivityRecorded => ({
   activityId,
   accountId,
   personId,
@@ -94,16 +134,16 @@ const activity = (activityId: string, accountId: string, personId: string, activ
   attributes: {},
 });
 /** bg.activity.accepted as ingestion writes it; `eventId` lets a test redeliver an activity under a new event. */
-const activityMessage = (a: ActivityRecorded, eventId = `crm-${a.activityId}`) => ({
-  key: a.accountId,
-  value: encodeCloudEvent({
+function activityMessage(a: ActivityRecorded, eventId = `crm-${a.activityId}`) {
+  const { key, value, headers } = encodeEvent(internalEventTypes.activityAccepted, {
     id: `${eventId}/${a.accountId}`,
-    type: internalEventTypes.activityAccepted,
+    key: a.accountId,
     source: 'bg/ingestion',
     data: { activity: a, cause: { eventId, eventType: 'activity.recorded' } },
-  }),
-});
-async function sendRecordChanges(...messages: { key: string; value: string }[]) {
+  });
+  return { key, value, headers };
+}
+async function sendRecordChanges(...messages: { key: string; value: string; headers?: Record<string, string> }[]) {
   await producer.send({ topic: t(Topics.recordChanges), messages });
 }
 
@@ -123,6 +163,21 @@ const roleEventsOf = (groupId: string): RoleEvent[] =>
     .map((m) => ({ ...(m.json() as Omit<RoleEvent, 'key'>), key: m.key }))
     .filter((e) => e.data.buyingGroupId === groupId);
 
+/** The stored rows of a group's people, by person: what each row holds and the transaction that last wrote it. */
+async function memberRows(groupId: string) {
+  const { rows } = await db.query<{
+    person_id: string;
+    role: string;
+    removed: boolean;
+    engagement: number | null;
+    xmin: string;
+  }>(
+    'SELECT person_id, role, removed, engagement, xmin::text AS xmin FROM group_members WHERE buying_group_id = $1 ORDER BY person_id',
+    [groupId],
+  );
+  return new Map(rows.map(({ person_id, ...row }) => [person_id, row]));
+}
+
 beforeAll(async () => {
   ctx = await createTestContext();
   db = new pg.Pool({ connectionString: ctx.databaseUrl, options: '-c search_path=scoring' });
@@ -141,23 +196,31 @@ afterAll(async () => {
 
 describe('scoring', () => {
   it('publishes version 1 of new groups with the completeness of the worked examples and their missing roles', async () => {
-    const oneOfThree = recomputed(
+    const oneOfThree = changeTo(
       'acc-c1',
-      [slot('Decision Maker', { required: true }), slot('Influencer', { required: true }), slot('Champion', { required: true })],
+      [
+        slot('Decision Maker', { required: true }),
+        slot('Influencer', { required: true }),
+        slot('Champion', { required: true }),
+      ],
       [member('p-1', 'Decision Maker', 0)],
     );
-    const fourForThree = recomputed(
+    const fourForThree = changeTo(
       'acc-c2',
       [slot('Practitioner', { required: true, minMembers: 3 })],
       ['p-1', 'p-2', 'p-3', 'p-4'].map((p) => member(p, 'Practitioner', 0)),
     );
-    const meanOverRequired = recomputed(
+    const meanOverRequired = changeTo(
       'acc-c3',
-      [slot('Decision Maker', { required: true }), slot('Influencer', { required: true, minMembers: 2 }), slot('Practitioner')],
+      [
+        slot('Decision Maker', { required: true }),
+        slot('Influencer', { required: true, minMembers: 2 }),
+        slot('Practitioner'),
+      ],
       [member('p-1', 'Decision Maker', 0), member('p-2', 'Influencer', 1)],
     );
-    const noneRequired = recomputed('acc-c4', [slot('Champion'), slot('Practitioner')], [member('p-1', 'Champion', 0)]);
-    await sendRecomputed(...[oneOfThree, fourForThree, meanOverRequired, noneRequired].map((input) => groupRecomputedMessage(input)));
+    const noneRequired = changeTo('acc-c4', [slot('Champion'), slot('Practitioner')], [member('p-1', 'Champion', 0)]);
+    await sendChanges(oneOfThree, fourForThree, meanOverRequired, noneRequired);
 
     const groups = [oneOfThree, fourForThree, meanOverRequired, noneRequired].map((input) => input.buyingGroupId);
     await changes.waitFor(() => groups.every((id) => versionsOf(id).length === 1));
@@ -194,23 +257,36 @@ describe('scoring', () => {
       [`${oneOfThree.buyingGroupId}:1:missing:Influencer`, 'bg.role.missing', 'acc-c1'],
       [`${oneOfThree.buyingGroupId}:1:missing:Champion`, 'bg.role.missing', 'acc-c1'],
     ]);
-    expect(roleGapSchema.parse(missing[0]!.data)).toMatchObject({ role: 'Influencer', slot: 1, assigned: 0, cause: oneOfThree.cause });
+    expect(roleGapSchema.parse(missing[0]!.data)).toMatchObject({
+      role: 'Influencer',
+      slot: 1,
+      assigned: 0,
+      cause: oneOfThree.cause,
+    });
     expect(roleEventsOf(fourForThree.buyingGroupId)).toEqual([]);
   });
 
   it('when a person loses the only Decision Maker slot, publishes one version with member.removed, role.missing and completeness.changed, and one role-missing event', async () => {
-    const slots = [slot('Decision Maker', { required: true, weight: 100 }), slot('Influencer', { required: true, weight: 80 })];
+    const slots = [
+      slot('Decision Maker', { required: true, weight: 100 }),
+      slot('Influencer', { required: true, weight: 80 }),
+    ];
     const ana = member('p-ana', 'Decision Maker', 0);
     const ben = member('p-ben', 'Influencer', 1);
-    const before = recomputed('acc-dm', slots, [ana, ben]);
-    await sendRecomputed(groupRecomputedMessage(before));
+    const before = changeTo('acc-dm', slots, [ana, ben]);
+    await sendChanges(before);
     await waitForVersion(before.buyingGroupId, (v) => v.version === 1);
 
     const removed = { personId: 'p-ana', role: 'Decision Maker', source: 'rule' as const, removedAt: at(0) };
-    const lost = recomputed('acc-dm', slots, [ben], { removedMembers: [removed], cause: { eventId: 'crm-ana-title', eventType: 'person.upserted' } });
-    await sendRecomputed(groupRecomputedMessage(lost));
-    const filled = recomputed('acc-dm', slots, [ben, member('p-cy', 'Decision Maker', 0)], { removedMembers: [removed] });
-    await sendRecomputed(groupRecomputedMessage(filled));
+    const lost = changeTo('acc-dm', slots, [ben], {
+      removedMembers: [removed],
+      cause: { eventId: 'crm-ana-title', eventType: 'person.upserted' },
+    });
+    // Slots travel only with the first version: the role event's slot definition comes from the stored ones.
+    expect(lost).not.toHaveProperty('slots');
+    await sendChanges(lost);
+    const filled = changeTo('acc-dm', slots, [ben, member('p-cy', 'Decision Maker', 0)], { removedMembers: [removed] });
+    await sendChanges(filled);
     await roleEvents.waitFor(() => roleEventsOf(before.buyingGroupId).some((e) => e.type === 'bg.role.filled'));
     await waitForVersion(before.buyingGroupId, (v) => v.version === 3);
 
@@ -222,55 +298,128 @@ describe('scoring', () => {
       { kind: 'role.missing', role: 'Decision Maker' },
       { kind: 'completeness.changed', from: 100, to: 50 },
     ]);
-    expect(v2).toMatchObject({ missingRoles: ['Decision Maker'], removedMembers: [removed], cause: lost.cause });
+    expect(v2).toMatchObject({
+      members: [ben],
+      missingRoles: ['Decision Maker'],
+      removedMembers: [removed],
+      cause: lost.cause,
+    });
 
     const gaps = roleEventsOf(before.buyingGroupId);
     expect(gaps.map((e) => [e.id, e.type])).toEqual([
       [`${before.buyingGroupId}:2:missing:Decision Maker`, 'bg.role.missing'],
       [`${before.buyingGroupId}:3:filled:Decision Maker`, 'bg.role.filled'],
     ]);
-    expect(gaps[0]!.data).toMatchObject({ role: 'Decision Maker', slot: 0, assigned: 0, cause: lost.cause, slotDefinition: slots[0] });
-    expect(gaps[1]!.data).toMatchObject({ role: 'Decision Maker', assigned: 1 });
+    expect(gaps[0]!.data).toMatchObject({
+      role: 'Decision Maker',
+      slot: 0,
+      assigned: 0,
+      cause: lost.cause,
+      slotDefinition: slots[0],
+    });
+    expect(gaps[1]!.data).toMatchObject({ role: 'Decision Maker', assigned: 1, slotDefinition: slots[0] });
   });
 
-  it('publishes nothing for a redelivered input or a recomputation that changes nothing', async () => {
+  it('publishes nothing for a redelivered change or a membership change a reader would not see', async () => {
     const slots = [slot('Decision Maker', { required: true }), slot('Practitioner')];
-    const first = recomputed('acc-dup', slots, [member('p-1', 'Decision Maker', 0)]);
-    const second = recomputed('acc-dup', slots, [member('p-1', 'Decision Maker', 0), member('p-2', 'Practitioner', 1)]);
-    await sendRecomputed(groupRecomputedMessage(first, 'gr-dup-1'), groupRecomputedMessage(second, 'gr-dup-2'));
+    const first = changeTo('acc-dup', slots, [member('p-1', 'Decision Maker', 0)]);
+    const second = changeTo('acc-dup', slots, [member('p-1', 'Decision Maker', 0), member('p-2', 'Practitioner', 1)]);
+    await sendChanges(first, second);
     await waitForVersion(first.buyingGroupId, (v) => v.members.length === 2);
 
-    await sendRecomputed(groupRecomputedMessage(first, 'gr-dup-1')); // redelivered: must not bring p-2's removal back
-    const unchanged = recomputed('acc-dup', slots, second.members);
-    await sendRecomputed(groupRecomputedMessage(unchanged, 'gr-dup-3'));
-    // Same account, same partition: once the marker's group is out, the inputs before it have been applied.
-    const marker = recomputed('acc-dup', slots, [], { buyingGroupId: buyingGroupId('si-y', 'acc-dup'), solutionInterestId: 'si-y' });
-    await sendRecomputed(groupRecomputedMessage(marker));
-    await waitForVersion(marker.buyingGroupId, (v) => v.version === 1);
+    await sendChanges(first); // redelivered: must not take p-2 away again
+    const unchanged = changeTo('acc-dup', slots, [
+      member('p-1', 'Decision Maker', 0),
+      member('p-2', 'Practitioner', 1),
+    ]);
+    expect(unchanged.members).toEqual({ upserted: [], removed: [] });
+    await sendChanges(unchanged);
+    await sendMarkerAndWait('acc-dup');
 
     const versions = versionsOf(first.buyingGroupId);
-    expect(versions.at(-1)!.data).toMatchObject({ members: second.members, cause: second.cause });
+    expect(versions.at(-1)!.data).toMatchObject({
+      members: sent.get(first.buyingGroupId)!.membership.members,
+      cause: second.cause,
+    });
     expect(versions.map((v) => v.id).at(-1)).toBe(`${first.buyingGroupId}:${versions.length}`);
-    expect(versions.every((v) => v.data.cause.eventId !== unchanged.cause.eventId && !v.data.coalesced?.includes(unchanged.cause.eventId))).toBe(true);
+    expect(
+      versions.every(
+        (v) => v.data.cause.eventId !== unchanged.cause.eventId && !v.data.coalesced?.includes(unchanged.cause.eventId),
+      ),
+    ).toBe(true);
+    const stored = await db.query('SELECT membership_version, version FROM groups WHERE buying_group_id = $1', [
+      first.buyingGroupId,
+    ]);
+    expect(stored.rows[0]).toEqual({ membership_version: 3, version: versions.length });
   });
 
-  it('folds a burst of inputs for one group into one version, caused by the last and listing the others', async () => {
+  it('ignores an older change re-sent after newer ones: no version, and the stored members stay those of the newest', async () => {
     const slots = [slot('Decision Maker', { required: true }), slot('Practitioner')];
-    const inputs = [
-      recomputed('acc-burst', slots, [member('p-1', 'Decision Maker', 0)]),
-      recomputed('acc-burst', slots, [member('p-1', 'Decision Maker', 0), member('p-2', 'Practitioner', 1)]),
-      recomputed('acc-burst', slots, [member('p-2', 'Practitioner', 1)]),
+    const changesSent = [
+      changeTo('acc-resend', slots, [member('p-1', 'Decision Maker', 0)]),
+      changeTo('acc-resend', slots, [member('p-1', 'Decision Maker', 0), member('p-2', 'Practitioner', 1)]),
+      changeTo('acc-resend', slots, [member('p-2', 'Practitioner', 1), member('p-3', 'Practitioner', 1)]),
     ];
-    await sendRecomputed(...inputs.map((input) => groupRecomputedMessage(input)));
-    const id = inputs[0]!.buyingGroupId;
-    await waitForVersion(id, (v) => v.cause.eventId === inputs[2]!.cause.eventId);
+    const id = changesSent[0]!.buyingGroupId;
+    for (const [i, change] of changesSent.entries()) {
+      await sendChanges(change);
+      await waitForVersion(id, (v) => v.version === i + 1);
+    }
+    const published = versionsOf(id).length;
+    const rowsBefore = await memberRows(id);
+
+    // The outbox relay re-sends after a crash: the same messages, in order, long after the newer ones were applied.
+    await sendChanges(changesSent[0]!, changesSent[1]!);
+    await sendMarkerAndWait('acc-resend');
+
+    expect(versionsOf(id)).toHaveLength(published);
+    expect(latest(id)!.data.members.map((m) => m.personId)).toEqual(['p-2', 'p-3']);
+    expect(await memberRows(id)).toEqual(rowsBefore);
+    const stored = await db.query('SELECT membership_version FROM groups WHERE buying_group_id = $1', [id]);
+    expect(stored.rows[0].membership_version).toBe(3);
+  });
+
+  it('a membership change of one member writes that member’s row alone, not the rows of the members who stay', async () => {
+    const slots = [slot('Decision Maker', { required: true }), slot('Influencer'), slot('Practitioner')];
+    const others = ['p-a', 'p-b', 'p-c', 'p-d'].map((p) => member(p, 'Practitioner', 2));
+    const first = changeTo('acc-rows', slots, [member('p-x', 'Influencer', 1), ...others]);
+    await sendChanges(first);
+    await waitForVersion(first.buyingGroupId, (v) => v.version === 1);
+    const before = await memberRows(first.buyingGroupId);
+
+    const promoted = changeTo('acc-rows', slots, [member('p-x', 'Decision Maker', 0), ...others]);
+    expect(promoted.members).toEqual({ upserted: [member('p-x', 'Decision Maker', 0)], removed: [] });
+    await sendChanges(promoted);
+    await waitForVersion(first.buyingGroupId, (v) => v.version === 2);
+    expect(latest(first.buyingGroupId)!.data.changes).toEqual([
+      { kind: 'member.role-changed', personId: 'p-x', from: 'Influencer', to: 'Decision Maker' },
+      { kind: 'role.filled', role: 'Decision Maker' },
+      { kind: 'completeness.changed', from: 0, to: 100 },
+    ]);
+
+    const after = await memberRows(first.buyingGroupId);
+    expect(after.get('p-x')).toMatchObject({ role: 'Decision Maker' });
+    expect(after.get('p-x')!.xmin).not.toBe(before.get('p-x')!.xmin);
+    for (const personId of ['p-a', 'p-b', 'p-c', 'p-d']) expect(after.get(personId)).toEqual(before.get(personId));
+  });
+
+  it('folds a burst of changes for one group into one version, caused by the last and listing the others', async () => {
+    const slots = [slot('Decision Maker', { required: true }), slot('Practitioner')];
+    const burst = [
+      changeTo('acc-burst', slots, [member('p-1', 'Decision Maker', 0)]),
+      changeTo('acc-burst', slots, [member('p-1', 'Decision Maker', 0), member('p-2', 'Practitioner', 1)]),
+      changeTo('acc-burst', slots, [member('p-2', 'Practitioner', 1)]),
+    ];
+    await sendChanges(...burst);
+    const id = burst[0]!.buyingGroupId;
+    await waitForVersion(id, (v) => v.cause.eventId === burst[2]!.cause.eventId);
 
     const [only, ...more] = versionsOf(id);
     expect(more).toEqual([]);
     expect(only!.data).toMatchObject({
       version: 1,
-      cause: inputs[2]!.cause,
-      coalesced: [inputs[0]!.cause.eventId, inputs[1]!.cause.eventId],
+      cause: burst[2]!.cause,
+      coalesced: [burst[0]!.cause.eventId, burst[1]!.cause.eventId],
       members: [member('p-2', 'Practitioner', 1)],
       missingRoles: ['Decision Maker'],
     });
@@ -278,25 +427,56 @@ describe('scoring', () => {
 
   it('raises engagement with activities, counting each once on its day, within the daily cap and the window', async () => {
     const accountId = 'acc-eng';
-    const slots = [slot('Decision Maker', { required: true, weight: 100 }), slot('Influencer', { required: true, weight: 80 })];
-    const input = recomputed(accountId, slots, [member('p-dm', 'Decision Maker', 0), member('p-inf', 'Influencer', 1)]);
+    const slots = [
+      slot('Decision Maker', { required: true, weight: 100 }),
+      slot('Influencer', { required: true, weight: 80 }),
+    ];
+    const input = changeTo(accountId, slots, [member('p-dm', 'Decision Maker', 0), member('p-inf', 'Influencer', 1)]);
     const id = input.buyingGroupId;
     // Record changes scoring does not use are skipped, not dead-lettered.
     const person = {
-      personId: 'p-dm', email: 'dm@acme.example', firstName: 'Dee', lastName: 'Em', jobTitle: 'CEO', department: null,
-      seniority: null, country: null, accounts: [{ accountId, relationship: 'employee' }], attributes: {}, updatedAt: at(-day),
+      personId: 'p-dm',
+      email: 'dm@acme.example',
+      firstName: 'Dee',
+      lastName: 'Em',
+      jobTitle: 'CEO',
+      department: null,
+      seniority: null,
+      country: null,
+      accounts: [{ accountId, relationship: 'employee' }],
+      attributes: {},
+      updatedAt: at(-day),
     };
     const cause = { eventId: 'crm-person', eventType: 'person.upserted' };
-    await sendRecordChanges(
-      { key: accountId, value: encodeCloudEvent({ type: internalEventTypes.personChanged, source: 'bg/ingestion', data: { accountId, personId: 'p-dm', change: 'joined', relationship: 'employee', person, cause } }) },
-      { key: accountId, value: encodeCloudEvent({ type: internalEventTypes.accountChanged, source: 'bg/ingestion', data: { accountId, account: null, previousParentAccountId: null, cause } }) },
-    );
-    await sendRecomputed(groupRecomputedMessage(input));
+    const personChanged = encodeEvent(internalEventTypes.personChanged, {
+      id: 'crm-person/acc-eng',
+      key: accountId,
+      source: 'bg/ingestion',
+      data: {
+        accountId,
+        personId: 'p-dm',
+        change: 'joined',
+        relationship: 'employee',
+        person,
+        changedAt: at(-day),
+        cause,
+      },
+    });
+    const accountChanged = encodeEvent(internalEventTypes.accountChanged, {
+      id: 'crm-account/acc-eng',
+      key: accountId,
+      source: 'bg/ingestion',
+      data: { accountId, account: null, previousParentAccountId: null, changedAt: at(-day), cause },
+    });
+    await sendRecordChanges(personChanged, accountChanged);
+    await sendChanges(input);
     await waitForVersion(id, (v) => v.version === 1);
     expect(latest(id)!.data.engagement.score).toBe(0);
 
     // 25 opens today: the daily cap of 20 counts 20 points for the Decision Maker.
-    const opens = Array.from({ length: 25 }, (_, i) => activity(`open-${i}`, accountId, 'p-dm', 'email.opened', at(-4 * 3_600_000 + i * 60_000)));
+    const opens = Array.from({ length: 25 }, (_, i) =>
+      activity(`open-${i}`, accountId, 'p-dm', 'email.opened', at(-4 * 3_600_000 + i * 60_000)),
+    );
     await sendRecordChanges(...opens.map((a) => activityMessage(a)));
     await waitForVersion(id, (v) => v.cause.eventId === 'crm-open-24');
     expect(latest(id)!.data.engagement).toEqual({
@@ -322,6 +502,8 @@ describe('scoring', () => {
     expect(v.engagement.score).toBe(13);
     expect(v.changes).toEqual([{ kind: 'engagement.changed', from: 11, to: 13 }]);
     expect(v.coalesced).toEqual(['crm-late-1', 'crm-late-2', 'crm-late-3']);
+    const rows = await memberRows(id);
+    expect([rows.get('p-dm')?.engagement, rows.get('p-inf')?.engagement]).toEqual([23, 0]);
 
     const scores = versionsOf(id).map((p) => p.data.engagement.score);
     expect(scores).toEqual([...scores].sort((a, b) => a - b));
@@ -329,16 +511,61 @@ describe('scoring', () => {
     expect(recordChangesDlq.messages).toEqual([]);
   });
 
+  it('takes a group of 5,000 members in one change and publishes it whole in one version, then writes one row for a one-member change', async () => {
+    const slots = [slot('Decision Maker', { required: true, weight: 100 }), slot('Practitioner', { weight: 40 })];
+    const people = Array.from({ length: 5_000 }, (_, i) => ({
+      personId: `p-big-${String(i).padStart(4, '0')}`,
+      role: i === 0 ? 'Decision Maker' : 'Practitioner',
+      source: 'rule' as const,
+      since: '2026-11-01T00:00:00.000Z',
+      reason: {
+        slot: i === 0 ? 0 : 1,
+        matched: [{ field: 'jobTitle', op: 'exists', actual: `Engineer ${i}` }],
+        skipped: i === 0 ? [] : [{ slot: 0, why: 'no-match' as const }],
+      },
+    }));
+    const big = changeTo('acc-big', slots, people);
+    const message = membershipMessage(big);
+    expect(big.members.upserted).toHaveLength(5_000);
+    await sendMemberships(message);
+    await waitForVersion(big.buyingGroupId, (v) => v.version === 1, 60_000);
+
+    const [v1, ...more] = versionsOf(big.buyingGroupId);
+    expect(more).toEqual([]);
+    expect(v1!.data.members).toHaveLength(5_000);
+    expect(v1!.data.members).toEqual(people);
+    expect(v1!.data.engagement.members).toHaveLength(5_000);
+    expect(v1!.data.changes.filter((c) => c.kind === 'member.added')).toHaveLength(5_000);
+    const snapshot = changes.messages.find((m) => (m.json() as Published).id === `${big.buyingGroupId}:1`)!;
+    expect(snapshot.value!.length).toBeLessThan(Number(ctx.env.MAX_MESSAGE_BYTES));
+    const before = await memberRows(big.buyingGroupId);
+    expect(before.size).toBe(5_000);
+
+    const leaving = people[4_999]!.personId;
+    await sendChanges(changeTo('acc-big', slots, people.slice(0, 4_999)));
+    await waitForVersion(big.buyingGroupId, (v) => v.version === 2, 60_000);
+    expect(latest(big.buyingGroupId)!.data.changes).toEqual([
+      { kind: 'member.removed', personId: leaving, role: 'Practitioner', source: 'rule' },
+    ]);
+    const after = await memberRows(big.buyingGroupId);
+    expect(after.size).toBe(4_999);
+    expect([...after].filter(([personId, row]) => !isDeepStrictEqual(row, before.get(personId)))).toEqual([]);
+  });
+
   it('keeps versions gapless and increasing across a restart mid-stream and a full redelivery', async () => {
     const accountId = 'acc-restart';
     const slots = [slot('Decision Maker', { required: true }), slot('Practitioner')];
     const inputs = Array.from({ length: 30 }, (_, i) =>
-      recomputed(accountId, slots, Array.from({ length: i + 1 }, (_, j) => member(`p-r${j}`, 'Practitioner', 1))),
+      changeTo(
+        accountId,
+        slots,
+        Array.from({ length: i + 1 }, (_, j) => member(`p-r${j}`, 'Practitioner', 1)),
+      ),
     );
     const id = inputs[0]!.buyingGroupId;
-    for (const input of inputs.slice(0, 15)) await sendRecomputed(groupRecomputedMessage(input));
+    for (const input of inputs.slice(0, 15)) await sendChanges(input);
     await service.stop();
-    for (const input of inputs.slice(15)) await sendRecomputed(groupRecomputedMessage(input));
+    for (const input of inputs.slice(15)) await sendChanges(input);
     service = await start();
     await waitForVersion(id, (v) => v.members.length === 30, 60_000);
 
@@ -356,12 +583,14 @@ describe('scoring', () => {
     await service.stop();
     const admin = ctx.kafka.admin();
     await admin.connect();
-    await admin.resetOffsets({ groupId: `${ctx.topicPrefix}scoring`, topic: t(Topics.groupRecomputed), earliest: true });
+    await admin.resetOffsets({
+      groupId: `${ctx.topicPrefix}scoring`,
+      topic: t(Topics.membershipChanges),
+      earliest: true,
+    });
     await admin.disconnect();
     service = await start();
-    const marker = recomputed(accountId, slots, [], { buyingGroupId: buyingGroupId('si-y', accountId), solutionInterestId: 'si-y' });
-    await sendRecomputed(groupRecomputedMessage(marker));
-    await waitForVersion(marker.buyingGroupId, (v) => v.version === 1, 60_000);
+    await sendMarkerAndWait(accountId);
     expect(versionsOf(id)).toHaveLength(received.length);
   });
 
@@ -369,9 +598,13 @@ describe('scoring', () => {
     await service.stop();
     service = await start({ ENGAGEMENT_HALF_LIFE_DAYS: '10', ENGAGEMENT_STEP: '5' });
     const accountId = 'acc-decay';
-    const input = recomputed(accountId, [slot('Decision Maker', { required: true })], [member('p-d', 'Decision Maker', 0)]);
+    const input = changeTo(
+      accountId,
+      [slot('Decision Maker', { required: true })],
+      [member('p-d', 'Decision Maker', 0)],
+    );
     const id = input.buyingGroupId;
-    await sendRecomputed(groupRecomputedMessage(input));
+    await sendChanges(input);
     const meetings = [1, 2, 3].map((i) => activity(`meet-${i}`, accountId, 'p-d', 'meeting.completed', at(0)));
     await sendRecordChanges(...meetings.map((a) => activityMessage(a)));
     await waitForVersion(id, (v) => v.engagement.score === 60);
@@ -391,22 +624,27 @@ describe('scoring', () => {
 
     await advance(day / 2); // 60 × 0.5^(0.5/10) ≈ 58: a move of 2, under the step
     expect(versionsOf(id)).toHaveLength(published);
+    expect((await memberRows(id)).get('p-d')?.engagement).toBe(60); // not published, not written
 
     await advance(day); // 60 × 0.5^(1.5/10) ≈ 54: a move of 6
     await waitForVersion(id, (v) => v.cause.eventType === 'engagement.rescored');
     const rescored = latest(id)!.data;
     expect(rescored).toMatchObject({
       version: published + 1,
-      engagement: { score: 54 },
+      engagement: { score: 54, members: [{ personId: 'p-d', score: 54, weight: 60 }] },
       changes: [{ kind: 'engagement.changed', from: 60, to: 54 }],
       cause: { eventId: `rescore:${clock.toISOString()}`, eventType: 'engagement.rescored' },
       completeness: { score: 100 },
     });
     expect(rescored).not.toHaveProperty('coalesced');
+    expect((await memberRows(id)).get('p-d')?.engagement).toBe(54);
 
     await advance(30 * day); // out of the window
     await waitForVersion(id, (v) => v.engagement.score === 0);
-    expect(latest(id)!.data).toMatchObject({ version: published + 2, changes: [{ kind: 'engagement.changed', from: 54, to: 0 }] });
+    expect(latest(id)!.data).toMatchObject({
+      version: published + 2,
+      changes: [{ kind: 'engagement.changed', from: 54, to: 0 }],
+    });
     expect(roleEventsOf(id)).toEqual([]);
   });
 });

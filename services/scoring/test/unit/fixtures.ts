@@ -1,11 +1,13 @@
 import {
+  causeSchema,
   groupMemberSchema,
-  groupRecomputedSchema,
+  groupMembershipChangedSchema,
   roleSlotSchema,
   type GroupMember,
-  type GroupRecomputed,
+  type GroupMembershipChanged,
   type RoleSlot,
 } from '@bg/contracts';
+import type { GroupView } from '../../src/domain/group-snapshot';
 
 /** Builders that go through the contract schemas, so every fixture is a message the service could really receive. */
 
@@ -39,8 +41,9 @@ export const templateSlots: RoleSlot[] = [
   slot('Practitioner', { weight: 40 }),
 ];
 
-export function recomputed(overrides: Partial<GroupRecomputed> = {}): GroupRecomputed {
-  return groupRecomputedSchema.parse({
+/** The group a version shows: Product X for Acme Corp, active, with the template's slots and no one in it. */
+export function group(overrides: Partial<GroupView> = {}): GroupView {
+  return {
     buyingGroupId: 'bg-1',
     accountId: 'acc-1',
     solutionInterestId: 'si-x',
@@ -49,8 +52,31 @@ export function recomputed(overrides: Partial<GroupRecomputed> = {}): GroupRecom
     slots: templateSlots,
     members: [],
     removedMembers: [],
-    membershipVersion: 1,
-    cause: { eventId: 'evt-1', eventType: 'person.upserted' },
+    cause: causeSchema.parse({ eventId: 'evt-1', eventType: 'person.upserted' }),
     ...overrides,
+  };
+}
+
+/** A membership change of group bg-1 as role-assignment sends it (nothing changed unless said). */
+export function membershipChange(
+  membershipVersion: number,
+  overrides: Partial<Omit<GroupMembershipChanged, 'members' | 'removedMembers'>> & {
+    members?: Partial<GroupMembershipChanged['members']>;
+    removedMembers?: Partial<GroupMembershipChanged['removedMembers']>;
+  } = {},
+): GroupMembershipChanged {
+  const { members, removedMembers, ...rest } = overrides;
+  return groupMembershipChangedSchema.parse({
+    buyingGroupId: 'bg-1',
+    accountId: 'acc-1',
+    solutionInterestId: 'si-x',
+    name: 'Product X for Acme Corp',
+    status: 'active',
+    membershipVersion,
+    ...(membershipVersion === 1 ? { slots: templateSlots } : {}),
+    cause: { eventId: `evt-m${membershipVersion}`, eventType: 'person.upserted' },
+    ...rest,
+    members: { upserted: [], removed: [], ...members },
+    removedMembers: { upserted: [], cleared: [], ...removedMembers },
   });
 }

@@ -17,7 +17,7 @@ export function accountChanged(accountId: string, name: string, domain: string |
   };
   return crmEvent(
     'bg.account.changed',
-    { accountId, account, previousParentAccountId: null, cause },
+    { accountId, account, previousParentAccountId: null, changedAt: account.updatedAt, cause },
     undefined,
     'bg/ingestion',
   );
@@ -26,7 +26,15 @@ export function accountChanged(accountId: string, name: string, domain: string |
 export function personChanged(accountId: string, person: PersonUpserted): string {
   return crmEvent(
     'bg.person.changed',
-    { accountId, personId: person.personId, change: 'joined', relationship: 'employee', person, cause },
+    {
+      accountId,
+      personId: person.personId,
+      change: 'joined',
+      relationship: 'employee',
+      person,
+      changedAt: person.updatedAt,
+      cause,
+    },
     undefined,
     'bg/ingestion',
   );
@@ -44,6 +52,7 @@ export function roleGap(
     type,
     {
       buyingGroupId: buyingGroupId(slot.solutionInterestId, accountId),
+      version: 1,
       accountId,
       solutionInterestId: slot.solutionInterestId,
       role: slot.role,

@@ -1,0 +1,184 @@
+import type { Kafka } from 'kafkajs';
+import { topicsReadBy, type EventType } from '@bg/contracts';
+import { BatchConsumer, internalDeadLetterTopics, type EventProducer, type IncomingEvent } from '@bg/kafka';
+import {
+  classifyDbError,
+  enqueue,
+  withTransaction,
+  type OutboxMessage,
+  type Pool,
+  type PoolClient,
+} from '@bg/postgres';
+import { deadLetterTopic } from '@bg/contracts';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Logger } from './logger';
+import { withConsumerSpan } from './telemetry';
+
+/** What a unit of work leaves behind besides its state: messages for the outbox, and work to wake after commit. */
+export type UnitResult = { outbox?: readonly OutboxMessage[]; afterCommit?: () => void };
+
+/** Applies one chunk of events (one partition, in order) inside the transaction it is given. Must be idempotent. */
+export type UnitOfWork = (tx: PoolClient, events: IncomingEvent[]) => Promise<UnitResult | void>;
+
+export type EventConsumerSpec = {
+  /** Consumer group id (prefixed like the topics). */
+  groupId: string;
+  /** The event types this consumer applies; the other types of the same topics are skipped unread. */
+  consumes: readonly EventType[];
+  apply: UnitOfWork;
+  chunkSize?: number;
+  concurrency?: number;
+};
+
+export type EventConsumerDeps = {
+  pool: Pool;
+  kafka: Kafka;
+  producer: EventProducer;
+  logger: Logger;
+  metrics: Registry;
+  topicPrefix: string;
+  maxMessageBytes: number;
+  onFatal: (error: unknown) => void;
+};
+
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+/**
+ * The one unit of work every consumer runs, written once: decode → one transaction (the handler's state changes and
+ * its outbox rows) → commit → offsets. Failures are sorted by kind: a transient one is retried, one the input causes
+ * dead-letters that input alone. Per-hop timings (time waited in Kafka, time to apply) go to the metrics.
+ */
+export function createEventConsumer(deps: EventConsumerDeps, spec: EventConsumerSpec): BatchConsumer {
+  const metrics = consumerMetrics(deps.metrics);
+  const logger = deps.logger.child({ component: 'consumer', group: spec.groupId });
+  const internalDeadLetters = new Set(internalDeadLetterTopics);
+  return new BatchConsumer({
+    kafka: deps.kafka,
+    producer: deps.producer,
+    logger,
+    groupId: spec.groupId,
+    topicPrefix: deps.topicPrefix,
+    topics: topicsReadBy(spec.consumes),
+    maxMessageBytes: deps.maxMessageBytes,
+    chunkSize: spec.chunkSize,
+    concurrency: spec.concurrency,
+    classify: classifyDbError,
+    dependenciesHealthy: async () => (await deps.pool.query('SELECT 1'), true),
+    onFatal: deps.onFatal,
+    apply: async (events) => {
+      const end = metrics.chunkSeconds.startTimer({ group: spec.groupId });
+      // The chunk continues the trace of its last message; outbox rows written inside carry it on to the next hop.
+      const result = await withConsumerSpan(`${spec.groupId} ${events[0]!.topic}`, events.at(-1)!.headers, () =>
+        withTransaction(deps.pool, async (tx) => {
+          const unit = (await spec.apply(tx, events)) ?? {};
+          await enqueue(tx, unit.outbox ?? []);
+          return unit;
+        }),
+      );
+      end();
+      result.afterCommit?.();
+    },
+    observer: {
+      applied: (events, startedAt) => {
+        const done = Date.now();
+        metrics.handled.inc({ topic: events[0]!.topic }, events.length);
+        for (const event of events) {
+          metrics.kafkaWait.observe({ topic: event.topic }, Math.max(0, startedAt - event.timestamp) / 1000);
+          metrics.applySeconds.observe({ topic: event.topic }, (done - startedAt) / 1000);
+        }
+      },
+      skipped: (topic, count) => metrics.skipped.inc({ topic }, count),
+      deadLettered: (topic, code) => {
+        metrics.deadLetters.inc({ topic, code });
+        // An internal topic carries only what our own producers validated: a dead letter there is a bug.
+        if (internalDeadLetters.has(deadLetterTopic(topic))) {
+          logger.error(
+            { topic, code },
+            'dead letter on an internal topic: a producer emitted what its consumer refuses',
+          );
+        }
+      },
+    },
+  });
+}
+
+type ConsumerMetrics = ReturnType<typeof createConsumerMetrics>;
+const registered = new WeakMap<Registry, ConsumerMetrics>();
+
+/** One set of consumer metrics per registry, shared by every consumer of the process. */
+function consumerMetrics(registry: Registry): ConsumerMetrics {
+  let metrics = registered.get(registry);
+  if (!metrics) registered.set(registry, (metrics = createConsumerMetrics(registry)));
+  return metrics;
+}
+
+function createConsumerMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    handled: new Counter({
+      name: 'bg_events_handled_total',
+      help: 'Events applied, by topic',
+      labelNames: ['topic'],
+      registers,
+    }),
+    skipped: new Counter({
+      name: 'bg_events_skipped_total',
+      help: 'Events of types this consumer does not apply',
+      labelNames: ['topic'],
+      registers,
+    }),
+    deadLetters: new Counter({
+      name: 'bg_dead_letters_total',
+      help: 'Events dead-lettered, by source topic and code',
+      labelNames: ['topic', 'code'],
+      registers,
+    }),
+    chunkSeconds: new Histogram({
+      name: 'bg_chunk_duration_seconds',
+      help: 'Time to apply one chunk of events',
+      labelNames: ['group'],
+      buckets: latencyBuckets,
+      registers,
+    }),
+    kafkaWait: new Histogram({
+      name: 'bg_hop_kafka_wait_seconds',
+      help: 'Per event: from its production (the previous hop handing it to Kafka) to the start of its chunk',
+      labelNames: ['topic'],
+      buckets: latencyBuckets,
+      registers,
+    }),
+    applySeconds: new Histogram({
+      name: 'bg_hop_apply_seconds',
+      help: 'Per event: from the start of its chunk to its commit',
+      labelNames: ['topic'],
+      buckets: latencyBuckets,
+      registers,
+    }),
+  };
+}
+
+/** Outbox metrics, for the relay of each process. */
+export function relayMetrics(registry: Registry) {
+  const registers = [registry];
+  return {
+    sent: new Counter({
+      name: 'bg_outbox_sent_total',
+      help: 'Messages the outbox relay published',
+      labelNames: ['topic'],
+      registers,
+    }),
+    parked: new Counter({
+      name: 'bg_outbox_parked_total',
+      help: 'Messages the broker refused for good, parked',
+      labelNames: ['topic'],
+      registers,
+    }),
+    wait: new Histogram({
+      name: 'bg_hop_outbox_wait_seconds',
+      help: 'Per message: from its commit to the outbox to the broker acknowledging it',
+      labelNames: ['topic'],
+      buckets: latencyBuckets,
+      registers,
+    }),
+  };
+}

@@ -1,0 +1,47 @@
+import type { Cause } from '@bg/contracts';
+
+/** One group to recompute — whole, or only some of its people — with the input event(s) that asked for it. */
+export type RecomputeTarget = {
+  accountId: string;
+  solutionInterestId: string;
+  /** The people to re-judge; null for the whole group. */
+  personIds: string[] | null;
+  cause: Cause;
+  coalesced: string[];
+};
+
+// Bounded so that a group that never rests does not list every event that touched it.
+const maxCoalesced = 50;
+
+/**
+ * Folds the requests for one group into one recomputation, in arrival order: the whole group if any request asks
+ * for it, else every person asked for; the cause is the last request's, `coalesced` the ids of the others (each once).
+ */
+export function mergeTargets(earlier: RecomputeTarget | undefined, later: RecomputeTarget): RecomputeTarget {
+  if (earlier === undefined) return later;
+  const personIds =
+    earlier.personIds === null || later.personIds === null
+      ? null
+      : [...new Set([...earlier.personIds, ...later.personIds])];
+  const ids = [...earlier.coalesced, earlier.cause.eventId, ...later.coalesced];
+  const coalesced = [...new Set(ids)].filter((id) => id !== later.cause.eventId).slice(-maxCoalesced);
+  return { ...later, personIds, coalesced };
+}
+
+/** Adds a request to a map of targets keyed by group. */
+export function addTarget(targets: Map<string, RecomputeTarget>, target: RecomputeTarget): void {
+  const key = `${target.accountId}|${target.solutionInterestId}`;
+  targets.set(key, mergeTargets(targets.get(key), target));
+}
+
+/** Group order (account, then solution interest): the order locks are taken in. */
+export const byGroup = (a: RecomputeTarget, b: RecomputeTarget): number =>
+  a.accountId < b.accountId
+    ? -1
+    : a.accountId > b.accountId
+      ? 1
+      : a.solutionInterestId < b.solutionInterestId
+        ? -1
+        : a.solutionInterestId > b.solutionInterestId
+          ? 1
+          : 0;

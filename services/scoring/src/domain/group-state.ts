@@ -1,0 +1,115 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { BuyingGroupChanged, MemberReason, MemberSource, RoleSlot } from '@bg/contracts';
+import type { Membership } from '@bg/rules';
+
+/** A group as stored, besides its people: what role-assignment last said about it. */
+export interface GroupHeader {
+  accountId: string;
+  buyingGroupId: string;
+  solutionInterestId: string;
+  name: string;
+  status: BuyingGroupChanged['status'];
+  membershipVersion: number;
+  /** The full slot definitions, from the last membership change that carried them. */
+  slots: RoleSlot[];
+}
+
+/** What the last published version showed of the scores; `version` 0 means none was published yet. */
+export interface PublishedScores {
+  version: number;
+  completeness: number;
+  engagement: number;
+  missingRoles: string[];
+}
+
+export type StoredGroup = GroupHeader & PublishedScores;
+
+/** A group's people (members and explicitly removed ones), with the engagement score each member was last given. */
+export interface GroupMembers extends Membership {
+  scores: ReadonlyMap<string, number>;
+}
+
+export const noMembers: GroupMembers = Object.freeze({ members: [], removedMembers: [], scores: new Map() });
+
+/** One person's stored row: a member (with reason and score) or an explicitly removed one (neither). */
+export interface MemberRow {
+  personId: string;
+  role: string;
+  source: MemberSource;
+  removed: boolean;
+  /** `since` of a member, `removedAt` of a removed one. */
+  changedAt: string;
+  reason: MemberReason | null;
+  engagement: number | null;
+}
+
+/** The rows to write to go from `before` to `after`: those added or changed in any field, and the persons gone. */
+export function memberRowChanges(
+  before: GroupMembers,
+  after: GroupMembers,
+): { upserted: MemberRow[]; deleted: string[] } {
+  const earlier = new Map(memberRows(before).map((row) => [row.personId, row]));
+  const upserted: MemberRow[] = [];
+  for (const row of memberRows(after)) {
+    if (!isDeepStrictEqual(earlier.get(row.personId), row)) upserted.push(row);
+    earlier.delete(row.personId);
+  }
+  return { upserted, deleted: [...earlier.keys()] };
+}
+
+function memberRows(people: GroupMembers): MemberRow[] {
+  return [
+    ...people.members.map((m) => ({
+      personId: m.personId,
+      role: m.role,
+      source: m.source,
+      removed: false,
+      changedAt: m.since,
+      reason: m.reason,
+      engagement: people.scores.get(m.personId) ?? 0,
+    })),
+    ...people.removedMembers.map((r) => ({
+      personId: r.personId,
+      role: r.role,
+      source: r.source,
+      removed: true,
+      changedAt: r.removedAt,
+      reason: null,
+      engagement: null,
+    })),
+  ];
+}
+
+/** Members of `after` who were not members before: they are the ones to score from their activities. */
+export function joiners(before: Membership, after: Membership): string[] {
+  const earlier = new Set(before.members.map((m) => m.personId));
+  return after.members.filter((m) => !earlier.has(m.personId)).map((m) => m.personId);
+}
+
+/**
+ * The scores after a membership change: a member who stays keeps the score they had (the clock's effect on it is the
+ * periodic re-score's job, so a membership change never moves the scores of the members it does not touch); a joiner
+ * gets `fresh`.
+ */
+export function carryScores(
+  before: GroupMembers,
+  after: Membership,
+  fresh: (personId: string) => number,
+): GroupMembers {
+  const stayed = new Set(before.members.map((m) => m.personId));
+  const scores = new Map(
+    after.members.map((m) => [
+      m.personId,
+      stayed.has(m.personId) ? (before.scores.get(m.personId) ?? 0) : fresh(m.personId),
+    ]),
+  );
+  return { ...after, scores };
+}
+
+/** The same people with some members' scores replaced; `scoreOf` answers undefined for those it does not know. */
+export function withScores(people: GroupMembers, scoreOf: (personId: string) => number | undefined): GroupMembers {
+  const scores = new Map(
+    people.members.map((m) => [m.personId, scoreOf(m.personId) ?? people.scores.get(m.personId) ?? 0]),
+  );
+  return { ...people, scores };
+}
