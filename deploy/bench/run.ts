@@ -18,6 +18,7 @@ import { migrate } from '@bg/postgres';
 import {
   apiTokensValue,
   assertPostgresReachable,
+  compiledEntries,
   dropDatabase,
   ensureDatabase,
   freePort,
@@ -27,6 +28,7 @@ import {
   withDatabase,
 } from '@bg/local-infra';
 import { benchSolutionInterests, generateDataset, presets, type BenchSize } from './src/dataset';
+import { difference, figures, parseHopMetrics, type HopFigures, type HopSnapshot } from './src/hop-metrics';
 import { CpuMeter, peakRssMb, postgresPids } from './src/process-stats';
 import { rawPassThrough } from './src/raw-passthrough';
 import { pipelineBacklog } from './src/settled';
@@ -42,6 +44,8 @@ const { values: args } = parseArgs({
     rates: { type: 'string', default: '200,1000,max' },
     seconds: { type: 'string', default: '15' },
     partitions: { type: 'string', default: '6' },
+    /** Live solution interests: the three of the dataset, then ones whose audiences cover few accounts. */
+    'solution-interests': { type: 'string', default: '3' },
     /** Write V8 CPU profiles of every service into this folder (open in Chrome DevTools, or summarize-profile.ts). */
     profile: { type: 'string' },
   },
@@ -55,6 +59,7 @@ const size: BenchSize = {
   seed: Number(args.seed ?? base.seed),
 };
 const partitions = Number(args.partitions);
+const interestCount = Number(args['solution-interests']);
 const rates = args.rates!.split(',').map((r) => (r === 'max' ? Infinity : Number(r)));
 const seconds = Number(args.seconds);
 const say = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -114,12 +119,13 @@ async function main() {
     // 2. The services, as separate processes like in production.
     const tokens = { admin: `bench-admin-${runId}`, read: `bench-read-${runId}` };
     const services = listServices();
+    const compiled = compiledEntries(services);
     const opsPorts = await Promise.all(services.map(() => freePort()));
     const apiPort = await freePort();
     services.forEach((s, i) =>
       supervisor.start({
         name: s.name,
-        entry: s.entry,
+        entry: compiled.get(s.name)!,
         env: {
           KAFKA_BROKERS: kafkaProcess.brokers,
           DATABASE_URL: databaseUrl,
@@ -139,6 +145,28 @@ async function main() {
       ),
     );
     say(`services ready: ${services.map((s) => s.name).join(', ')}`);
+    /** Every hop's histograms now (the API's /metrics needs a token). */
+    const scrapeHops = async (): Promise<Record<string, HopSnapshot>> => {
+      const entries = await Promise.all(
+        services.map(async (s, i) => {
+          const url =
+            s.name === 'api' ? `http://127.0.0.1:${apiPort}/metrics` : `http://127.0.0.1:${opsPorts[i]}/metrics`;
+          const text = await fetch(url, { headers: { authorization: `Bearer ${tokens.admin}` } })
+            .then((r) => r.text())
+            .catch(() => '');
+          return [s.name, parseHopMetrics(text)] as const;
+        }),
+      );
+      return Object.fromEntries(entries);
+    };
+    const hopsSince = async (before: Record<string, HopSnapshot>) => {
+      const after = await scrapeHops();
+      return Object.fromEntries(
+        Object.entries(after)
+          .filter(([name]) => name !== 'enrichment')
+          .map(([name, snapshot]) => [name, figures(difference(snapshot, before[name]!))]),
+      );
+    };
     const pids = () =>
       Object.fromEntries(
         services.map((s) => [s.name, supervisor.pidOf(s.name)].filter(Boolean)).map(([n, p]) => [n, [p as number]]),
@@ -178,10 +206,11 @@ async function main() {
     await producer.connect();
     const cpuBackfill = meter();
     cpuBackfill.start();
+    const hopsBeforeBackfill = await scrapeHops();
     const backfillStart = Date.now();
     await producer.send({
       topic: Topics.components,
-      messages: benchSolutionInterests(new Date().toISOString()).map((si) => ({
+      messages: benchSolutionInterests(new Date().toISOString(), interestCount, data.accounts).map((si) => ({
         key: si.solutionInterestId,
         value: ce(`def-${si.solutionInterestId}`, internalEventTypes.solutionInterestDefined, si),
       })),
@@ -229,6 +258,7 @@ async function main() {
     clearInterval(progress);
     const backfillSeconds = (lastPublicAt - backfillStart) / 1000;
     const backfillCpu = cpuBackfill.stop();
+    const backfillHops = await hopsSince(hopsBeforeBackfill);
     const groups = await db.query("SELECT count(*)::int AS n FROM role_assignment.groups WHERE status = 'active'");
     say(
       `backfill settled: ${inputEvents} events → ${publicEvents} group versions, ${groups.rows[0].n} groups, in ${backfillSeconds.toFixed(1)} s (publishing took ${((publishedAt - backfillStart) / 1000).toFixed(1)} s)`,
@@ -242,6 +272,7 @@ async function main() {
       const sentAt = new Map<string, number>();
       const cpu = meter();
       cpu.start();
+      const hopsBefore = await scrapeHops();
       const began = Date.now();
       const tick = 20;
       let sent = 0;
@@ -285,15 +316,27 @@ async function main() {
         await new Promise((r) => setTimeout(r, 200));
       clearInterval(lagTimer);
       const latencies = [...sentAt].filter(([id]) => arrivals.has(id)).map(([id, t]) => arrivals.get(id)! - t);
+      const cpuSeconds = cpu.stop();
       const result = {
         targetRate: Number.isFinite(rate) ? rate : 'max',
         achievedRate: Math.round(target / sendSeconds),
         sent: target,
         received: latencies.length,
         latencyMs: summarize(latencies),
-        cpuSeconds: cpu.stop(),
+        cpuSeconds,
+        // The work per update: every process's CPU (load generator excepted) over the updates sent.
+        cpuMsPerUpdate: round(
+          (1000 *
+            Object.entries(cpuSeconds)
+              .filter(([k]) => k !== 'load generator')
+              .reduce((a, [, v]) => a + v, 0)) /
+            target,
+          2,
+        ),
         // Where the queue built up: the peak lag of each consumer group while the results came in.
         peakLagByConsumerGroup: lagPeaks,
+        // Where an update's time went, hop by hop (p50/p99 ms): waiting in Kafka, applying, waiting in the outbox.
+        hops: await hopsSince(hopsBefore),
       };
       steady.push(result);
       say(
@@ -302,7 +345,7 @@ async function main() {
     }
 
     // 5. A template change: every account of the solution interest re-checked by the paged recompute job.
-    const changedDefinition = benchSolutionInterests(new Date().toISOString())[0]!;
+    const changedDefinition = benchSolutionInterests(new Date().toISOString(), interestCount, data.accounts)[0]!;
     changedDefinition.revision = 100;
     changedDefinition.template = {
       ...changedDefinition.template,
@@ -409,7 +452,9 @@ async function main() {
         seconds: round(backfillSeconds),
         perSecond: Math.round(pipelinePerSecond),
         cpuSeconds: backfillCpu,
+        hops: backfillHops,
       },
+      solutionInterests: interestCount,
       ratioPipelineToRaw: round(pipelinePerSecond / rawPerSecond, 3),
       steadyState: steady,
       highestRateWithP99Under1s: sustained.length > 0 ? Math.max(...sustained) : null,
@@ -464,14 +509,18 @@ function printTable(r: {
     perSecond: number;
     groupVersions: number;
     cpuSeconds: Record<string, number>;
+    hops: Record<string, HopFigures>;
   };
+  solutionInterests: number;
   ratioPipelineToRaw: number;
   steadyState: {
     targetRate: number | string;
     achievedRate: number;
     received: number;
     sent: number;
+    cpuMsPerUpdate: number;
     latencyMs: { p50: number; p95: number; p99: number; max: number };
+    hops: Record<string, HopFigures>;
   }[];
   highestRateWithP99Under1s: number | null;
   peakRssMb: Record<string, number>;
@@ -487,7 +536,7 @@ function printTable(r: {
     ['pipeline ÷ raw', `${r.ratioPipelineToRaw} (target ≥ 0.25)`],
     ...r.steadyState.map((s): [string, string] => [
       `steady ${s.targetRate}/s`,
-      `achieved ${s.achievedRate}/s  p50 ${s.latencyMs.p50}  p95 ${s.latencyMs.p95}  p99 ${s.latencyMs.p99}  max ${s.latencyMs.max} ms  (${s.received}/${s.sent})`,
+      `achieved ${s.achievedRate}/s  p50 ${s.latencyMs.p50}  p95 ${s.latencyMs.p95}  p99 ${s.latencyMs.p99}  max ${s.latencyMs.max} ms  (${s.received}/${s.sent}); CPU ${s.cpuMsPerUpdate} ms/update`,
     ]),
     [
       'template change',
@@ -515,6 +564,23 @@ function printTable(r: {
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log('\n' + rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n');
+  console.log(
+    `  per hop, p50/p99 ms (${r.solutionInterests} solution interests): waiting in Kafka | applying | waiting in the outbox`,
+  );
+  const phases: [string, Record<string, HopFigures>][] = [
+    ['backfill', r.backfill.hops],
+    ...r.steadyState.map((s): [string, Record<string, HopFigures>] => [`steady ${s.targetRate}/s`, s.hops]),
+  ];
+  const cell = (f: { p50: number | null; p99: number | null }) => `${f.p50 ?? '–'}/${f.p99 ?? '–'}`.padEnd(13);
+  for (const [phase, hops] of phases) {
+    console.log(`  ${phase}`);
+    for (const [service, f] of Object.entries(hops)) {
+      console.log(
+        `    ${service.padEnd(16)} ${cell(f.kafkaWait)} | ${cell(f.apply)} | ${service === 'api' ? '(projection)' : cell(f.outbox)}`,
+      );
+    }
+  }
+  console.log('');
 }
 
 main().catch((error: unknown) => {

@@ -5,7 +5,16 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { apiTokensValue, listServices, localSettings, localTokens, prepareInfrastructure, stopKafka, Supervisor } from './src/index';
+import {
+  apiTokensValue,
+  compiledEntries,
+  listServices,
+  localSettings,
+  localTokens,
+  prepareInfrastructure,
+  stopKafka,
+  Supervisor,
+} from './src/index';
 import { loadDemo } from './src/demo';
 
 const say = (line: string) => console.log(`[start] ${line}`);
@@ -27,7 +36,14 @@ async function main() {
     API_TOKENS: [process.env.API_TOKENS, apiTokensValue(tokens)].filter(Boolean).join(','),
   };
   const services = listServices();
-  services.forEach((service, i) => supervisor.start({ name: service.name, entry: service.entry, env: { ...env, OPS_PORT: String(9400 + i) } }));
+  const compiled = compiledEntries(services);
+  services.forEach((service, i) =>
+    supervisor.start({
+      name: service.name,
+      entry: compiled.get(service.name)!,
+      env: { ...env, OPS_PORT: String(9400 + i) },
+    }),
+  );
   writeFileSync(join(settings.runDir, 'supervisor.pid'), String(process.pid));
 
   let stopping = false;
@@ -47,7 +63,10 @@ async function main() {
   // The API serves its ops routes on its own port (metrics behind a token); workers on their ops port.
   const opsUrl = (name: string, i: number) =>
     name === 'api' ? `http://127.0.0.1:${settings.apiPort}/metrics (token)` : `http://127.0.0.1:${9400 + i}/metrics`;
-  const ops = services.map((s, i) => `    ${s.name.padEnd(16)} ${opsUrl(s.name, i).padEnd(38)} log: ${join(settings.logsDir, `${s.name}.log`)}`);
+  const ops = services.map(
+    (s, i) =>
+      `    ${s.name.padEnd(16)} ${opsUrl(s.name, i).padEnd(38)} log: ${join(settings.logsDir, `${s.name}.log`)}`,
+  );
   console.log(`
 Buying groups is up (${((Date.now() - began) / 1000).toFixed(1)} s).
 

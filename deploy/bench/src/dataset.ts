@@ -9,8 +9,32 @@ export const presets: Record<'quick' | 'full', BenchSize> = {
   full: { accounts: 100_000, persons: 1_000_000, activitiesPerPerson: 1, seed: 7 },
 };
 
-/** Three solution interests with different templates and audiences, as a real tenant would have. */
-export function benchSolutionInterests(now: string): SolutionInterestDefined[] {
+/**
+ * `count` solution interests: first three with different templates and audiences, as a real tenant would have; then,
+ * for a tenant that has lived a while, more whose static audiences cover a handful of accounts each — so most of them
+ * do not cover the account a given update is about.
+ */
+export function benchSolutionInterests(
+  now: string,
+  count: number,
+  accounts: readonly AccountUpserted[],
+): SolutionInterestDefined[] {
+  const [devtools] = baseInterests(now);
+  const extra = Array.from({ length: Math.max(0, count - 3) }, (_, i): SolutionInterestDefined => ({
+    ...devtools!,
+    solutionInterestId: `si-extra-${String(i + 1).padStart(3, '0')}`,
+    name: `Campaign ${i + 1}`,
+    audience: {
+      id: `aud-extra-${i + 1}`,
+      name: `Five named accounts (${i + 1})`,
+      accountIds: Array.from({ length: 5 }, (_, j) => accounts[(i * 7919 + j * 104_729) % accounts.length]!.accountId),
+    },
+    revision: 4 + i,
+  }));
+  return [...baseInterests(now), ...extra].slice(0, count);
+}
+
+function baseInterests(now: string): SolutionInterestDefined[] {
   return [
     {
       solutionInterestId: 'si-devtools',

@@ -28,7 +28,11 @@ export function peakRssMb(pid: number): number {
 /** Every PostgreSQL server process on the machine (postmaster and backends). */
 export function postgresPids(): number[] {
   try {
-    return execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return [];
   }

@@ -5,7 +5,11 @@ import type pg from 'pg';
  * How far the pipeline is from settled: the lag of every consumer group of the system (all topics it has committed
  * offsets on), every service's outbox, and unfinished recompute jobs. Settled = all zero.
  */
-export async function pipelineBacklog(kafka: Kafka, db: pg.Pool, groups: string[]): Promise<{ lag: Record<string, number>; outbox: number; jobs: number }> {
+export async function pipelineBacklog(
+  kafka: Kafka,
+  db: pg.Pool,
+  groups: string[],
+): Promise<{ lag: Record<string, number>; outbox: number; jobs: number }> {
   const admin = kafka.admin();
   await admin.connect();
   const lag: Record<string, number> = {};
@@ -14,7 +18,8 @@ export async function pipelineBacklog(kafka: Kafka, db: pg.Pool, groups: string[
     for (const groupId of groups) {
       let total = 0;
       for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
-        if (!ends.has(topic)) ends.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)])));
+        if (!ends.has(topic))
+          ends.set(topic, new Map((await admin.fetchTopicOffsets(topic)).map((o) => [o.partition, Number(o.high)])));
         for (const p of partitions) {
           const high = ends.get(topic)!.get(p.partition) ?? 0;
           total += high - Math.max(Number(p.offset), 0);
@@ -25,7 +30,9 @@ export async function pipelineBacklog(kafka: Kafka, db: pg.Pool, groups: string[
   } finally {
     await admin.disconnect();
   }
-  const schemas = await db.query<{ table_schema: string }>("SELECT table_schema FROM information_schema.tables WHERE table_name = 'outbox'");
+  const schemas = await db.query<{ table_schema: string }>(
+    "SELECT table_schema FROM information_schema.tables WHERE table_name = 'outbox'",
+  );
   let outbox = 0;
   for (const { table_schema } of schemas.rows) {
     outbox += Number((await db.query(`SELECT count(*)::int AS n FROM "${table_schema}".outbox`)).rows[0].n);

@@ -14,6 +14,7 @@ import {
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultMaxMessageBytes } from '@bg/contracts';
 import { assertPortFree } from './ports';
 
 export const kafkaVersion = '3.9.1';
@@ -62,6 +63,8 @@ export type KafkaLaunchOptions = {
   port: number;
   controllerPort: number;
   partitions?: number;
+  /** The one size setting (MAX_MESSAGE_BYTES): the largest message the broker takes. */
+  maxMessageBytes?: number;
   heapMb?: number;
   startTimeoutMs?: number;
   log?: (line: string) => void;
@@ -241,6 +244,8 @@ function serverProperties(opts: KafkaLaunchOptions, dataDir: string): string {
     'transaction.state.log.num.partitions=5',
     'group.initial.rebalance.delay.ms=0',
     'auto.create.topics.enable=false',
+    `message.max.bytes=${opts.maxMessageBytes ?? defaultMaxMessageBytes}`,
+    `replica.fetch.max.bytes=${opts.maxMessageBytes ?? defaultMaxMessageBytes}`,
     'log.retention.hours=168',
     '',
   ].join('\n');

@@ -23,6 +23,7 @@ export async function prepareInfrastructure(settings: LocalSettings, say: (line:
       port: settings.kafkaPort,
       controllerPort: settings.kafkaControllerPort,
       partitions: settings.partitions,
+      maxMessageBytes: settings.maxMessageBytes,
       log: say,
     });
     brokers = kafka.brokers;

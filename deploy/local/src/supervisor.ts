@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './services';
 
+/** A service to run: `entry` is compiled JavaScript (`dist/main.js`) or a TypeScript main run through tsx. */
 export type SupervisedService = { name: string; entry: string; env: Record<string, string>; nodeArgs?: string[] };
 
 /** When a service that exited is started again. */
@@ -50,7 +51,9 @@ export class Supervisor {
   /** `exits`: how many times the service exited since a child last stayed up `healthyAfterMs`. */
   private run(service: SupervisedService, exits: number): void {
     const log = createWriteStream(join(this.logsDir, `${service.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [...(service.nodeArgs ?? []), '--import', 'tsx', service.entry], {
+    // Compiled JavaScript runs as it is (with its source maps); a TypeScript entry runs through tsx.
+    const runtime = service.entry.endsWith('.js') ? ['--enable-source-maps'] : ['--import', 'tsx'];
+    const child = spawn(process.execPath, [...(service.nodeArgs ?? []), ...runtime, service.entry], {
       cwd: repoRoot,
       env: { ...process.env, ...service.env },
       stdio: ['ignore', 'pipe', 'pipe'],

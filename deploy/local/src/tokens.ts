@@ -13,10 +13,14 @@ export const hashToken = (token: string) => `sha256:${createHash('sha256').updat
 export function localTokens(file: string, env: NodeJS.ProcessEnv = process.env): LocalTokens {
   if (env.API_ADMIN_TOKEN && env.API_READ_TOKEN) return { admin: env.API_ADMIN_TOKEN, read: env.API_READ_TOKEN };
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as LocalTokens;
-  const tokens = { admin: `bga_${randomBytes(24).toString('base64url')}`, read: `bgr_${randomBytes(24).toString('base64url')}` };
+  const tokens = {
+    admin: `bga_${randomBytes(24).toString('base64url')}`,
+    read: `bgr_${randomBytes(24).toString('base64url')}`,
+  };
   writeFileSync(file, JSON.stringify(tokens), { mode: 0o600 });
   return tokens;
 }
 
 /** API_TOKENS value: `<scope>:<hash>` pairs, comma-separated. */
-export const apiTokensValue = (tokens: LocalTokens) => `admin:${hashToken(tokens.admin)},read:${hashToken(tokens.read)}`;
+export const apiTokensValue = (tokens: LocalTokens) =>
+  `admin:${hashToken(tokens.admin)},read:${hashToken(tokens.read)}`;

@@ -2,6 +2,7 @@ import { internalEventTypes, type ActivityAccepted, type EventType, type GroupMe
 import type { IncomingEvent } from '@bg/kafka';
 import type { PoolClient } from '@bg/postgres';
 import type { Logger, UnitResult } from '@bg/service-kit';
+import { lockAccounts } from '../db/account-locks';
 import { applyActivities } from './activity-accepted';
 import { applyMembershipChanges } from './membership-changed';
 import type { ScoringSettings } from './settings';
@@ -31,6 +32,7 @@ export async function applyScoringEvents(
     if (event.type === internalEventTypes.groupMembershipChanged) changes.push(event.data as GroupMembershipChanged);
     else if (event.type === internalEventTypes.activityAccepted) activities.push(event.data as ActivityAccepted);
   }
+  await lockAccounts(tx, [...changes.map((c) => c.accountId), ...activities.map((a) => a.activity.accountId)]);
   const now = settings.now();
   const outbox = [
     ...(await applyMembershipChanges(tx, changes, settings, now)),

@@ -1,6 +1,7 @@
 import type { Cause } from '@bg/contracts';
 import { enqueue, withTransaction, type Pool, type Queryable } from '@bg/postgres';
 import type { Logger } from '@bg/service-kit';
+import { tryLockAccounts } from '../db/account-locks';
 import { loadGroupMembers } from '../db/group-members';
 import { lockActiveGroupsAfter, type GroupKey } from '../db/groups';
 import { recordRescoreRun } from '../db/rescore-runs';
@@ -94,7 +95,13 @@ async function rescorePage(
   now: Date,
   cause: Cause,
 ): Promise<{ last: GroupKey | null; evaluated: number; published: number }> {
-  const groups = await lockActiveGroupsAfter(db, after, limit);
+  const page = await lockActiveGroupsAfter(db, after, limit);
+  // Groups of an account a consumer is working on are left to it (its version carries the cause, not a re-score).
+  const free = await tryLockAccounts(
+    db,
+    page.map((g) => g.accountId),
+  );
+  const groups = page.filter((g) => free.has(g.accountId));
   const people = await loadGroupMembers(db, groups);
   const scoreOf = await freshScores(
     db,
@@ -125,7 +132,7 @@ async function rescorePage(
     ];
   });
   await enqueue(db, await saveDecisions(db, decisions));
-  const last = groups.at(-1);
+  const last = page.at(-1);
   return {
     last: last ? { accountId: last.accountId, buyingGroupId: last.buyingGroupId } : null,
     evaluated: groups.length,
