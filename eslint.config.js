@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'contracts/generated/**', '.cache/**', '.run/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'contracts/generated/**', '.cache/**', '.run/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -49,11 +49,18 @@ export function textProblem(text: string): string | null {
   return null;
 }
 
-/** `data.accounts[0].accountId` from a path and an optional root. */
+/**
+ * `data.accounts[0].accountId` from a path and an optional root. A key that is not a plain name is quoted as JSON
+ * (`data.attributes["\\ud800"]`), and a long one cut, so that the path itself is short, printable, valid text (it
+ * travels in headers and logs).
+ */
 export function formatPath(path: readonly PropertyKey[], root?: string): string {
-  const formatted = path.reduce<string>(
-    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
-    root ?? '',
-  );
+  const formatted = path.reduce<string>((acc, part) => {
+    if (typeof part === 'number') return `${acc}[${part}]`;
+    // A long key is cut: an error message names a field, it does not copy the input.
+    const key = String(part).length > 40 ? `${String(part).slice(0, 40)}…` : String(part);
+    if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${acc}[${JSON.stringify(key)}]`;
+    return acc ? `${acc}.${key}` : key;
+  }, root ?? '');
   return formatted || '(value)';
 }

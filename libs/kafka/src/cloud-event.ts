@@ -104,7 +104,7 @@ export function decodeCloudEvent(
     json = JSON.parse(utf8.decode(value));
   } catch (error) {
     const reason = error instanceof TypeError ? 'is not valid UTF-8' : `is not valid JSON: ${(error as Error).message}`;
-    return { ok: false, code: 'invalid-json', message: `value ${reason}` };
+    return { ok: false, code: 'invalid-json', message: printable(`value ${reason}`) };
   }
   const envelope = cloudEventSchema.safeParse(json);
   if (!envelope.success) return { ok: false, code: 'not-a-cloudevent', message: describeIssues(envelope.error.issues) };
@@ -135,4 +135,9 @@ export function describeIssues(issues: z.core.$ZodIssue[], root?: string): strin
     .slice(0, 5)
     .map((issue) => `${formatPath(issue.path, root)}: ${issue.message}`)
     .join('; ');
+}
+
+/** Text safe for a header or a log line: lone surrogates replaced, NUL characters escaped. */
+export function printable(text: string): string {
+  return text.toWellFormed().replaceAll('\u0000', '\\u0000');
 }

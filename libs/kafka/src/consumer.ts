@@ -1,7 +1,7 @@
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { deadLetterTopic, type DeadLetterCode, type TopicReading } from '@bg/contracts';
 import { physicalTopic, type KafkaLogger } from './client';
-import { decodeCloudEvent, typeHeader, type DecodedEvent } from './cloud-event';
+import { decodeCloudEvent, printable, typeHeader, type DecodedEvent } from './cloud-event';
 import type { EventProducer } from './producer';
 
 /** A valid message handed to a handler, with where it came from (logical topic name) and when it was produced. */
@@ -238,7 +238,8 @@ export class BatchConsumer {
         headers: {
           ...rawHeaders(message.headers),
           'x-error-code': code,
-          'x-error-message': reason.slice(0, 2_000),
+          // What went wrong may quote the input: kept printable, whatever the input held.
+          'x-error-message': printable(reason.slice(0, 2_000)),
           'x-source-topic': topic,
           'x-source-partition': String(partition),
           'x-source-offset': message.offset,

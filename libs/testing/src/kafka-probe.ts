@@ -3,6 +3,8 @@ import type { Kafka, Producer } from 'kafkajs';
 
 export type ReceivedMessage = {
   key: string | null;
+  /** The key's bytes as received. */
+  rawKey: Buffer | null;
   value: Buffer | null;
   headers: Record<string, string>;
   partition: number;
@@ -34,6 +36,7 @@ export class TopicProbe {
         for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = v.toString();
         this.messages.push({
           key: message.key?.toString() ?? null,
+          rawKey: message.key ?? null,
           value: message.value,
           headers,
           partition,
@@ -56,7 +59,11 @@ export class TopicProbe {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(check);
-        reject(new Error(`timed out on ${this.topic}; received ${this.messages.length}: ${this.messages.map((m) => m.value?.toString().slice(0, 200)).join('\n')}`));
+        reject(
+          new Error(
+            `timed out on ${this.topic}; received ${this.messages.length}: ${this.messages.map((m) => m.value?.toString().slice(0, 200)).join('\n')}`,
+          ),
+        );
       }, timeoutMs);
       const check = () => {
         if (predicate(this.messages)) {
@@ -83,6 +90,19 @@ export async function connectTestProducer(kafka: Kafka): Promise<Producer> {
 }
 
 /** A CloudEvent value as a CRM would publish it. */
-export function crmEvent(type: string, data: unknown, id = `evt-${randomBytes(6).toString('hex')}`, source = 'crm/test'): string {
-  return JSON.stringify({ specversion: '1.0', id, type, source, time: new Date().toISOString(), datacontenttype: 'application/json', data });
+export function crmEvent(
+  type: string,
+  data: unknown,
+  id = `evt-${randomBytes(6).toString('hex')}`,
+  source = 'crm/test',
+): string {
+  return JSON.stringify({
+    specversion: '1.0',
+    id,
+    type,
+    source,
+    time: new Date().toISOString(),
+    datacontenttype: 'application/json',
+    data,
+  });
 }

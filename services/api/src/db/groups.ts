@@ -1,5 +1,7 @@
-import type { BuyingGroupChanged, MemberSource } from '@bg/contracts';
+import type { BuyingGroupChanged, MemberReason, MemberSource } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
+import type { HistoryItem } from '../domain/group-history';
+import { assembleSnapshot, type GroupRecord, type PublishedPeople } from '../domain/group-rows';
 import type { GroupRow } from '../domain/group-summary';
 
 export type GroupSummary = GroupRow & { accountName: string | null };
@@ -79,26 +81,47 @@ export async function listGroups(db: Queryable, filter: GroupFilter): Promise<Gr
   return rows.map(toSummary);
 }
 
+/** The latest version of a group as published, assembled from its group row and member rows. */
 export async function findSnapshot(db: Queryable, buyingGroupId: string): Promise<BuyingGroupChanged | null> {
-  const { rows } = await db.query<{ snapshot: BuyingGroupChanged }>(
-    'SELECT snapshot FROM buying_groups WHERE buying_group_id = $1',
-    [buyingGroupId],
-  );
-  return rows[0]?.snapshot ?? null;
+  const [snapshot] = await loadSnapshots(db, 'g.buying_group_id = $1', [buyingGroupId]);
+  return snapshot ?? null;
 }
 
-/** The versions of a group after `afterVersion`, oldest first. */
+/** The versions of a group after `afterVersion`, oldest first: what each changed and the scores it led to. */
 export async function groupHistory(
   db: Queryable,
   buyingGroupId: string,
   afterVersion: number,
   limit: number,
-): Promise<BuyingGroupChanged[]> {
-  const { rows } = await db.query<{ event: BuyingGroupChanged }>(
-    `SELECT event FROM buying_group_history WHERE buying_group_id = $1 AND version > $2 ORDER BY version LIMIT $3`,
+): Promise<HistoryItem[]> {
+  const { rows } = await db.query<{
+    version: number;
+    name: string;
+    status: 'active' | 'dissolved';
+    completeness: number;
+    engagement: number;
+    missing_roles: string[];
+    changes: HistoryItem['changes'];
+    cause: HistoryItem['cause'];
+    coalesced: string[] | null;
+    computed_at: Date;
+  }>(
+    `SELECT version, name, status, completeness, engagement, missing_roles, changes, cause, coalesced, computed_at
+     FROM buying_group_history WHERE buying_group_id = $1 AND version > $2 ORDER BY version LIMIT $3`,
     [buyingGroupId, afterVersion, limit],
   );
-  return rows.map((row) => row.event);
+  return rows.map((row) => ({
+    version: row.version,
+    name: row.name,
+    status: row.status,
+    completeness: { score: row.completeness },
+    engagement: { score: row.engagement },
+    missingRoles: row.missing_roles,
+    changes: row.changes,
+    cause: row.cause,
+    ...(row.coalesced === null ? {} : { coalesced: row.coalesced }),
+    computedAt: row.computed_at.toISOString(),
+  }));
 }
 
 export async function groupsOfAccount(db: Queryable, accountId: string): Promise<GroupSummary[]> {
@@ -122,7 +145,7 @@ export type Membership = {
   at: string;
 };
 
-/** Where a person is a member (or was explicitly removed), from the latest snapshot of each group. */
+/** Where a person is a member (or was explicitly removed), from the member rows of each group's latest version. */
 export async function membershipsOf(db: Queryable, personId: string): Promise<Membership[]> {
   const { rows } = await db.query<{
     buying_group_id: string;
@@ -159,9 +182,82 @@ export async function snapshotsFor(
   solutionInterestId: string,
   accountIds: readonly string[],
 ): Promise<Map<string, BuyingGroupChanged>> {
-  const { rows } = await db.query<{ account_id: string; snapshot: BuyingGroupChanged }>(
-    'SELECT account_id, snapshot FROM buying_groups WHERE solution_interest_id = $1 AND account_id = ANY($2::text[])',
-    [solutionInterestId, accountIds],
+  const snapshots = await loadSnapshots(db, 'g.solution_interest_id = $1 AND g.account_id = ANY($2::text[])', [
+    solutionInterestId,
+    accountIds,
+  ]);
+  return new Map(snapshots.map((snapshot) => [snapshot.accountId, snapshot]));
+}
+
+type GroupRecordRow = {
+  account_id: string;
+  buying_group_id: string;
+  solution_interest_id: string;
+  name: string;
+  version: number;
+  status: 'active' | 'dissolved';
+  completeness: number;
+  engagement: number;
+  missing_roles: string[];
+  member_count: number;
+  updated_at: Date;
+  completeness_slots: GroupRecord['completenessSlots'];
+  engagement_by_member: boolean;
+  changes: GroupRecord['changes'];
+  cause: GroupRecord['cause'];
+  coalesced: string[] | null;
+  published_people: PublishedPeople | null;
+  /** The member rows, as json_build_array(person_id, role, source, removed, changed_at, reason, score, weight). */
+  people: [string, string, MemberSource, boolean, string, MemberReason | null, number | null, number | null][];
+};
+
+/**
+ * The snapshots of the groups matching `where` (over `buying_groups g`), each with its member rows, in one statement
+ * so that a group row and its members always come from the same committed version.
+ */
+async function loadSnapshots(db: Queryable, where: string, values: unknown[]): Promise<BuyingGroupChanged[]> {
+  const { rows } = await db.query<GroupRecordRow>(
+    `SELECT g.account_id, g.buying_group_id, g.solution_interest_id, g.name, g.version, g.status, g.completeness,
+            g.engagement, g.missing_roles, g.member_count, g.updated_at, g.completeness_slots, g.engagement_by_member,
+            g.changes, g.cause, g.coalesced, g.published_people,
+            coalesce((SELECT json_agg(json_build_array(m.person_id, m.role, m.source, m.removed, m.changed_at, m.reason,
+                                                       m.engagement_score, m.engagement_weight))
+                      FROM buying_group_members m
+                      WHERE m.account_id = g.account_id AND m.buying_group_id = g.buying_group_id), '[]') AS people
+     FROM buying_groups g WHERE ${where}`,
+    values,
   );
-  return new Map(rows.map((row) => [row.account_id, row.snapshot]));
+  return rows.map((row) =>
+    assembleSnapshot(
+      {
+        accountId: row.account_id,
+        buyingGroupId: row.buying_group_id,
+        solutionInterestId: row.solution_interest_id,
+        name: row.name,
+        version: row.version,
+        status: row.status,
+        completeness: row.completeness,
+        engagement: row.engagement,
+        missingRoles: row.missing_roles,
+        memberCount: row.member_count,
+        updatedAt: row.updated_at.toISOString(),
+        completenessSlots: row.completeness_slots,
+        engagementByMember: row.engagement_by_member,
+        changes: row.changes,
+        cause: row.cause,
+        coalesced: row.coalesced,
+        publishedPeople: row.published_people,
+      },
+      row.people.map(([personId, role, source, removed, changedAt, reason, score, weight]) => ({
+        personId,
+        role,
+        source,
+        removed,
+        // json renders timestamptz with the session's offset; the contract's form is UTC with milliseconds.
+        changedAt: new Date(changedAt).toISOString(),
+        reason,
+        engagement: score === null || weight === null ? null : { score, weight },
+      })),
+    ),
+  );
 }

@@ -1,144 +1,149 @@
-import type { AccountChanged, BuyingGroupChanged, PersonChanged } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
-import { groupRowOf } from '../domain/group-summary';
+import type { HistoryItem } from '../domain/group-history';
+import type { GroupRecord, MemberRow } from '../domain/group-rows';
 
-/** Every version goes to history, once, whatever order versions arrive in (one statement for the chunk). */
-export async function insertHistory(db: Queryable, snapshots: readonly BuyingGroupChanged[]): Promise<void> {
-  if (snapshots.length === 0) return;
+export type GroupKey = { accountId: string; buyingGroupId: string };
+
+const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value));
+
+/** Every version's changes go to history, once, whatever order versions arrive in (one statement for the chunk). */
+export async function insertHistory(
+  db: Queryable,
+  items: readonly (GroupKey & { item: HistoryItem })[],
+): Promise<void> {
+  if (items.length === 0) return;
   await db.query(
-    `INSERT INTO buying_group_history (account_id, buying_group_id, version, event, computed_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[], $5::timestamptz[])
+    `INSERT INTO buying_group_history (account_id, buying_group_id, version, status, name, completeness, engagement,
+                                      missing_roles, changes, cause, coalesced, computed_at)
+     SELECT h.account_id, h.buying_group_id, h.version, h.status, h.name, h.completeness, h.engagement,
+            ARRAY(SELECT r FROM jsonb_array_elements_text(h.missing_roles) WITH ORDINALITY AS t (r, n) ORDER BY n),
+            h.changes, h.cause, h.coalesced, h.computed_at
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::jsonb[],
+                 $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::timestamptz[])
+       AS h (account_id, buying_group_id, version, status, name, completeness, engagement, missing_roles, changes, cause,
+             coalesced, computed_at)
      ON CONFLICT ON CONSTRAINT buying_group_history_pkey DO NOTHING`,
     [
-      snapshots.map((s) => s.accountId),
-      snapshots.map((s) => s.buyingGroupId),
-      snapshots.map((s) => s.version),
-      snapshots.map((s) => JSON.stringify(s)),
-      snapshots.map((s) => s.computedAt),
+      items.map((h) => h.accountId),
+      items.map((h) => h.buyingGroupId),
+      items.map((h) => h.item.version),
+      items.map((h) => h.item.status),
+      items.map((h) => h.item.name),
+      items.map((h) => h.item.completeness.score),
+      items.map((h) => h.item.engagement.score),
+      items.map((h) => json(h.item.missingRoles)),
+      items.map((h) => json(h.item.changes)),
+      items.map((h) => json(h.item.cause)),
+      items.map((h) => json(h.item.coalesced)),
+      items.map((h) => h.item.computedAt),
     ],
-  );
-}
-
-/** Stores the snapshot when it is newer than the one held; returns whether it was. */
-export async function saveLatestSnapshot(db: Queryable, snapshot: BuyingGroupChanged): Promise<boolean> {
-  const row = groupRowOf(snapshot);
-  const result = await db.query(
-    `INSERT INTO buying_groups (account_id, buying_group_id, solution_interest_id, name, version, status, completeness,
-                                engagement, missing_roles, member_count, snapshot, updated_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     ON CONFLICT ON CONSTRAINT buying_groups_pkey DO UPDATE
-       SET solution_interest_id = EXCLUDED.solution_interest_id, name = EXCLUDED.name, version = EXCLUDED.version,
-           status = EXCLUDED.status, completeness = EXCLUDED.completeness, engagement = EXCLUDED.engagement,
-           missing_roles = EXCLUDED.missing_roles, member_count = EXCLUDED.member_count, snapshot = EXCLUDED.snapshot,
-           updated_at = EXCLUDED.updated_at
-       WHERE buying_groups.version < EXCLUDED.version`,
-    [
-      row.accountId,
-      row.buyingGroupId,
-      row.solutionInterestId,
-      row.name,
-      row.version,
-      row.status,
-      row.completeness,
-      row.engagement,
-      row.missingRoles,
-      row.memberCount,
-      JSON.stringify(snapshot),
-      row.updatedAt,
-    ],
-  );
-  return result.rowCount === 1;
-}
-
-/** The member index of a group (members and removed members) follows its latest snapshot. */
-export async function replaceMemberIndex(db: Queryable, snapshot: BuyingGroupChanged): Promise<void> {
-  await db.query('DELETE FROM buying_group_members WHERE account_id = $1 AND buying_group_id = $2', [
-    snapshot.accountId,
-    snapshot.buyingGroupId,
-  ]);
-  const entries = [
-    ...snapshot.members.map((m) => ({
-      personId: m.personId,
-      role: m.role,
-      source: m.source,
-      removed: false,
-      at: m.since,
-    })),
-    ...snapshot.removedMembers
-      .filter((r) => !snapshot.members.some((m) => m.personId === r.personId))
-      .map((r) => ({ personId: r.personId, role: r.role, source: r.source, removed: true, at: r.removedAt })),
-  ];
-  if (entries.length === 0) return;
-  await db.query(
-    `INSERT INTO buying_group_members (account_id, buying_group_id, person_id, role, source, removed, changed_at)
-     SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[], $7::timestamptz[])
-     ON CONFLICT ON CONSTRAINT buying_group_members_pkey DO NOTHING`,
-    [
-      snapshot.accountId,
-      snapshot.buyingGroupId,
-      entries.map((e) => e.personId),
-      entries.map((e) => e.role),
-      entries.map((e) => e.source),
-      entries.map((e) => e.removed),
-      entries.map((e) => e.at),
-    ],
-  );
-}
-
-/** An account as of its latest change; a deletion keeps the last known data as a tombstone. Older changes do nothing. */
-export async function applyAccountChange(db: Queryable, change: AccountChanged): Promise<void> {
-  const { account } = change;
-  if (account === null) {
-    await db.query('UPDATE accounts SET deleted = true, updated_at = $2 WHERE account_id = $1 AND updated_at < $2', [
-      change.accountId,
-      change.changedAt,
-    ]);
-    return;
-  }
-  await db.query(
-    `INSERT INTO accounts (account_id, parent_account_id, name, data, deleted, updated_at) VALUES ($1, $2, $3, $4, false, $5)
-     ON CONFLICT ON CONSTRAINT accounts_pkey DO UPDATE
-       SET parent_account_id = EXCLUDED.parent_account_id, name = EXCLUDED.name, data = EXCLUDED.data,
-           deleted = false, updated_at = EXCLUDED.updated_at
-       WHERE accounts.updated_at < EXCLUDED.updated_at`,
-    [account.accountId, account.parentAccountId ?? null, account.name, JSON.stringify(account), change.changedAt],
   );
 }
 
 /**
- * A person's data and its link to one account (one change per account the person joined, stayed in or left), applied
- * only when newer than the last change of that link.
+ * Stores each group row whose version is newer than the one held (one statement for the chunk); returns the ids of
+ * the groups that took it. An older or re-sent version matches nothing and is not written.
  */
-export async function applyPersonChange(db: Queryable, change: PersonChanged): Promise<void> {
-  const { accountId, personId, person } = change;
-  const fresh = await db.query(
-    `INSERT INTO person_link_times (account_id, person_id, changed_at) VALUES ($1, $2, $3)
-     ON CONFLICT ON CONSTRAINT person_link_times_pkey DO UPDATE SET changed_at = EXCLUDED.changed_at
-       WHERE person_link_times.changed_at < EXCLUDED.changed_at`,
-    [accountId, personId, change.changedAt],
+export async function saveGroupRows(db: Queryable, groups: readonly GroupRecord[]): Promise<Set<string>> {
+  if (groups.length === 0) return new Set();
+  const { rows } = await db.query<{ buying_group_id: string }>(
+    `WITH incoming AS (
+       SELECT i.* FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::int[],
+                              $9::jsonb[], $10::int[], $11::timestamptz[], $12::jsonb[], $13::boolean[], $14::jsonb[],
+                              $15::jsonb[], $16::jsonb[], $17::jsonb[])
+         AS i (account_id, buying_group_id, solution_interest_id, name, version, status, completeness, engagement,
+               missing_roles, member_count, updated_at, completeness_slots, engagement_by_member, changes, cause,
+               coalesced, published_people)
+       LEFT JOIN buying_groups g USING (account_id, buying_group_id)
+       -- Only newer versions reach the upsert, so a stale one does not even lock the row.
+       WHERE g.version IS NULL OR g.version < i.version)
+     INSERT INTO buying_groups (account_id, buying_group_id, solution_interest_id, name, version, status, completeness,
+                                engagement, missing_roles, member_count, updated_at, completeness_slots,
+                                engagement_by_member, changes, cause, coalesced, published_people)
+     SELECT account_id, buying_group_id, solution_interest_id, name, version, status, completeness, engagement,
+            ARRAY(SELECT r FROM jsonb_array_elements_text(missing_roles) WITH ORDINALITY AS t (r, n) ORDER BY n),
+            member_count, updated_at, completeness_slots, engagement_by_member, changes, cause, coalesced,
+            published_people
+     FROM incoming
+     ON CONFLICT ON CONSTRAINT buying_groups_pkey DO UPDATE
+       SET solution_interest_id = EXCLUDED.solution_interest_id, name = EXCLUDED.name, version = EXCLUDED.version,
+           status = EXCLUDED.status, completeness = EXCLUDED.completeness, engagement = EXCLUDED.engagement,
+           missing_roles = EXCLUDED.missing_roles, member_count = EXCLUDED.member_count,
+           updated_at = EXCLUDED.updated_at, completeness_slots = EXCLUDED.completeness_slots,
+           engagement_by_member = EXCLUDED.engagement_by_member, changes = EXCLUDED.changes, cause = EXCLUDED.cause,
+           coalesced = EXCLUDED.coalesced, published_people = EXCLUDED.published_people
+       WHERE buying_groups.version < EXCLUDED.version
+     RETURNING buying_group_id`,
+    [
+      groups.map((g) => g.accountId),
+      groups.map((g) => g.buyingGroupId),
+      groups.map((g) => g.solutionInterestId),
+      groups.map((g) => g.name),
+      groups.map((g) => g.version),
+      groups.map((g) => g.status),
+      groups.map((g) => g.completeness),
+      groups.map((g) => g.engagement),
+      groups.map((g) => json(g.missingRoles)),
+      groups.map((g) => g.memberCount),
+      groups.map((g) => g.updatedAt),
+      groups.map((g) => json(g.completenessSlots)),
+      groups.map((g) => g.engagementByMember),
+      groups.map((g) => json(g.changes)),
+      groups.map((g) => json(g.cause)),
+      groups.map((g) => json(g.coalesced)),
+      groups.map((g) => json(g.publishedPeople)),
+    ],
   );
-  if (fresh.rowCount !== 1) return;
-  if (change.change === 'left' || change.change === 'deleted') {
-    await db.query('DELETE FROM person_accounts WHERE account_id = $1 AND person_id = $2', [accountId, personId]);
-    if (change.change === 'deleted')
-      await db.query('UPDATE persons SET deleted = true, updated_at = $2 WHERE person_id = $1 AND updated_at < $2', [
-        personId,
-        change.changedAt,
-      ]);
-    return;
-  }
-  if (person !== null) {
-    await db.query(
-      `INSERT INTO persons (person_id, email, data, deleted, updated_at) VALUES ($1, $2, $3, false, $4)
-       ON CONFLICT ON CONSTRAINT persons_pkey DO UPDATE
-         SET email = EXCLUDED.email, data = EXCLUDED.data, deleted = false, updated_at = EXCLUDED.updated_at
-         WHERE persons.updated_at < EXCLUDED.updated_at`,
-      [personId, person.email ?? null, JSON.stringify(person), change.changedAt],
-    );
-  }
+  return new Set(rows.map((row) => row.buying_group_id));
+}
+
+/**
+ * Makes the member rows of these groups those given, writing only the differences (one statement for the chunk): rows
+ * of persons no longer listed are deleted, new rows and rows that differ in any column are upserted, and rows that
+ * are the same are not touched at all. The comparison runs in the database, next to the stored rows, so nothing but
+ * the incoming rows travels.
+ */
+export async function saveMemberRows(
+  db: Queryable,
+  groups: readonly (GroupKey & { members: readonly MemberRow[] })[],
+): Promise<void> {
+  if (groups.length === 0) return;
+  const rows = groups.flatMap((g) => g.members.map((row) => ({ ...g, row })));
   await db.query(
-    `INSERT INTO person_accounts (account_id, person_id, relationship) VALUES ($1, $2, $3)
-     ON CONFLICT ON CONSTRAINT person_accounts_pkey DO UPDATE SET relationship = EXCLUDED.relationship`,
-    [accountId, personId, change.relationship ?? 'unknown'],
+    `WITH incoming AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::timestamptz[],
+                            $8::jsonb[], $9::int[], $10::float8[])
+         AS i (account_id, buying_group_id, person_id, role, source, removed, changed_at, reason, engagement_score,
+               engagement_weight)),
+     gone AS (
+       DELETE FROM buying_group_members m
+       USING unnest($11::text[], $12::text[]) AS g (account_id, buying_group_id)
+       WHERE m.account_id = g.account_id AND m.buying_group_id = g.buying_group_id
+         AND NOT EXISTS (SELECT 1 FROM incoming i WHERE i.account_id = m.account_id
+                           AND i.buying_group_id = m.buying_group_id AND i.person_id = m.person_id))
+     INSERT INTO buying_group_members (account_id, buying_group_id, person_id, role, source, removed, changed_at, reason,
+                                       engagement_score, engagement_weight)
+     SELECT i.* FROM incoming i LEFT JOIN buying_group_members m USING (account_id, buying_group_id, person_id)
+     WHERE m.person_id IS NULL
+        OR (m.role, m.source, m.removed, m.changed_at, m.reason, m.engagement_score, m.engagement_weight)
+           IS DISTINCT FROM (i.role, i.source, i.removed, i.changed_at, i.reason, i.engagement_score, i.engagement_weight)
+     ON CONFLICT ON CONSTRAINT buying_group_members_pkey DO UPDATE
+       SET role = EXCLUDED.role, source = EXCLUDED.source, removed = EXCLUDED.removed, changed_at = EXCLUDED.changed_at,
+           reason = EXCLUDED.reason, engagement_score = EXCLUDED.engagement_score,
+           engagement_weight = EXCLUDED.engagement_weight`,
+    [
+      rows.map((r) => r.accountId),
+      rows.map((r) => r.buyingGroupId),
+      rows.map((r) => r.row.personId),
+      rows.map((r) => r.row.role),
+      rows.map((r) => r.row.source),
+      rows.map((r) => r.row.removed),
+      rows.map((r) => r.row.changedAt),
+      rows.map((r) => json(r.row.reason)),
+      rows.map((r) => r.row.engagement?.score ?? null),
+      rows.map((r) => r.row.engagement?.weight ?? null),
+      groups.map((g) => g.accountId),
+      groups.map((g) => g.buyingGroupId),
+    ],
   );
 }

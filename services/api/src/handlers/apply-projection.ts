@@ -8,14 +8,12 @@ import {
 } from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
 import type { PoolClient } from '@bg/postgres';
+import { historyItemOf } from '../domain/group-history';
+import { splitSnapshot } from '../domain/group-rows';
 import { latestPerGroup } from '../domain/group-summary';
-import {
-  applyAccountChange,
-  applyPersonChange,
-  insertHistory,
-  replaceMemberIndex,
-  saveLatestSnapshot,
-} from '../db/projection';
+import { accountWrites, newestPerLink, personWrites } from '../domain/record-changes';
+import { insertHistory, saveGroupRows, saveMemberRows } from '../db/projection';
+import { advanceLinkTimes, writeAccounts, writeLinks, writePersons } from '../db/record-changes';
 
 export const projectionConsumer = 'api-projections';
 
@@ -27,19 +25,32 @@ export const projectionConsumes = [
 ] as const satisfies readonly EventType[];
 
 /**
- * One chunk → projection, idempotent by the data: group snapshots apply only when newer than the stored version and
- * every version lands in history once; record changes apply only when newer than the last change of that record.
+ * One chunk → projection in a fixed number of statements, idempotent by the data: every version's changes land in
+ * history once; a group's row and the member rows that differ follow its newest version when it is newer than the one
+ * stored; record changes apply only when newer than the last change of that record (or link).
  */
 export async function applyProjectionEvents(tx: PoolClient, events: readonly IncomingEvent[]): Promise<void> {
-  const snapshots = events
-    .filter((e) => e.event.type === buyingGroupChangedType)
-    .map((e) => e.event.data as BuyingGroupChanged);
-  await insertHistory(tx, snapshots);
-  for (const snapshot of latestPerGroup(snapshots)) {
-    if (await saveLatestSnapshot(tx, snapshot)) await replaceMemberIndex(tx, snapshot);
-  }
-  for (const { event } of events) {
-    if (event.type === internalEventTypes.accountChanged) await applyAccountChange(tx, event.data as AccountChanged);
-    else if (event.type === internalEventTypes.personChanged) await applyPersonChange(tx, event.data as PersonChanged);
-  }
+  const ofType = <T>(type: EventType) => events.filter((e) => e.event.type === type).map((e) => e.event.data as T);
+  const snapshots = ofType<BuyingGroupChanged>(buyingGroupChangedType);
+  await insertHistory(
+    tx,
+    snapshots.map((s) => ({ accountId: s.accountId, buyingGroupId: s.buyingGroupId, item: historyItemOf(s) })),
+  );
+  const latest = latestPerGroup(snapshots).map(splitSnapshot);
+  const advanced = await saveGroupRows(
+    tx,
+    latest.map(({ group }) => group),
+  );
+  const changed = latest.filter(({ group }) => advanced.has(group.buyingGroupId));
+  await saveMemberRows(
+    tx,
+    changed.map(({ group, members }) => ({ ...group, members })),
+  );
+
+  await writeAccounts(tx, accountWrites(ofType<AccountChanged>(internalEventTypes.accountChanged)));
+  const personChanges = ofType<PersonChanged>(internalEventTypes.personChanged);
+  const moved = await advanceLinkTimes(tx, newestPerLink(personChanges));
+  const writes = personWrites(personChanges, moved);
+  await writeLinks(tx, writes.unlinked, writes.linked);
+  await writePersons(tx, writes.persons);
 }

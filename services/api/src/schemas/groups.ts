@@ -73,9 +73,31 @@ export const historyQuery = z
   })
   .strict();
 
+/** A version in history: the published event without its people and its per-slot and per-member breakdowns. */
+export const historyItemSchema = buyingGroupChangedSchema
+  .pick({
+    version: true,
+    name: true,
+    status: true,
+    missingRoles: true,
+    changes: true,
+    cause: true,
+    coalesced: true,
+    computedAt: true,
+  })
+  .extend({
+    completeness: z.object({ score: z.number().int() }),
+    engagement: z.object({ score: z.number().int() }),
+  })
+  .meta({ id: 'BuyingGroupVersion' });
+
 export const historySchema = z.object({
   buyingGroupId: z.string(),
-  items: z.array(groupSnapshotSchema).describe('the buying-group.changed events of this group, by version'),
+  items: z
+    .array(historyItemSchema)
+    .describe(
+      "each version of this group, oldest first: what changed, why and the scores it led to (the latest version's members are at /v1/buying-groups/{id})",
+    ),
   nextCursor: z.string().nullable(),
 });
 

@@ -227,14 +227,28 @@ describe('one group', () => {
     const history = await api.call('GET', `/v1/buying-groups/${snapshot.buyingGroupId}/history?limit=2`, {
       token: 'read',
     });
-    expect(history.body.items[0]).toEqual(snapshot);
+    // History holds what each version changed and its scores; the members are the latest version's alone.
+    expect(history.body.items[0]).toEqual({
+      version: 1,
+      name: snapshot.name,
+      status: 'active',
+      completeness: { score: 100 },
+      engagement: { score: 60 },
+      missingRoles: [],
+      changes: [{ kind: 'group.created' }],
+      cause: snapshot.cause,
+      computedAt: snapshot.computedAt,
+    });
     expect(history.body.items).toHaveLength(2);
     const rest = await api.call(
       'GET',
       `/v1/buying-groups/${snapshot.buyingGroupId}/history?cursor=${history.body.nextCursor}`,
       { token: 'read' },
     );
-    expect(rest.body.items).toEqual([v3]);
+    expect(rest.body.items).toEqual([
+      expect.objectContaining({ version: 3, completeness: { score: 50 }, computedAt: v3.computedAt }),
+    ]);
+    expect(rest.body.items[0]).not.toHaveProperty('members');
     expect(rest.body.nextCursor).toBeNull();
   });
 

@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import type { Producer } from 'kafkajs';
-import { buyingGroupId, type AccountUpserted, type BuyingGroupChanged, type PersonUpserted } from '@bg/contracts';
+import {
+  buyingGroupId,
+  type AccountUpserted,
+  type BuyingGroupChanged,
+  type GroupChange,
+  type GroupMember,
+  type PersonUpserted,
+} from '@bg/contracts';
+import { memberOrder } from '@bg/rules';
 import { createLogger, loadConfig } from '@bg/service-kit';
 import { accountRecord, personRecord, type TestContext } from '@bg/testing';
 export { eventually } from '@bg/testing';
@@ -192,4 +200,94 @@ export async function publishGroups(
       value: cloudEvent('buying-group.changed', `${s.buyingGroupId}:${s.version}`, s),
     })),
   });
+}
+
+const templateSlots = [
+  { role: 'Decision Maker', required: true, minMembers: 1, weight: 100 },
+  { role: 'Influencer', required: true, minMembers: 2, weight: 60 },
+  { role: 'Practitioner', required: false, minMembers: 0, weight: 12.5 },
+];
+
+export type PublishedGroupSpec = {
+  solutionInterestId: string;
+  accountId: string;
+  version: number;
+  /** Members placed by the rules, `p-00000`…; one more is a manual member of a role outside the template. */
+  size: number;
+  /** Persons placed in another slot than their index gives (and since this version). */
+  moved?: Record<string, number>;
+  changes?: GroupChange[];
+  coalesced?: string[];
+};
+
+/**
+ * A version as scoring publishes it, with everything one can carry: reasons with matched predicates (with and without
+ * a value), skipped slots and notes, a member of a role outside the template, removed members, the per-slot and
+ * per-member breakdowns, coalesced causes; members in scoring's order, the breakdown in member order.
+ */
+export function publishedGroup(spec: PublishedGroupSpec): BuyingGroupChanged {
+  const computedAt = new Date(Date.parse(at) + spec.version * 60_000).toISOString();
+  const ruled = Array.from({ length: spec.size }, (_, i): GroupMember => {
+    const personId = `p-${String(i).padStart(5, '0')}`;
+    const moved = spec.moved?.[personId];
+    const slot = moved ?? (i < 2 ? 0 : i % 3 === 0 ? 1 : 2);
+    const matched = [
+      [{ field: 'jobTitle', op: 'hasAnyWord', value: ['CTO', 'CMO'], actual: 'CTO' }],
+      [{ field: 'seniority', op: 'in', value: ['VP', 'Director'], actual: i % 2 === 0 ? 'VP' : 'Director' }],
+      [{ field: 'department', op: 'exists', actual: 'Engineering' }],
+    ][slot]!;
+    const skipped = Array.from(
+      { length: slot },
+      (_, s) => ({ slot: s, why: s === 0 && i % 5 === 0 ? 'full' : 'no-match' }) as const,
+    );
+    return {
+      personId,
+      role: templateSlots[slot]!.role,
+      source: 'rule',
+      since: moved === undefined ? at : computedAt,
+      reason: { slot, matched, ...(slot > 0 ? { skipped } : {}) },
+    };
+  });
+  const manual: GroupMember = {
+    personId: 'p-champion',
+    role: 'Champion',
+    source: 'manual',
+    since: at,
+    reason: { slot: null, matched: [], note: 'added by hand' },
+  };
+  const members = [...ruled, manual].sort(memberOrder);
+  const weightOf = (m: GroupMember) => (m.reason.slot === null ? 0 : templateSlots[m.reason.slot]!.weight);
+  // A member's score is their own (by person), whatever their position in the group.
+  const scoreOf = (personId: string) => (Number(personId.replace(/\D/g, '') || 50) * 7) % 101;
+  const breakdown = members.map((m) => ({ personId: m.personId, score: scoreOf(m.personId), weight: weightOf(m) }));
+  const assigned = (role: string) => members.filter((m) => m.role === role).length;
+  return {
+    buyingGroupId: buyingGroupId(spec.solutionInterestId, spec.accountId),
+    accountId: spec.accountId,
+    solutionInterestId: spec.solutionInterestId,
+    name: `${spec.solutionInterestId} for Account ${spec.accountId}`,
+    version: spec.version,
+    status: 'active',
+    members,
+    removedMembers: [
+      { personId: 'p-gone-a', role: 'Influencer', source: 'manual', removedAt: at },
+      { personId: 'p-gone-b', role: 'Decision Maker', source: 'import', removedAt: at },
+    ],
+    completeness: {
+      score: 100,
+      slots: templateSlots.map(({ role, required, minMembers }) => ({
+        role,
+        required,
+        assigned: assigned(role),
+        minMembers,
+        score: 100,
+      })),
+    },
+    engagement: { score: 42, members: breakdown },
+    missingRoles: [],
+    changes: spec.changes ?? [{ kind: 'group.created' }, { kind: 'completeness.changed', from: 0, to: 100 }],
+    cause: { eventId: `evt-${spec.version}`, eventType: 'person.upserted' },
+    ...(spec.coalesced ? { coalesced: spec.coalesced } : {}),
+    computedAt,
+  };
 }
