@@ -31,6 +31,7 @@ import { benchSolutionInterests, generateDataset, presets, type BenchSize } from
 import { difference, figures, parseHopMetrics, type HopFigures, type HopSnapshot } from './src/hop-metrics';
 import { CpuMeter, peakRssMb, postgresPids } from './src/process-stats';
 import { rawPassThrough } from './src/raw-passthrough';
+import { statementsAvailable, topStatements, type StatementCost } from './src/statements';
 import { pipelineBacklog } from './src/settled';
 import { round, summarize } from './src/stats';
 
@@ -183,20 +184,16 @@ async function main() {
     const arrivals = new Map<string, number>();
     let publicEvents = 0;
     let lastPublicAt = 0;
-    const probe = kafka.consumer({ groupId: `bench-probe-${runId}`, maxWaitTimeInMs: 20 });
+    const probe = kafka.consumer({ groupId: `bench-probe-${runId}`, maxWaitTimeInMs: 500 });
     await probe.connect();
     await probe.subscribe({ topic: Topics.buyingGroupChanges, fromBeginning: true });
     await probe.run({
       eachBatch: async ({ batch }) => {
         const now = Date.now();
         for (const message of batch.messages) {
-          const { data } = JSON.parse(message.value!.toString()) as {
-            data: { cause: { eventId: string }; coalesced?: string[] };
-          };
           publicEvents++;
           lastPublicAt = now;
-          for (const id of [data.cause.eventId, ...(data.coalesced ?? [])])
-            if (!arrivals.has(id)) arrivals.set(id, now);
+          for (const id of causesOf(message.value!)) if (!arrivals.has(id)) arrivals.set(id, now);
         }
       },
     });
@@ -206,6 +203,8 @@ async function main() {
     await producer.connect();
     const cpuBackfill = meter();
     cpuBackfill.start();
+    const withStatements = await statementsAvailable(db);
+    if (!withStatements) say('pg_stat_statements is not preloaded by this server: no per-statement profile');
     const hopsBeforeBackfill = await scrapeHops();
     const backfillStart = Date.now();
     await producer.send({
@@ -259,6 +258,7 @@ async function main() {
     const backfillSeconds = (lastPublicAt - backfillStart) / 1000;
     const backfillCpu = cpuBackfill.stop();
     const backfillHops = await hopsSince(hopsBeforeBackfill);
+    const backfillStatements: StatementCost[] = withStatements ? await topStatements(db) : [];
     const groups = await db.query("SELECT count(*)::int AS n FROM role_assignment.groups WHERE status = 'active'");
     say(
       `backfill settled: ${inputEvents} events → ${publicEvents} group versions, ${groups.rows[0].n} groups, in ${backfillSeconds.toFixed(1)} s (publishing took ${((publishedAt - backfillStart) / 1000).toFixed(1)} s)`,
@@ -337,6 +337,8 @@ async function main() {
         peakLagByConsumerGroup: lagPeaks,
         // Where an update's time went, hop by hop (p50/p99 ms): waiting in Kafka, applying, waiting in the outbox.
         hops: await hopsSince(hopsBefore),
+        // The statements PostgreSQL spent most time on in this phase.
+        statements: withStatements ? await topStatements(db, 40) : [],
       };
       steady.push(result);
       say(
@@ -453,6 +455,7 @@ async function main() {
         perSecond: Math.round(pipelinePerSecond),
         cpuSeconds: backfillCpu,
         hops: backfillHops,
+        statements: backfillStatements,
       },
       solutionInterests: interestCount,
       ratioPipelineToRaw: round(pipelinePerSecond / rawPerSecond, 3),
@@ -476,6 +479,24 @@ async function main() {
     await dropDatabase(adminUrl, database).catch(() => undefined);
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The input event ids a published version answers (`cause` and `coalesced`), read from the end of the value without
+ * parsing the whole snapshot: the probe must not compete with the services for the cores more than a journey
+ * system reading only what it needs would.
+ */
+function causesOf(value: Buffer): string[] {
+  const text = value.toString('utf8', Math.max(0, value.length - 64 * 1024));
+  const cause = /"cause":\{"eventId":"((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
+  const coalesced = /"coalesced":(\[[^\]]*\])/.exec(text)?.[1];
+  if (cause === undefined) {
+    const { data } = JSON.parse(value.toString('utf8')) as {
+      data: { cause: { eventId: string }; coalesced?: string[] };
+    };
+    return [data.cause.eventId, ...(data.coalesced ?? [])];
+  }
+  return [JSON.parse(`"${cause}"`) as string, ...(coalesced ? (JSON.parse(coalesced) as string[]) : [])];
 }
 
 async function listGroups(kafka: Kafka): Promise<string[]> {
@@ -521,6 +542,7 @@ function printTable(r: {
     cpuMsPerUpdate: number;
     latencyMs: { p50: number; p95: number; p99: number; max: number };
     hops: Record<string, HopFigures>;
+    statements: StatementCost[];
   }[];
   highestRateWithP99Under1s: number | null;
   peakRssMb: Record<string, number>;
@@ -577,6 +599,18 @@ function printTable(r: {
     for (const [service, f] of Object.entries(hops)) {
       console.log(
         `    ${service.padEnd(16)} ${cell(f.kafkaWait)} | ${cell(f.apply)} | ${service === 'api' ? '(projection)' : cell(f.outbox)}`,
+      );
+    }
+  }
+  for (const phase of r.steadyState) {
+    if (phase.statements.length === 0) continue;
+    const planned = phase.statements.reduce((a, st) => a + st.planMs, 0);
+    console.log(
+      `  PostgreSQL, steady ${phase.targetRate}/s: the statements that took most time (exec ms, plan ms, calls, mean exec ms); planning in the top ${phase.statements.length}: ${planned} ms`,
+    );
+    for (const st of phase.statements.slice(0, 8)) {
+      console.log(
+        `    ${String(st.totalMs).padStart(7)} ${String(st.planMs).padStart(6)} ${String(st.calls).padStart(7)} ${String(st.meanMs).padStart(8)}  ${st.query.slice(0, 90)}`,
       );
     }
   }

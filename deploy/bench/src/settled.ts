@@ -35,12 +35,19 @@ export async function pipelineBacklog(
   );
   let outbox = 0;
   for (const { table_schema } of schemas.rows) {
-    outbox += Number((await db.query(`SELECT count(*)::int AS n FROM "${table_schema}".outbox`)).rows[0].n);
+    // Whether anything waits (not how much): cheap on a busy queue table.
+    outbox += Number(
+      (
+        await db.query(
+          `SELECT count(*)::int AS n FROM (SELECT 1 FROM "${table_schema}".outbox WHERE parked_at IS NULL LIMIT 1) q`,
+        )
+      ).rows[0].n,
+    );
   }
   const jobs = await db
     .query(
       `SELECT ((SELECT count(*) FROM role_assignment.recompute_jobs WHERE status IN ('pending','running'))
-         + (SELECT count(*) FROM role_assignment.pending_recomputes))::int AS n`,
+         + (SELECT count(*) FROM (SELECT 1 FROM role_assignment.pending_recomputes LIMIT 1) q))::int AS n`,
     )
     .then((r) => Number(r.rows[0].n))
     .catch(() => 0);

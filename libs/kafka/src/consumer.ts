@@ -79,7 +79,8 @@ export class BatchConsumer {
       // A crashed replica's partitions move on after 10 s rather than the default 30 s.
       sessionTimeout: 10_000,
       heartbeatInterval: 3_000,
-      maxWaitTimeInMs: 50,
+      // A long poll: the broker answers as soon as data arrives, so this bounds only how often an idle consumer asks.
+      maxWaitTimeInMs: 500,
       // A message as large as the size setting must fit in one fetch.
       maxBytesPerPartition: Math.max(1024 * 1024, opts.maxMessageBytes),
       maxBytes: Math.max(10 * 1024 * 1024, 2 * opts.maxMessageBytes),

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from './pool';
 import type { OutboxMessage } from './outbox';
+import { ChurnVacuum } from './churn-vacuum';
 import { NotifiedLoop, type LoopLogger } from './notified-loop';
 
 /** A message as the relay hands it over: what was queued, and when. */
@@ -36,8 +37,10 @@ type Row = { id: string; topic: string; message_key: string; bytes: number; crea
  */
 export class OutboxRelay {
   private readonly loop: NotifiedLoop;
+  private readonly vacuum: ChurnVacuum;
 
   constructor(private readonly opts: OutboxRelayOptions) {
+    this.vacuum = new ChurnVacuum(opts.pool, 'outbox', opts.logger);
     this.loop = new NotifiedLoop({
       databaseUrl: opts.databaseUrl,
       channel: `${opts.schema}_outbox`,
@@ -51,8 +54,9 @@ export class OutboxRelay {
     return this.loop.start();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  async stop(): Promise<void> {
+    await this.loop.stop();
+    await this.vacuum.settled();
   }
 
   /** Sends one batch; returns how many rows it handled (0 when empty or another relay holds the lock). */
@@ -74,6 +78,10 @@ export class OutboxRelay {
          WHERE parked_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
         [this.opts.batchSize ?? 500],
       );
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
       const oversized = rows.filter((r) => r.bytes > this.opts.maxMessageBytes);
       for (const row of oversized) {
         await this.park(
@@ -88,6 +96,7 @@ export class OutboxRelay {
       );
       if (batch.length > 0) await this.sendOrPark(client, batch);
       await client.query('COMMIT');
+      this.vacuum.deletedRows(batch.length);
       return oversized.length + batch.length;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));

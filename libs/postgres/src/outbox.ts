@@ -6,8 +6,9 @@ export type OutboxMessage = { topic: string; key: string; value: string; headers
 export async function enqueue(db: Queryable, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   await db.query(
-    `INSERT INTO outbox (topic, message_key, value, headers)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
+    // clock_timestamp, not the transaction's start: the outbox wait is measured from here (just before commit).
+    `INSERT INTO outbox (topic, message_key, value, headers, created_at)
+     SELECT *, clock_timestamp() FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])`,
     [
       messages.map((m) => m.topic),
       messages.map((m) => m.key),

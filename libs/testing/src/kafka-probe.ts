@@ -27,7 +27,7 @@ export class TopicProbe {
   ) {}
 
   async start(): Promise<this> {
-    this.consumer = this.kafka.consumer({ groupId: `probe-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 50 });
+    this.consumer = this.kafka.consumer({ groupId: `probe-${randomBytes(4).toString('hex')}`, maxWaitTimeInMs: 500 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await this.consumer.run({

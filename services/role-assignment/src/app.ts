@@ -49,7 +49,8 @@ export function startRoleAssignment(
         databaseUrl: config.DATABASE_URL,
         schema: roleAssignmentSchema,
         logger: logger.child({ component: 'pending-recomputes' }),
-        batchSize: config.RECOMPUTE_PAGE_SIZE,
+        // Small batches: a consumer chunk that needs one of these accounts waits for one short transaction at most.
+        batchSize: 50,
         interests,
         now,
       }),

@@ -8,7 +8,7 @@ import {
   descendantsOfMany,
   linksOfPersons,
   liveAccounts,
-  lockAccounts,
+  lockGroups,
   overridesOfMany,
   peopleOfMany,
   type PersonLink,
@@ -27,25 +27,34 @@ import { byGroup, type RecomputeTarget } from './domain/targets';
 
 export const roleAssignmentSource = 'bg/role-assignment';
 
+/** What a recomputation produced: the events of the groups that changed, and the targets it left to the queue. */
+export type Recomputed = { outbox: OutboxMessage[]; deferred: RecomputeTarget[] };
+
 /**
  * Recomputes `targets` in the caller's transaction, with a fixed number of queries whatever their count, and returns
  * the membership-changed events of the groups that changed. Work is proportional to the change: a target naming people
  * re-judges only them (their rows, their edits, their links), unless a capped slot makes them compete — then, like a
  * target for the whole group (an account change, a hierarchy move, a new definition), the whole group is computed
  * from all its people. Only changed member rows are written and sent.
+ *
+ * Each group is locked first. With `lock: 'try'` a group that another transaction holds is not waited for but
+ * returned as deferred, for the caller to queue: a consumer chunk never waits on the queue's runner.
  */
 export async function recomputeGroups(
   db: Queryable,
   targets: RecomputeTarget[],
   interests: ReadonlyMap<string, Interest>,
   now: string,
-): Promise<OutboxMessage[]> {
-  if (targets.length === 0) return [];
-  const sorted = [...targets].sort(byGroup);
-  await lockAccounts(
+  lock: 'wait' | 'try' = 'wait',
+): Promise<Recomputed> {
+  if (targets.length === 0) return { outbox: [], deferred: [] };
+  const locked = await lockGroups(
     db,
-    sorted.map((t) => t.accountId),
+    targets.map((t) => groupKey(t.accountId, t.solutionInterestId)),
+    lock,
   );
+  const deferred = targets.filter((t) => !locked.has(groupKey(t.accountId, t.solutionInterestId)));
+  const sorted = targets.filter((t) => locked.has(groupKey(t.accountId, t.solutionInterestId))).sort(byGroup);
   // One client runs one query at a time: sequential awaits, not Promise.all.
   const groups = await groupsOfMany(db, [...new Set(sorted.map((t) => t.accountId))]);
   const decisions: { target: RecomputeTarget; decision: GroupDecision }[] = [];
@@ -73,7 +82,7 @@ export async function recomputeGroups(
   const changed = decisions.filter(({ decision }) => decision.changed);
   const writes: GroupWrite[] = changed.map(({ decision }) => ({ group: decision.next, delta: decision.delta }));
   await saveGroups(db, writes);
-  return changed.map(({ target, decision }) => membershipChanged(decision, target));
+  return { outbox: changed.map(({ target, decision }) => membershipChanged(decision, target)), deferred };
 }
 
 /** Re-judges the named people of each group alone; a group missing from the result must be computed whole. */

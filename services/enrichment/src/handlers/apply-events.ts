@@ -6,10 +6,10 @@ import {
   type RoleGap,
 } from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
-import type { PoolClient, Queryable } from '@bg/postgres';
+import type { PoolClient } from '@bg/postgres';
 import type { UnitResult } from '@bg/service-kit';
 import type { Clock } from '../resilience/clock';
-import { applyAccountChanged, applyPersonChanged } from './record-changes';
+import { applyRecordChanges } from './record-changes';
 import { applyRoleGap, type ChunkEffects, type RolePolicy } from './role-events';
 
 export const enrichmentConsumer = 'enrichment';
@@ -31,33 +31,30 @@ export type HandlerDeps = {
 
 /**
  * One chunk → projection, missing roles, lookup jobs. Idempotent by the data: record changes apply only when newer
- * than what is held, role transitions in group-version order, and a lookup job's id derives from its event.
+ * than what is held, role transitions in group-version order, and a lookup job's id derives from its event. Role
+ * events (rare, each with its own cool-down and audience logic) are applied one by one; record changes (nearly all of
+ * the input) are folded and written per table. The two touch different tables, so their relative order is free.
  */
 export async function applyEvents(deps: HandlerDeps, tx: PoolClient, events: IncomingEvent[]): Promise<UnitResult> {
   const chunk: ChunkEffects = { newWork: false, skipped: [], cancelled: 0 };
   const now = new Date(deps.clock());
-  for (const incoming of events) await apply(tx, incoming, deps.policy, now, chunk);
-  return { afterCommit: () => deps.onCommitted(chunk) };
-}
-
-function apply(
-  db: Queryable,
-  incoming: IncomingEvent,
-  policy: RolePolicy,
-  now: Date,
-  effects: ChunkEffects,
-): Promise<void> {
-  const { id, type, data } = incoming.event;
-  switch (type) {
-    case internalEventTypes.roleMissing:
-      return applyRoleGap(db, 'missing', data as RoleGap, id, policy, now, effects);
-    case internalEventTypes.roleFilled:
-      return applyRoleGap(db, 'filled', data as RoleGap, id, policy, now, effects);
-    case internalEventTypes.personChanged:
-      return applyPersonChanged(db, data as PersonChanged);
-    case internalEventTypes.accountChanged:
-      return applyAccountChanged(db, data as AccountChanged);
-    default:
-      return Promise.resolve();
+  const records = { persons: [] as PersonChanged[], accounts: [] as AccountChanged[] };
+  for (const { event } of events) {
+    switch (event.type) {
+      case internalEventTypes.roleMissing:
+        await applyRoleGap(tx, 'missing', event.data as RoleGap, event.id, deps.policy, now, chunk);
+        break;
+      case internalEventTypes.roleFilled:
+        await applyRoleGap(tx, 'filled', event.data as RoleGap, event.id, deps.policy, now, chunk);
+        break;
+      case internalEventTypes.personChanged:
+        records.persons.push(event.data as PersonChanged);
+        break;
+      case internalEventTypes.accountChanged:
+        records.accounts.push(event.data as AccountChanged);
+        break;
+    }
   }
+  await applyRecordChanges(tx, records);
+  return { afterCommit: () => deps.onCommitted(chunk) };
 }

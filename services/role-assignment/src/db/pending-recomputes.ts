@@ -30,8 +30,10 @@ export async function requestRecomputes(db: Queryable, targets: RecomputeTarget[
 }
 
 /**
- * Takes (and removes) the oldest queued requests, skipping rows another replica holds, folded per group in arrival
- * order.
+ * Takes (and removes) the oldest queued requests whose groups are free right now, folded per group in arrival
+ * order, with those groups locked for the rest of the transaction. Requests of a group that a consumer chunk is
+ * working on stay queued for a later pass: this runner never waits for a chunk, nor makes one wait. Rows another
+ * runner holds are skipped too.
  */
 export async function takeRecomputes(db: Queryable, limit: number): Promise<RecomputeTarget[]> {
   const { rows } = await db.query<{
@@ -41,9 +43,16 @@ export async function takeRecomputes(db: Queryable, limit: number): Promise<Reco
     person_id: string | null;
     cause: Cause;
   }>(
-    `DELETE FROM pending_recomputes WHERE request_id IN (
-       SELECT request_id FROM pending_recomputes ORDER BY request_id LIMIT $1 FOR UPDATE SKIP LOCKED
-     ) RETURNING request_id, account_id, solution_interest_id, person_id, cause`,
+    `WITH candidates AS (
+       SELECT request_id, account_id || '|' || solution_interest_id AS k FROM pending_recomputes
+       ORDER BY request_id LIMIT $1 FOR UPDATE SKIP LOCKED
+     ), free AS (
+       SELECT k FROM (SELECT DISTINCT k FROM candidates ORDER BY k) g
+       WHERE pg_try_advisory_xact_lock(hashtextextended('role-assignment:' || k, 0))
+     )
+     DELETE FROM pending_recomputes p USING candidates c
+     WHERE p.request_id = c.request_id AND c.k IN (SELECT k FROM free)
+     RETURNING p.request_id, p.account_id, p.solution_interest_id, p.person_id, p.cause`,
     [limit],
   );
   const folded = new Map<string, RecomputeTarget>();

@@ -45,8 +45,8 @@ type Touch = { accountId: string; solutionInterestIds: string[] | 'all'; personI
  * One chunk: state changes of every event (each applied only when newer than what is stored) → the groups they touch,
  * recomputed once each (a burst for one account folds into one version; `cause` is the last event, `coalesced` the
  * others) → membership-changed events for the outbox. A person change re-judges only that person in the account's
- * groups; an account change recomputes the account's groups whole; ancestors' roll-up groups are queued for the
- * pending runner, so that a chunk never waits on another account's lock.
+ * groups; an account change recomputes the account's groups whole. Ancestors' roll-up groups, and any group the
+ * queue's runner holds at that moment, are queued for the runner: a chunk never waits on another account's work.
  */
 export async function applyEvents(
   tx: PoolClient,
@@ -154,14 +154,16 @@ export async function applyEvents(
         addTarget(forAncestors, { accountId: ancestor, solutionInterestId, personIds: null, cause, coalesced: [] });
     }
   }
-  await requestRecomputes(tx, [...forAncestors.values()]);
   const collected = performance.now();
-  const outbox = await recomputeGroups(tx, [...targets.values()], interests, deps.now());
+  // A group the queue's runner holds right now is queued too, rather than waited for.
+  const { outbox, deferred } = await recomputeGroups(tx, [...targets.values()], interests, deps.now(), 'wait');
+  await requestRecomputes(tx, [...forAncestors.values(), ...deferred]);
   deps.logger.debug(
     {
       events: events.length,
       groups: targets.size,
       queuedForAncestors: forAncestors.size,
+      deferred: deferred.length,
       changed: outbox.length,
       stateMs: Math.round(collected - started),
       recomputeMs: Math.round(performance.now() - collected),

@@ -1,4 +1,4 @@
-import { enqueue, NotifiedLoop, withTransaction, type Pool } from '@bg/postgres';
+import { ChurnVacuum, enqueue, NotifiedLoop, withTransaction, type Pool } from '@bg/postgres';
 import type { BackgroundJob, Logger } from '@bg/service-kit';
 import { takeRecomputes } from '../db/pending-recomputes';
 import type { InterestCache } from '../interest-cache';
@@ -14,6 +14,7 @@ export function createPendingRecomputeRunner(opts: {
   interests: InterestCache;
   now: () => string;
 }): BackgroundJob {
+  const vacuum = new ChurnVacuum(opts.pool, 'pending_recomputes', opts.logger);
   const loop = new NotifiedLoop({
     databaseUrl: opts.databaseUrl,
     channel: `${opts.schema}_pending_recomputes`,
@@ -23,9 +24,18 @@ export function createPendingRecomputeRunner(opts: {
       withTransaction(opts.pool, async (tx) => {
         const targets = await takeRecomputes(tx, opts.batchSize);
         if (targets.length === 0) return false;
-        await enqueue(tx, await recomputeGroups(tx, targets, await opts.interests.current(tx), opts.now()));
+        // takeRecomputes holds these groups' locks already: nothing is deferred.
+        const { outbox } = await recomputeGroups(tx, targets, await opts.interests.current(tx), opts.now());
+        await enqueue(tx, outbox);
+        vacuum.deletedRows(targets.length);
         return true;
       }),
   });
-  return { start: () => loop.start(), stop: () => loop.stop() };
+  return {
+    start: () => loop.start(),
+    stop: async () => {
+      await loop.stop();
+      await vacuum.settled();
+    },
+  };
 }

@@ -48,7 +48,7 @@ export function createRecomputeJobRunner(opts: JobRunnerOptions): BackgroundJob 
           cause: job.cause,
           coalesced: [],
         }));
-        const outbox = await recomputeGroups(tx, targets, interests, opts.now());
+        const { outbox } = await recomputeGroups(tx, targets, interests, opts.now());
         await enqueue(tx, outbox);
         const changed = outbox.length;
         const finished = page.length < opts.pageSize;
