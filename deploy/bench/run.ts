@@ -42,6 +42,8 @@ const { values: args } = parseArgs({
     accounts: { type: 'string' },
     persons: { type: 'string' },
     seed: { type: 'string' },
+    /** People spread evenly over accounts (small groups), as an outside run through the contract might load them. */
+    uniform: { type: 'boolean', default: false },
     rates: { type: 'string', default: '200,1000,max' },
     seconds: { type: 'string', default: '15' },
     partitions: { type: 'string', default: '6' },
@@ -58,6 +60,7 @@ const size: BenchSize = {
   accounts: Number(args.accounts ?? base.accounts),
   persons: Number(args.persons ?? base.persons),
   seed: Number(args.seed ?? base.seed),
+  skew: args.uniform ? 1 : base.skew,
 };
 const partitions = Number(args.partitions);
 const interestCount = Number(args['solution-interests']);

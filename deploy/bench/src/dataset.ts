@@ -2,11 +2,12 @@ import type { AccountUpserted, ActivityRecorded, PersonUpserted, SolutionInteres
 import { activityTypes } from '@bg/contracts';
 import { generateAccounts, generatePersons, pick, seededRandom } from '@bg/testing';
 
-export type BenchSize = { accounts: number; persons: number; activitiesPerPerson: number; seed: number };
+/** `skew`: how unevenly people spread over accounts (2.5 = a few very large accounts; 1 = even). */
+export type BenchSize = { accounts: number; persons: number; activitiesPerPerson: number; seed: number; skew: number };
 
 export const presets: Record<'quick' | 'full', BenchSize> = {
-  quick: { accounts: 1_000, persons: 10_000, activitiesPerPerson: 1, seed: 7 },
-  full: { accounts: 100_000, persons: 1_000_000, activitiesPerPerson: 1, seed: 7 },
+  quick: { accounts: 1_000, persons: 10_000, activitiesPerPerson: 1, seed: 7, skew: 2.5 },
+  full: { accounts: 100_000, persons: 1_000_000, activitiesPerPerson: 1, seed: 7, skew: 2.5 },
 };
 
 /**
@@ -173,7 +174,7 @@ function baseInterests(now: string): SolutionInterestDefined[] {
 export function generateDataset(size: BenchSize, updatedAt: string) {
   const random = seededRandom(size.seed);
   const accounts: AccountUpserted[] = generateAccounts(random, size.accounts, updatedAt);
-  const persons: PersonUpserted[] = generatePersons(random, size.persons, accounts, updatedAt);
+  const persons: PersonUpserted[] = generatePersons(random, size.persons, accounts, updatedAt, size.skew);
   const activities: ActivityRecorded[] = [];
   const now = Date.now();
   for (const person of persons) {

@@ -24,7 +24,16 @@ export type OutboxRelayOptions = {
   batchBytes?: number;
 };
 
-type Row = { id: string; topic: string; message_key: string; bytes: number; created_at: Date };
+type Row = {
+  id: string;
+  topic: string;
+  message_key: string;
+  headers: Record<string, string>;
+  bytes: number;
+  created_at: Date;
+  /** Null for a row beyond this batch's byte budget, or over the size setting (those are not read). */
+  value: string | null;
+};
 
 /**
  * Publishes outbox rows in id order and deletes them once the broker has them. One relay drains a schema at a time
@@ -65,19 +74,7 @@ export class OutboxRelay {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const lock = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [
-        `outbox:${this.opts.schema}`,
-      ]);
-      if (!lock.rows[0]?.ok) {
-        await client.query('ROLLBACK');
-        return 0;
-      }
-      // Sizes first (octet_length does not decompress), so a batch never holds more than batchBytes of values.
-      const { rows } = await client.query<Row>(
-        `SELECT id, topic, message_key, octet_length(value) AS bytes, created_at FROM outbox
-         WHERE parked_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE`,
-        [this.opts.batchSize ?? 500],
-      );
+      const rows = await this.lockBatch(client);
       if (rows.length === 0) {
         await client.query('COMMIT');
         return 0;
@@ -90,10 +87,8 @@ export class OutboxRelay {
           `${row.bytes} bytes is over the size setting (MAX_MESSAGE_BYTES = ${this.opts.maxMessageBytes})`,
         );
       }
-      const batch = withinBudget(
-        rows.filter((r) => r.bytes <= this.opts.maxMessageBytes),
-        this.opts.batchBytes ?? 1024 * 1024,
-      );
+      // Rows past the byte budget were locked but not read: they go with the next batch.
+      const batch = rows.filter((r) => r.value !== null);
       if (batch.length > 0) await this.sendOrPark(client, batch);
       await client.query('COMMIT');
       this.vacuum.deletedRows(batch.length);
@@ -106,8 +101,42 @@ export class OutboxRelay {
     }
   }
 
+  /**
+   * One statement: the schema's relay lock (none when another relay holds it), the oldest unparked rows locked, and
+   * the values of those that fit the byte budget (sizes come from octet_length, which does not decompress, so a value
+   * past the budget is never read). At least one row is always read, unless it is over the size setting.
+   */
+  private async lockBatch(client: PoolClient): Promise<Row[]> {
+    const { rows } = await client.query<Row>(
+      `SELECT id, topic, message_key, headers, created_at, bytes,
+              CASE WHEN bytes <= $2 AND (running - bytes < $3 OR running = bytes) THEN value END AS value
+       FROM (
+         SELECT id, topic, message_key, headers, created_at, value, bytes, sum(bytes) OVER (ORDER BY id) AS running
+         FROM (
+           SELECT id, topic, message_key, headers, created_at, value, octet_length(value) AS bytes FROM outbox
+           WHERE parked_at IS NULL AND (SELECT pg_try_advisory_xact_lock(hashtext($4)))
+           ORDER BY id LIMIT $1 FOR UPDATE
+         ) locked
+       ) sized
+       ORDER BY id`,
+      [
+        this.opts.batchSize ?? 500,
+        this.opts.maxMessageBytes,
+        this.opts.batchBytes ?? 1024 * 1024,
+        `outbox:${this.opts.schema}`,
+      ],
+    );
+    return rows;
+  }
+
   private async sendOrPark(client: PoolClient, batch: Row[]): Promise<void> {
-    const messages = await this.load(client, batch);
+    const messages: RelayedMessage[] = batch.map((r) => ({
+      topic: r.topic,
+      key: r.message_key,
+      value: r.value!,
+      headers: r.headers,
+      enqueuedAt: r.created_at,
+    }));
     try {
       await this.opts.send(messages);
     } catch (error) {
@@ -127,21 +156,6 @@ export class OutboxRelay {
     ]);
   }
 
-  private async load(client: PoolClient, batch: Row[]): Promise<RelayedMessage[]> {
-    const { rows } = await client.query<{ id: string; value: string; headers: Record<string, string> }>(
-      'SELECT id, value, headers FROM outbox WHERE id = ANY($1::bigint[])',
-      [batch.map((r) => r.id)],
-    );
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return batch.map((r) => ({
-      topic: r.topic,
-      key: r.message_key,
-      value: byId.get(r.id)!.value,
-      headers: byId.get(r.id)!.headers,
-      enqueuedAt: r.created_at,
-    }));
-  }
-
   private async park(client: PoolClient, row: Row, reason: string): Promise<void> {
     await client.query('UPDATE outbox SET parked_at = now(), park_reason = $2 WHERE id = $1', [row.id, reason]);
     this.opts.logger.error(
@@ -150,16 +164,4 @@ export class OutboxRelay {
     );
     this.opts.onParked?.(row.topic, reason);
   }
-}
-
-/** The longest prefix of `rows` within `budget` bytes, but at least one row. */
-function withinBudget(rows: Row[], budget: number): Row[] {
-  let total = 0;
-  let count = 0;
-  for (const row of rows) {
-    if (count > 0 && total + row.bytes > budget) break;
-    total += row.bytes;
-    count++;
-  }
-  return rows.slice(0, count);
 }

@@ -57,6 +57,12 @@ export const baseConfigShape = {
     .int()
     .min(64 * 1024)
     .default(defaultMaxMessageBytes),
+  /**
+   * A consumer's fetch returns once this many bytes are there, or after KAFKA_FETCH_MAX_WAIT_MS: under a light load, a
+   * few milliseconds of patience make fuller chunks, so fewer transactions and broker requests per event.
+   */
+  KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1).default(1),
+  KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(500),
 };
 export const baseConfigSchema = z.object(baseConfigShape);
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

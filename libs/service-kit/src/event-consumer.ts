@@ -38,6 +38,7 @@ export type EventConsumerDeps = {
   metrics: Registry;
   topicPrefix: string;
   maxMessageBytes: number;
+  fetch: { minBytes: number; maxWaitMs: number };
   onFatal: (error: unknown) => void;
 };
 
@@ -60,6 +61,7 @@ export function createEventConsumer(deps: EventConsumerDeps, spec: EventConsumer
     topicPrefix: deps.topicPrefix,
     topics: topicsReadBy(spec.consumes),
     maxMessageBytes: deps.maxMessageBytes,
+    fetch: deps.fetch,
     chunkSize: spec.chunkSize,
     concurrency: spec.concurrency,
     classify: classifyDbError,

@@ -68,6 +68,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
         ...deps,
         topicPrefix: config.KAFKA_TOPIC_PREFIX,
         maxMessageBytes: config.MAX_MESSAGE_BYTES,
+        fetch: fetchSettings(config),
         onFatal: opts.onFatal,
       },
       spec,
@@ -120,4 +121,9 @@ export function startOutboxRelay(opts: {
       }
     },
   });
+}
+
+/** The consumers' fetch settings from the configuration. */
+export function fetchSettings(config: Pick<BaseConfig, 'KAFKA_FETCH_MIN_BYTES' | 'KAFKA_FETCH_MAX_WAIT_MS'>) {
+  return { minBytes: config.KAFKA_FETCH_MIN_BYTES, maxWaitMs: config.KAFKA_FETCH_MAX_WAIT_MS };
 }

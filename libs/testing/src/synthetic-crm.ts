@@ -65,7 +65,8 @@ export function generateAccounts(random: Random, count: number, updatedAt: strin
   for (let i = 0; i < count; i++) {
     const accountId = `acc-${String(i).padStart(6, '0')}`;
     const roots = Math.max(1, Math.floor(count / 10));
-    const parentAccountId = i >= roots && random() < 0.33 ? accounts[Math.floor(random() * Math.min(i, roots * 2))]!.accountId : null;
+    const parentAccountId =
+      i >= roots && random() < 0.33 ? accounts[Math.floor(random() * Math.min(i, roots * 2))]!.accountId : null;
     accounts.push({
       accountId,
       name: `Company ${i}`,
@@ -83,11 +84,20 @@ export function generateAccounts(random: Random, count: number, updatedAt: strin
   return accounts;
 }
 
-/** People per account follow a skewed (Pareto-like) distribution; a few work with a second account as contractors. */
-export function generatePersons(random: Random, count: number, accounts: AccountUpserted[], updatedAt: string): PersonUpserted[] {
+/**
+ * People per account follow a skewed (Pareto-like) distribution — `skew` 2.5 by default; 1 spreads them evenly — and a
+ * few work with a second account as contractors.
+ */
+export function generatePersons(
+  random: Random,
+  count: number,
+  accounts: AccountUpserted[],
+  updatedAt: string,
+  skew = 2.5,
+): PersonUpserted[] {
   const persons: PersonUpserted[] = [];
   for (let i = 0; i < count; i++) {
-    const home = accounts[Math.floor(accounts.length * random() ** 2.5)]!;
+    const home = accounts[Math.floor(accounts.length * random() ** skew)]!;
     const links = [{ accountId: home.accountId, relationship: 'employee' }];
     if (random() < 0.05) {
       const other = pick(random, accounts);
@@ -98,7 +108,12 @@ export function generatePersons(random: Random, count: number, accounts: Account
   return persons;
 }
 
-export function randomPerson(random: Random, personId: string, accounts: PersonUpserted['accounts'], updatedAt: string): PersonUpserted {
+export function randomPerson(
+  random: Random,
+  personId: string,
+  accounts: PersonUpserted['accounts'],
+  updatedAt: string,
+): PersonUpserted {
   const { jobTitle, seniority } = randomTitle(random);
   return {
     personId,

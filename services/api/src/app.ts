@@ -42,6 +42,8 @@ export function buildApp(opts: AppOptions): FastifyInstance {
     loggerInstance: opts.logger as FastifyBaseLogger,
     requestIdHeader: 'x-request-id',
     bodyLimit: 1024 * 1024,
+    // Joining the consumer group right after a broker restart can take longer than fastify's default 10 s.
+    pluginTimeout: 120_000,
     routerOptions: { ignoreTrailingSlash: true },
     // A URL the router cannot decode (e.g. a broken %-escape) is an input error like any other.
     frameworkErrors: (error, request, reply) => {

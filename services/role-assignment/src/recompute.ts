@@ -102,10 +102,18 @@ async function judgePeople(
   );
   const overrides = await overridesOfMany(db, [...new Set(partial.map((p) => p.group.accountId))], personIds);
   const links = await linksOfPersons(db, personIds);
-  const rollUp = partial.some((p) => p.interest.memberScope === 'account-and-descendants');
-  const chains = rollUp
-    ? await ancestorsOfMany(db, [...new Set([...links.values()].flat().map((l) => l.accountId))])
-    : new Map<string, string[]>();
+  // Ancestor chains matter only for a roll-up group's person not linked to its account itself (then a link lower in
+  // the hierarchy may be the nearest); a person linked to the group's own account is judged by that link.
+  const linkedElsewhere = partial
+    .filter((p) => p.interest.memberScope === 'account-and-descendants')
+    .flatMap((p) =>
+      p.personIds.filter(
+        (id) => !(links.get(id) ?? []).some((l) => l.accountLive && l.accountId === p.group.accountId),
+      ),
+    )
+    .flatMap((id) => (links.get(id) ?? []).map((l) => l.accountId));
+  const chains =
+    linkedElsewhere.length > 0 ? await ancestorsOfMany(db, [...new Set(linkedElsewhere)]) : new Map<string, string[]>();
 
   const decisions = new Map<string, GroupDecision>();
   for (const { group, interest, personIds: people } of partial) {

@@ -472,6 +472,48 @@ describe('the system, end to end', () => {
     expect(roleOfMember(latestOf(ACME.accountId), 'p-newcomer')).toBe('Practitioner');
   });
 
+  it('8. a static audience of 25,000 accounts and a group of 5,000 members flow end to end', async () => {
+    const bigAccount = { ...accountRecord('acc-big', { name: 'Big Co', updatedAt: at(30) }), domain: 'big.example' };
+    const named = [bigAccount.accountId, ...Array.from({ length: 24_999 }, (_, i) => `acc-listed-${i}`)];
+    const audience = await api('PUT', '/v1/account-audiences/aud-named', {
+      json: { name: 'Named accounts', accountIds: named },
+    });
+    expect(audience.status, JSON.stringify(audience.body)).toBeLessThan(300);
+    const template = await api('PUT', '/v1/role-templates/rt-everyone', {
+      json: {
+        name: 'Everyone',
+        slots: [{ role: 'Practitioner', weight: 40, conditions: { field: 'department', op: 'eq', value: 'Big' } }],
+      },
+    });
+    expect(template.status, JSON.stringify(template.body)).toBeLessThan(300);
+    expect((await api('POST', '/v1/role-templates/rt-everyone/publish')).status).toBe(200);
+    const interest = await api('PUT', '/v1/solution-interests/si-big', {
+      json: { name: 'Big', roleTemplateId: 'rt-everyone', audienceId: 'aud-named', memberScope: 'account' },
+    });
+    expect(interest.status, JSON.stringify(interest.body)).toBe(201);
+
+    await upsertAccounts([bigAccount]);
+    const staff = Array.from({ length: 5_000 }, (_, i) => ({
+      ...person(`p-big-${String(i).padStart(4, '0')}`, bigAccount.accountId, { ...ANALYST, department: 'Big' }, 31),
+    }));
+    for (let i = 0; i < staff.length; i += 500) await upsertPersons(staff.slice(i, i + 500));
+
+    const bigVersions = () =>
+      changes.messages
+        .map(parse)
+        .filter((c) => c.data.accountId === bigAccount.accountId && c.data.solutionInterestId === 'si-big');
+    await changes.waitFor(() => bigVersions().some((c) => c.data.members.length === 5_000), 120_000);
+    const whole = bigVersions().find((c) => c.data.members.length === 5_000)!;
+    expect(whole.raw.length).toBeGreaterThan(1_000_000);
+    const shown = await eventually(async () => {
+      const response = await api('GET', `/v1/buying-groups/${whole.data.buyingGroupId}`, { token: 'read' });
+      expect(response.status).toBe(200);
+      expect(response.body.members).toHaveLength(5_000);
+      return response.body;
+    }, 60_000);
+    expect(shown).toMatchObject({ status: 'active', completeness: { score: 100 } });
+  }, 240_000);
+
   it('6. a service killed mid-stream is restarted; versions stay gapless, duplicates identical, every update arrives', async () => {
     // 4 accounts × 10 people × 5 rounds = 200 person updates; each round moves everyone to the next title.
     const titles = [CMO, VP_SALES, SPECIALIST, ENGINEER];
@@ -540,7 +582,8 @@ describe('the system, end to end', () => {
       seen.add(change.id);
       groups.set(change.data.buyingGroupId, [...(groups.get(change.data.buyingGroupId) ?? []), change.data.version]);
     }
-    expect(groups.size).toBe(5);
+    // Acme's and the crash scenario's four groups, and Big Co's two (its own interest's and Marketing Cloud's).
+    expect(groups.size).toBe(7);
     for (const [groupId, versions] of groups) {
       expect(versions, groupId).toEqual(versions.map((_, i) => i + 1));
     }

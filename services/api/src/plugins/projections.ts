@@ -1,5 +1,5 @@
 import { physicalTopic } from '@bg/kafka';
-import { createEventConsumer, type Logger } from '@bg/service-kit';
+import { createEventConsumer, fetchSettings, type Logger } from '@bg/service-kit';
 import { topicsReadBy } from '@bg/contracts';
 import { Gauge } from 'prom-client';
 import { applyProjectionEvents, projectionConsumer, projectionConsumes } from '../handlers/apply-projection';
@@ -26,6 +26,7 @@ export const projectionsPlugin = shared<ProjectionsOptions>('projections', async
       metrics: app.metrics,
       topicPrefix: config.KAFKA_TOPIC_PREFIX,
       maxMessageBytes: config.MAX_MESSAGE_BYTES,
+      fetch: fetchSettings(config),
       onFatal,
     },
     {

@@ -39,7 +39,8 @@ export async function markSolutionInterestDeleted(
 /**
  * Orders chunks against definition changes. A chunk reading the definitions to decide which groups to touch holds the
  * lock shared until it commits; a chunk saving a definition holds it exclusively, so it commits only after every chunk
- * that decided without it has committed — and the recompute job it starts then sees all of their records.
+ * that decided without it has committed — and the recompute job it starts then sees all of their records. (A separate
+ * statement from the read that follows it: a statement's snapshot predates any lock it waits for.)
  */
 export async function lockDefinitions(db: Queryable, mode: 'read' | 'write'): Promise<void> {
   const fn = mode === 'write' ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared';

@@ -1,0 +1,144 @@
+import type { Kafka } from 'kafkajs';
+import { deadLetterTopic, inboundTopics, type AccountUpserted, type PersonUpserted } from '@bg/contracts';
+import { internalDeadLetterTopics } from '@bg/kafka';
+import { computeAllGroups, groupKey, type Membership, type OracleSolutionInterest } from '@bg/rules';
+import type { GroupHistory } from './public-topic';
+
+export type CheckResult = { pass: boolean; detail: string };
+
+const view = (m: Pick<Membership, 'members' | 'removedMembers'>) => ({
+  members: m.members.map((x) => `${x.personId}:${x.role}:${x.source}`).sort(),
+  removed: m.removedMembers.map((x) => `${x.personId}:${x.role}:${x.source}`).sort(),
+});
+
+/**
+ * Every active group on the public topic (its latest version) equals the from-scratch oracle over the records the
+ * load meant, and no group the oracle has is missing. Each group's own latest membership is the oracle's `previous`
+ * (only `since` is taken from it: who has stood longest in a full slot).
+ */
+export function compareWithOracle(
+  groups: Map<string, GroupHistory>,
+  world: {
+    accounts: readonly AccountUpserted[];
+    persons: readonly PersonUpserted[];
+    interests: OracleSolutionInterest[];
+  },
+): CheckResult & { compared: number; members: number } {
+  const latest = [...groups.values()].map((g) => g.latest);
+  const active = latest.filter((g) => g.status === 'active');
+  const previous = new Map(
+    latest.map((g) => [
+      groupKey(g.solutionInterestId, g.accountId),
+      { members: g.members, removedMembers: g.removedMembers },
+    ]),
+  );
+  const oracle = computeAllGroups({
+    accounts: world.accounts,
+    persons: world.persons,
+    solutionInterests: world.interests,
+    overrides: [],
+    previous,
+    now: new Date().toISOString(),
+  });
+  const problems: string[] = [];
+  const published = new Set(active.map((g) => groupKey(g.solutionInterestId, g.accountId)));
+  for (const key of oracle.keys()) if (!published.has(key)) problems.push(`${key}: no active group published`);
+  for (const group of active) {
+    const key = groupKey(group.solutionInterestId, group.accountId);
+    const expected = oracle.get(key);
+    if (!expected) {
+      problems.push(`${key}: published as active (v${group.version}), the oracle has no such group`);
+      continue;
+    }
+    const got = view(group);
+    const want = view(expected);
+    const missing = want.members.filter((m) => !got.members.includes(m));
+    const extra = got.members.filter((m) => !want.members.includes(m));
+    const removedDiff = JSON.stringify(got.removed) !== JSON.stringify(want.removed);
+    if (missing.length > 0 || extra.length > 0 || removedDiff) {
+      problems.push(
+        `${key} v${group.version}: missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]` +
+          (removedDiff ? `, removed ${JSON.stringify(got.removed)} ≠ ${JSON.stringify(want.removed)}` : ''),
+      );
+    }
+  }
+  const members = active.reduce((n, g) => n + g.members.length, 0);
+  return {
+    pass: problems.length === 0 && oracle.size > 0,
+    compared: active.length,
+    members,
+    detail:
+      problems.length === 0
+        ? `${active.length} active groups (${members} members) equal the oracle's ${oracle.size}`
+        : `${problems.length} groups differ:\n      ${problems.slice(0, 20).join('\n      ')}${problems.length > 20 ? '\n      …' : ''}`,
+  };
+}
+
+/**
+ * Each group's versions are 1..n with none skipped, first copies in rising order, and a version seen more than once
+ * (a redelivery) is the same bytes each time.
+ */
+export function checkVersions(
+  groups: Map<string, GroupHistory>,
+): CheckResult & { versions: number; duplicates: number } {
+  const problems: string[] = [];
+  let versions = 0;
+  let duplicates = 0;
+  for (const [id, group] of groups) {
+    const max = Math.max(...group.copies.keys());
+    versions += group.copies.size;
+    const skipped = Array.from({ length: max }, (_, i) => i + 1).filter((v) => !group.copies.has(v));
+    if (skipped.length > 0)
+      problems.push(`${id}: versions ${skipped.slice(0, 10).join(', ')} never published (latest v${max})`);
+    const outOfOrder = group.firstSeen.findIndex((v, i) => i > 0 && v < group.firstSeen[i - 1]!);
+    if (outOfOrder > 0)
+      problems.push(`${id}: v${group.firstSeen[outOfOrder]} first published after v${group.firstSeen[outOfOrder - 1]}`);
+    for (const [version, copies] of group.copies) {
+      duplicates += copies.length - 1;
+      if (new Set(copies).size > 1)
+        problems.push(`${id}: v${version} published ${copies.length} times with different content`);
+    }
+  }
+  return {
+    pass: problems.length === 0 && groups.size > 0,
+    versions,
+    duplicates,
+    detail:
+      problems.length === 0
+        ? `${groups.size} groups, ${versions} versions, gapless and in order (${duplicates} identical redeliveries)`
+        : `${problems.length} problems:\n      ${problems.slice(0, 20).join('\n      ')}`,
+  };
+}
+
+/** Messages on each dead-letter topic that has any: the internal ones, and the inbound ones (all input was valid). */
+export async function deadLetters(
+  kafka: Kafka,
+): Promise<{ internal: Record<string, number>; inbound: Record<string, number> }> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const count = async (topics: string[]) => {
+      const counts: Record<string, number> = {};
+      for (const topic of topics.filter((t) => existing.has(t))) {
+        const total = (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
+        if (total > 0) counts[topic] = total;
+      }
+      return counts;
+    };
+    return {
+      internal: await count(internalDeadLetterTopics),
+      inbound: await count(inboundTopics.map(deadLetterTopic)),
+    };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Percentiles (nearest rank) of `values`, in ms. */
+export function percentiles(values: number[]): { n: number; p50: number; p95: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+  return { n: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.at(-1) ?? NaN };
+}

@@ -1,0 +1,168 @@
+import { describe, expect, it } from 'vitest';
+import type { AccountUpserted, BuyingGroupChanged, PersonUpserted } from '@bg/contracts';
+import { roleSlotSchema } from '@bg/contracts';
+import type { OracleSolutionInterest } from '@bg/rules';
+import { checkVersions, compareWithOracle, percentiles } from '../../src/checks';
+import type { GroupHistory } from '../../src/public-topic';
+
+const at = '2026-11-01T00:00:00.000Z';
+const account = (accountId: string, annualRevenue: number): AccountUpserted => ({
+  accountId,
+  name: accountId,
+  domain: `${accountId}.example`,
+  parentAccountId: null,
+  industry: 'Software',
+  annualRevenue,
+  employeeCount: 100,
+  country: 'US',
+  productsOwned: [],
+  attributes: {},
+  updatedAt: at,
+});
+const person = (personId: string, accountId: string, jobTitle: string): PersonUpserted => ({
+  personId,
+  email: `${personId}@example.com`,
+  firstName: 'F',
+  lastName: personId,
+  jobTitle,
+  department: 'Engineering',
+  seniority: 'Individual Contributor',
+  country: 'US',
+  accounts: [{ accountId, relationship: 'employee' }],
+  attributes: {},
+  updatedAt: at,
+});
+const interest: OracleSolutionInterest = {
+  solutionInterestId: 'si',
+  memberScope: 'account',
+  template: {
+    slots: [
+      roleSlotSchema.parse({
+        role: 'Practitioner',
+        conditions: { field: 'jobTitle', op: 'contains', value: 'Engineer' },
+      }),
+    ],
+  },
+  audience: { conditions: { field: 'annualRevenue', op: 'gt', value: 1_000_000 } },
+};
+const world = {
+  accounts: [account('acc-big', 5_000_000), account('acc-small', 10)],
+  persons: [person('p1', 'acc-big', 'Software Engineer'), person('p2', 'acc-big', 'Office Clerk')],
+  interests: [interest],
+};
+
+/** A group's history on the public topic: `versions` as [version, content] in topic order. */
+function history(
+  accountId: string,
+  versions: [number, string][],
+  latest: { status?: 'active' | 'dissolved'; members?: string[] } = {},
+): GroupHistory {
+  const copies = new Map<number, string[]>();
+  const firstSeen: number[] = [];
+  for (const [version, content] of versions) {
+    if (!copies.has(version)) firstSeen.push(version);
+    copies.set(version, [...(copies.get(version) ?? []), content]);
+  }
+  const data = {
+    buyingGroupId: `bg-si-${accountId}`,
+    accountId,
+    solutionInterestId: 'si',
+    version: Math.max(...copies.keys()),
+    status: latest.status ?? 'active',
+    members: (latest.members ?? []).map((personId) => ({
+      personId,
+      role: 'Practitioner',
+      source: 'rule',
+      since: at,
+      reason: { slot: 0, matched: [] },
+    })),
+    removedMembers: [],
+  } as unknown as BuyingGroupChanged;
+  return { copies, firstSeen, latest: data };
+}
+const groupsOf = (...list: GroupHistory[]) => new Map(list.map((g) => [g.latest.buyingGroupId, g]));
+
+describe('the oracle check', () => {
+  it('passes when every active group has the oracle members', () => {
+    const result = compareWithOracle(groupsOf(history('acc-big', [[1, 'a']], { members: ['p1'] })), world);
+    expect(result.detail).toContain('1 active groups (1 members) equal');
+    expect(result.pass).toBe(true);
+  });
+
+  it('fails on a member too many or too few, and names them', () => {
+    const extra = compareWithOracle(groupsOf(history('acc-big', [[1, 'a']], { members: ['p1', 'p2'] })), world);
+    expect(extra.pass).toBe(false);
+    expect(extra.detail).toContain('unexpected [p2:Practitioner:rule]');
+    const missing = compareWithOracle(groupsOf(history('acc-big', [[1, 'a']], { members: [] })), world);
+    expect(missing.pass).toBe(false);
+    expect(missing.detail).toContain('missing [p1:Practitioner:rule]');
+  });
+
+  it('fails when a group the oracle has was never published or was dissolved, or one it lacks is active', () => {
+    expect(compareWithOracle(new Map(), world).pass).toBe(false);
+    expect(
+      compareWithOracle(groupsOf(history('acc-big', [[1, 'a']], { status: 'dissolved', members: ['p1'] })), world).pass,
+    ).toBe(false);
+    const stray = compareWithOracle(
+      groupsOf(history('acc-big', [[1, 'a']], { members: ['p1'] }), history('acc-small', [[1, 'b']])),
+      world,
+    );
+    expect(stray.pass).toBe(false);
+    expect(stray.detail).toContain('si:acc-small: published as active (v1), the oracle has no such group');
+  });
+});
+
+describe('the version check', () => {
+  it('passes versions 1..n with identical redeliveries', () => {
+    const result = checkVersions(
+      groupsOf(
+        history('acc-big', [
+          [1, 'a'],
+          [2, 'b'],
+          [1, 'a'],
+          [2, 'b'],
+          [3, 'c'],
+        ]),
+      ),
+    );
+    expect(result).toMatchObject({ pass: true, versions: 3, duplicates: 2 });
+  });
+
+  it('fails on a skipped version, a version first published out of order, or a redelivery that differs', () => {
+    const skipped = checkVersions(
+      groupsOf(
+        history('acc-big', [
+          [1, 'a'],
+          [3, 'c'],
+        ]),
+      ),
+    );
+    expect(skipped.detail).toContain('versions 2 never published');
+    const reordered = checkVersions(
+      groupsOf(
+        history('acc-big', [
+          [2, 'b'],
+          [1, 'a'],
+        ]),
+      ),
+    );
+    expect(reordered.detail).toContain('v1 first published after v2');
+    const differs = checkVersions(
+      groupsOf(
+        history('acc-big', [
+          [1, 'a'],
+          [1, 'x'],
+        ]),
+      ),
+    );
+    expect(differs.detail).toContain('v1 published 2 times with different content');
+    expect([skipped, reordered, differs].map((r) => r.pass)).toEqual([false, false, false]);
+  });
+});
+
+describe('percentiles', () => {
+  it('takes the nearest rank', () => {
+    expect(percentiles([5, 1, 4, 2, 3])).toEqual({ n: 5, p50: 3, p95: 5, p99: 5, max: 5 });
+    expect(percentiles([]).n).toBe(0);
+  });
+});
