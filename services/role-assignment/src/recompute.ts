@@ -8,7 +8,7 @@ import {
   descendantsOfMany,
   linksOfPersons,
   liveAccounts,
-  lockGroups,
+  lockAccounts,
   overridesOfMany,
   peopleOfMany,
   type PersonLink,
@@ -23,7 +23,7 @@ import {
   type Interest,
   type PersonJudgement,
 } from './domain/group-state';
-import { byGroup, type RecomputeTarget } from './domain/targets';
+import { addTarget, byGroup, everyGroupOfTheAccount, type RecomputeTarget } from './domain/targets';
 
 export const roleAssignmentSource = 'bg/role-assignment';
 
@@ -37,8 +37,8 @@ export type Recomputed = { outbox: OutboxMessage[]; deferred: RecomputeTarget[] 
  * target for the whole group (an account change, a hierarchy move, a new definition), the whole group is computed
  * from all its people. Only changed member rows are written and sent.
  *
- * Each group is locked first. With `lock: 'try'` a group that another transaction holds is not waited for but
- * returned as deferred, for the caller to queue: a consumer chunk never waits on the queue's runner.
+ * The targets' accounts are locked first. With `lock: 'try'` an account that another transaction holds is not waited
+ * for; its targets are returned as deferred, for the caller to queue.
  */
 export async function recomputeGroups(
   db: Queryable,
@@ -48,15 +48,19 @@ export async function recomputeGroups(
   lock: 'wait' | 'try' = 'wait',
 ): Promise<Recomputed> {
   if (targets.length === 0) return { outbox: [], deferred: [] };
-  const locked = await lockGroups(
+  const locked = await lockAccounts(
     db,
-    targets.map((t) => groupKey(t.accountId, t.solutionInterestId)),
+    targets.map((t) => t.accountId),
     lock,
   );
-  const deferred = targets.filter((t) => !locked.has(groupKey(t.accountId, t.solutionInterestId)));
-  const sorted = targets.filter((t) => locked.has(groupKey(t.accountId, t.solutionInterestId))).sort(byGroup);
+  const deferred = targets.filter((t) => !locked.has(t.accountId));
   // One client runs one query at a time: sequential awaits, not Promise.all.
-  const groups = await groupsOfMany(db, [...new Set(sorted.map((t) => t.accountId))]);
+  const groups = await groupsOfMany(db, [...locked]);
+  const sorted = resolveTargets(
+    targets.filter((t) => locked.has(t.accountId)),
+    groups,
+    interests,
+  ).sort(byGroup);
   const decisions: { target: RecomputeTarget; decision: GroupDecision }[] = [];
   const whole: RecomputeTarget[] = [];
   const partial: { target: RecomputeTarget; group: GroupRecord; interest: Interest; personIds: string[] }[] = [];
@@ -83,6 +87,30 @@ export async function recomputeGroups(
   const writes: GroupWrite[] = changed.map(({ decision }) => ({ group: decision.next, delta: decision.delta }));
   await saveGroups(db, writes);
   return { outbox: changed.map(({ target, decision }) => membershipChanged(decision, target)), deferred };
+}
+
+/**
+ * Targets for every group of an account, made concrete now that the account is locked: a change of people touches the
+ * groups the account has, a change of the account one group per live solution interest (creating or dissolving them).
+ */
+function resolveTargets(
+  targets: RecomputeTarget[],
+  groups: ReadonlyMap<string, GroupRecord>,
+  interests: ReadonlyMap<string, Interest>,
+): RecomputeTarget[] {
+  const interestsOf = new Map<string, string[]>();
+  for (const group of groups.values())
+    interestsOf.set(group.accountId, [...(interestsOf.get(group.accountId) ?? []), group.solutionInterestId]);
+  const resolved = new Map<string, RecomputeTarget>();
+  for (const target of targets) {
+    if (target.solutionInterestId !== everyGroupOfTheAccount) {
+      addTarget(resolved, target);
+      continue;
+    }
+    const ids = target.personIds === null ? [...interests.keys()] : (interestsOf.get(target.accountId) ?? []);
+    for (const solutionInterestId of ids) addTarget(resolved, { ...target, solutionInterestId });
+  }
+  return [...resolved.values()];
 }
 
 /** Re-judges the named people of each group alone; a group missing from the result must be computed whole. */

@@ -30,10 +30,10 @@ export async function requestRecomputes(db: Queryable, targets: RecomputeTarget[
 }
 
 /**
- * Takes (and removes) the oldest queued requests whose groups are free right now, folded per group in arrival
- * order, with those groups locked for the rest of the transaction. Requests of a group that a consumer chunk is
- * working on stay queued for a later pass: this runner never waits for a chunk, nor makes one wait. Rows another
- * runner holds are skipped too.
+ * Takes (and removes) the oldest queued requests whose accounts are free right now, folded per group in arrival
+ * order, with those accounts locked for the rest of the transaction. Requests of an account that a consumer chunk is
+ * working on stay queued for a later pass: this runner never waits for a chunk (a chunk waits at most for one short
+ * batch of it). Rows another runner holds are skipped too.
  */
 export async function takeRecomputes(db: Queryable, limit: number): Promise<RecomputeTarget[]> {
   const { rows } = await db.query<{
@@ -44,7 +44,7 @@ export async function takeRecomputes(db: Queryable, limit: number): Promise<Reco
     cause: Cause;
   }>(
     `WITH candidates AS (
-       SELECT request_id, account_id || '|' || solution_interest_id AS k FROM pending_recomputes
+       SELECT request_id, account_id AS k FROM pending_recomputes
        ORDER BY request_id LIMIT $1 FOR UPDATE SKIP LOCKED
      ), free AS (
        SELECT k FROM (SELECT DISTINCT k FROM candidates ORDER BY k) g

@@ -331,23 +331,23 @@ export async function overridesOfMany(
   return result;
 }
 
-/** The advisory lock key of a group (also for groups that do not exist yet). */
-const groupLockKey = `hashtextextended('role-assignment:' || k, 0)`;
+/** The advisory lock key of an account's groups (also of groups that do not exist yet). */
+const accountLockKey = `hashtextextended('role-assignment:' || k, 0)`;
 
 /**
- * Serialises all work on these groups (`accountId|solutionInterestId`) until the transaction ends, in key order so
- * that writers cannot deadlock. `wait` blocks until every lock is held; `try` takes the free ones only and returns
- * them — a caller that finds a group busy leaves it to whoever holds it, through the queue.
+ * Serialises all work on these accounts' groups until the transaction ends, in key order so that writers cannot
+ * deadlock. One lock per account, whatever the number of solution interests: a chunk's lock count is bounded by its
+ * accounts. `wait` blocks until every lock is held; `try` takes the free ones only and returns them.
  */
-export async function lockGroups(db: Queryable, keys: string[], mode: 'wait' | 'try'): Promise<Set<string>> {
-  const sorted = [...new Set(keys)].sort();
+export async function lockAccounts(db: Queryable, accountIds: string[], mode: 'wait' | 'try'): Promise<Set<string>> {
+  const sorted = [...new Set(accountIds)].sort();
   if (sorted.length === 0) return new Set();
   if (mode === 'wait') {
-    await db.query(`SELECT pg_advisory_xact_lock(${groupLockKey}) FROM unnest($1::text[]) AS k ORDER BY k`, [sorted]);
+    await db.query(`SELECT pg_advisory_xact_lock(${accountLockKey}) FROM unnest($1::text[]) AS k ORDER BY k`, [sorted]);
     return new Set(sorted);
   }
   const { rows } = await db.query<{ k: string }>(
-    `SELECT k FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) s WHERE pg_try_advisory_xact_lock(${groupLockKey})`,
+    `SELECT k FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) s WHERE pg_try_advisory_xact_lock(${accountLockKey})`,
     [sorted],
   );
   return new Set(rows.map((r) => r.k));

@@ -1,17 +1,22 @@
 import type { Cause } from '@bg/contracts';
 
+/**
+ * In place of a solution interest id: every group of the account — for a change of its people, the groups it has; for
+ * a change of the account itself, one per live solution interest. Resolved under the account's lock, so that a change
+ * costs what the account's own groups cost, whatever the number of solution interests.
+ */
+export const everyGroupOfTheAccount = '*';
+
 /** One group to recompute — whole, or only some of its people — with the input event(s) that asked for it. */
 export type RecomputeTarget = {
   accountId: string;
+  /** A solution interest, or `everyGroupOfTheAccount`. */
   solutionInterestId: string;
   /** The people to re-judge; null for the whole group. */
   personIds: string[] | null;
   cause: Cause;
   coalesced: string[];
 };
-
-// Bounded so that a group that never rests does not list every event that touched it.
-const maxCoalesced = 50;
 
 /**
  * Folds the requests for one group into one recomputation, in arrival order: the whole group if any request asks
@@ -24,7 +29,9 @@ export function mergeTargets(earlier: RecomputeTarget | undefined, later: Recomp
       ? null
       : [...new Set([...earlier.personIds, ...later.personIds])];
   const ids = [...earlier.coalesced, earlier.cause.eventId, ...later.coalesced];
-  const coalesced = [...new Set(ids)].filter((id) => id !== later.cause.eventId).slice(-maxCoalesced);
+  // Every folded input is listed (CONTRACT §3): a consumer relies on it to know its event was applied. The list is
+  // bounded by what one transaction folds (a chunk of events, a batch of queued requests).
+  const coalesced = [...new Set(ids)].filter((id) => id !== later.cause.eventId);
   return { ...later, personIds, coalesced };
 }
 

@@ -26,7 +26,7 @@ import {
 } from '../db/state';
 import type { InterestCache } from '../interest-cache';
 import { recomputeGroups } from '../recompute';
-import { addTarget, type RecomputeTarget } from '../domain/targets';
+import { addTarget, everyGroupOfTheAccount, type RecomputeTarget } from '../domain/targets';
 
 export const roleAssignmentConsumer = 'role-assignment';
 
@@ -125,7 +125,7 @@ export async function applyEvents(
   const targets = new Map<string, RecomputeTarget>();
   const forAncestors = new Map<string, RecomputeTarget>();
   for (const touch of touches) {
-    const ids = touch.solutionInterestIds === 'all' ? [...interests.keys()] : touch.solutionInterestIds;
+    const ids = touch.solutionInterestIds === 'all' ? [everyGroupOfTheAccount] : touch.solutionInterestIds;
     for (const solutionInterestId of ids) {
       addTarget(targets, {
         accountId: touch.accountId,
