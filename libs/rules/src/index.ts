@@ -1,5 +1,6 @@
 export * from './conditions';
 export * from './audience';
+export * from './causes';
 export * from './hierarchy';
 export * from './membership';
 export * from './overrides';

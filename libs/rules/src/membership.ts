@@ -65,9 +65,11 @@ export function computeMembership(input: MembershipInput): Membership {
   // An edit of someone who is no longer a person of the account waits, dormant, until they come back.
   const overrides = effectiveOverrides(input.overrides.filter((override) => candidates.has(override.personId)));
   const before = new Map(previous.members.map((member) => [member.personId, member]));
-  const sinceIn = (personId: string, role: string): string => {
+  // `since` is the time in the slot (a template may have several slots of one role): kept while the person stays in
+  // the same slot with the same role, restarted otherwise.
+  const sinceIn = (personId: string, role: string, slot: number | null): string => {
     const earlier = before.get(personId);
-    return earlier !== undefined && earlier.role === role ? earlier.since : now;
+    return earlier !== undefined && earlier.role === role && earlier.reason.slot === slot ? earlier.since : now;
   };
 
   const members: GroupMember[] = [];
@@ -84,7 +86,13 @@ export function computeMembership(input: MembershipInput): Membership {
     // Explicit adds count towards their slot (the first with that role) and are kept even beyond its maxMembers.
     if (slot >= 0) assigned[slot] = (assigned[slot] ?? 0) + 1;
     const reason = { slot: slot >= 0 ? slot : null, matched: [], note: notes[source] };
-    members.push({ personId, role: override.role, source, since: sinceIn(personId, override.role), reason });
+    members.push({
+      personId,
+      role: override.role,
+      source,
+      since: sinceIn(personId, override.role, reason.slot),
+      reason,
+    });
   }
   const ruled = [...candidates.values()].filter((candidate) => !overrides.has(candidate.personId));
   members.push(...placeByRules(slots, ruled, assigned, sinceIn));
@@ -225,14 +233,14 @@ interface Pending {
 
 /**
  * Each slot in priority order takes, among the people still unplaced who match it, as many as it has room for: by
- * precedence (all equal here: explicit adds were placed before), then longest in the role, then personId. Those who
+ * precedence (all equal here: explicit adds were placed before), then longest in the slot, then personId. Those who
  * do not fit try the later slots they match.
  */
 function placeByRules(
   slots: readonly MembershipSlot[],
   candidates: readonly Candidate[],
   assigned: number[],
-  sinceIn: (personId: string, role: string) => string,
+  sinceIn: (personId: string, role: string, slot: number) => string,
 ): GroupMember[] {
   let unplaced: Pending[] = candidates.map((candidate) => ({
     personId: candidate.personId,
@@ -247,7 +255,7 @@ function placeByRules(
       if (pending.results[index]?.matched) matching.push(pending);
       else notMatching.push({ ...pending, skipped: [...pending.skipped, { slot: index, why: 'no-match' }] });
     }
-    const since = (pending: Pending): string => sinceIn(pending.personId, slot.role);
+    const since = (pending: Pending): string => sinceIn(pending.personId, slot.role, index);
     matching.sort((a, b) => compareInstants(since(a), since(b)) || compareText(a.personId, b.personId));
     const room = slot.maxMembers == null ? matching.length : Math.max(0, slot.maxMembers - (assigned[index] ?? 0));
     for (const pending of matching.slice(0, room)) {

@@ -5,12 +5,12 @@ import { compareText, type Candidate, type Membership } from '@bg/rules';
 import { groupKey, groupsOfMany, membershipsOf, saveGroups, type GroupWrite } from './db/groups';
 import {
   ancestorsOfMany,
-  descendantsOfMany,
   linksOfPersons,
   liveAccounts,
   lockAccounts,
   overridesOfMany,
   peopleOfMany,
+  scopesOfMany,
   type PersonLink,
 } from './db/state';
 import {
@@ -212,13 +212,13 @@ async function decideWholeGroups(
     ),
   ];
   const accounts = await liveAccounts(db, accountIds);
-  const descendants = await descendantsOfMany(db, rollUpRoots);
+  const rollUpScopes = await scopesOfMany(db, rollUpRoots);
   const previous = await membershipsOf(
     db,
     targets.map((t) => ({ ...t, personIds: null })),
   );
   const overrides = await overridesOfMany(db, accountIds);
-  const people = await peopleOfMany(db, [...new Set([...accountIds, ...[...descendants.values()].flat()])]);
+  const people = await peopleOfMany(db, [...new Set([...accountIds, ...[...rollUpScopes.values()].flat()])]);
 
   const decided: { target: RecomputeTarget; decision: GroupDecision }[] = [];
   for (const target of targets) {
@@ -226,7 +226,7 @@ async function decideWholeGroups(
     const interest = interests.get(target.solutionInterestId) ?? null;
     const scope =
       interest?.memberScope === 'account-and-descendants'
-        ? [target.accountId, ...(descendants.get(target.accountId) ?? [])]
+        ? (rollUpScopes.get(target.accountId) ?? [target.accountId])
         : [target.accountId];
     const decision = decideGroup({
       interest,

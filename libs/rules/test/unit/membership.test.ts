@@ -167,6 +167,28 @@ describe('since', () => {
     expect(member(second, 'p-bob')).toMatchObject({ role: 'Decision Maker', since: NOW });
   });
 
+  it('is the time in the slot, not in the role: two slots of one role do not share it', () => {
+    // Two Influencer slots: one for a single VP (capped), one for anyone in Marketing.
+    const twoInfluencerSlots = [
+      slot('Influencer', { field: 'seniority', op: 'eq', value: 'VP' }, { maxMembers: 1 }),
+      slot('Influencer', { field: 'department', op: 'eq', value: 'Marketing' }),
+    ];
+    const incumbent = candidate('p-zed', { seniority: 'VP', department: 'Sales' });
+    const marketer = candidate('p-amy', { department: 'Marketing' });
+    const first = compute({ slots: twoInfluencerSlots, candidates: [marketer], now: EARLIEST });
+    const second = compute({ slots: twoInfluencerSlots, candidates: [marketer, incumbent], previous: first, now: EARLIER });
+    expect(member(second, 'p-zed')).toMatchObject({ since: EARLIER, reason: { slot: 0 } });
+    // Promoted to VP, she matches the capped slot too; her time in the role began before the incumbent's, but her
+    // time in that slot has not: the incumbent keeps it, and she keeps her place and her time in the other.
+    const third = compute({
+      slots: twoInfluencerSlots,
+      candidates: [retitled(marketer, 'VP Marketing', 'VP'), incumbent],
+      previous: second,
+    });
+    expect(member(third, 'p-zed')).toMatchObject({ since: EARLIER, reason: { slot: 0 } });
+    expect(member(third, 'p-amy')).toMatchObject({ since: EARLIEST, reason: { slot: 1 } });
+  });
+
   it('is kept when a rule member is confirmed by a manual add to the same role', () => {
     const first = compute({ candidates: [cmo], now: EARLIEST });
     const overrides = [override('p-ana', 'add', 'manual', EARLIER, 'Decision Maker')];
@@ -348,6 +370,6 @@ function decisionMakerMember(personId: string): GroupMember {
   };
 }
 
-function retitled(person: Candidate, jobTitle: string): Candidate {
-  return { ...person, subject: { ...person.subject, jobTitle } };
+function retitled(person: Candidate, jobTitle: string, seniority?: string): Candidate {
+  return { ...person, subject: { ...person.subject, jobTitle, ...(seniority ? { seniority } : {}) } };
 }

@@ -1,5 +1,6 @@
 import type { AccountUpserted, MemberScope, PersonUpserted } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
+import { groupRows, scopeQuery } from '@bg/rules';
 
 export type AccountRecord = AccountUpserted & { deleted: boolean };
 export type PersonRecord = Omit<PersonUpserted, 'accounts'> & { deleted: boolean };
@@ -53,8 +54,7 @@ export async function linksOf(
 
 /**
  * The accounts whose people a group draws on, by root account, nearest first: the account itself, then (for
- * `account-and-descendants`) its live descendants level by level, each level by accountId — the order role assignment
- * uses. The depth bound keeps a parent cycle in the CRM data from looping.
+ * `account-and-descendants`) the one descendant-scope rule of @bg/rules over the API's projection of accounts.
  */
 export async function scopesOf(
   db: Queryable,
@@ -62,18 +62,8 @@ export async function scopesOf(
   scope: MemberScope,
 ): Promise<Map<string, string[]>> {
   if (scope === 'account') return new Map(accountIds.map((id) => [id, [id]]));
-  const { rows } = await db.query<{ root: string; account_id: string }>(
-    `WITH RECURSIVE scope (root, account_id, depth) AS (
-       SELECT id, id, 0 FROM unnest($1::text[]) AS id
-       UNION
-       SELECT s.root, a.account_id, s.depth + 1 FROM accounts a JOIN scope s ON a.parent_account_id = s.account_id
-       WHERE NOT a.deleted AND s.depth < 32)
-     SELECT root, account_id FROM scope GROUP BY root, account_id ORDER BY root, min(depth), account_id COLLATE "C"`,
-    [accountIds],
-  );
-  const scopes = new Map<string, string[]>(accountIds.map((id) => [id, []]));
-  for (const row of rows) scopes.get(row.root)?.push(row.account_id);
-  return scopes;
+  const { rows } = await db.query<{ root: string; account_id: string }>(scopeQuery, [accountIds]);
+  return groupRows(accountIds, rows, 'root');
 }
 
 /** Whether a person is linked to any of the accounts. */

@@ -17,7 +17,10 @@ export async function enqueueRecomputeJob(db: Queryable, solutionInterestId: str
      WHERE solution_interest_id = $1 AND status IN ('pending', 'running')`,
     [solutionInterestId],
   );
-  await db.query('INSERT INTO recompute_jobs (solution_interest_id, cause) VALUES ($1, $2)', [solutionInterestId, cause]);
+  await db.query('INSERT INTO recompute_jobs (solution_interest_id, cause) VALUES ($1, $2)', [
+    solutionInterestId,
+    cause,
+  ]);
   await db.query(`SELECT pg_notify(current_schema() || '_recompute_jobs', '')`);
 }
 

@@ -1,6 +1,6 @@
 import type { AccountUpserted, PersonUpserted, SolutionInterestDefined } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
-import type { MemberOverride, OverrideSource } from '@bg/rules';
+import { ancestorsQuery, groupRows, scopeQuery, type MemberOverride, type OverrideSource } from '@bg/rules';
 import type { ScopedPerson } from '../domain/group-state';
 
 /**
@@ -37,14 +37,16 @@ export async function markSolutionInterestDeleted(
 }
 
 /**
- * Orders chunks against definition changes. A chunk reading the definitions to decide which groups to touch holds the
- * lock shared until it commits; a chunk saving a definition holds it exclusively, so it commits only after every chunk
- * that decided without it has committed — and the recompute job it starts then sees all of their records. (A separate
- * statement from the read that follows it: a statement's snapshot predates any lock it waits for.)
+ * Orders chunks against changes of what decides which groups a change touches: the definitions and the account
+ * hierarchy. A chunk that reads them (definitions, ancestor chains) holds the lock shared until it commits; a chunk
+ * that saves a definition or moves an account in the hierarchy holds it exclusively, so it commits only after every
+ * chunk that decided without it has committed — and the recomputations it starts (a definition's job, the roll-ups of
+ * an account's old and new ancestors) then see all of their records, while every later chunk reads the new state.
+ * (A separate statement from the reads that follow it: a statement's snapshot predates any lock it waits for.)
  */
-export async function lockDefinitions(db: Queryable, mode: 'read' | 'write'): Promise<void> {
+export async function lockStructure(db: Queryable, mode: 'read' | 'write'): Promise<void> {
   const fn = mode === 'write' ? 'pg_advisory_xact_lock' : 'pg_advisory_xact_lock_shared';
-  await db.query(`SELECT ${fn}(hashtextextended('role-assignment:definitions', 0))`);
+  await db.query(`SELECT ${fn}(hashtextextended('role-assignment:structure', 0))`);
 }
 
 /** What changes whenever any definition does: a cheap check whether a cached set of definitions is still current. */
@@ -73,8 +75,15 @@ export async function liveAccounts(db: Queryable, accountIds: string[]): Promise
 
 export type StoredAccount = { parentAccountId: string | null; deleted: boolean; updatedAt: Date };
 
-/** The stored state of these accounts (for stale checks and hierarchy moves), locked until the transaction ends. */
-export async function lockAccountRows(db: Queryable, accountIds: string[]): Promise<Map<string, StoredAccount>> {
+/**
+ * The stored state of these accounts (for stale checks and hierarchy moves); with `lock`, their rows stay locked until
+ * the transaction ends.
+ */
+export async function storedAccounts(
+  db: Queryable,
+  accountIds: string[],
+  lock: boolean,
+): Promise<Map<string, StoredAccount>> {
   const { rows } = await db.query<{
     account_id: string;
     parent_account_id: string | null;
@@ -82,7 +91,7 @@ export async function lockAccountRows(db: Queryable, accountIds: string[]): Prom
     updated_at: Date;
   }>(
     `SELECT account_id, parent_account_id, deleted, updated_at FROM accounts
-     WHERE account_id = ANY($1::text[]) ORDER BY account_id FOR UPDATE`,
+     WHERE account_id = ANY($1::text[]) ORDER BY account_id${lock ? ' FOR UPDATE' : ''}`,
     [accountIds],
   );
   return new Map(
@@ -181,54 +190,18 @@ export async function saveOverride(
   return rowCount === 1;
 }
 
-/**
- * The chain of live ancestors of each account, nearest first (cycle-safe); one query for all of them. The walk stops
- * at a deleted account: a deleted account cuts its subtree off from everything above it.
- */
+/** The live ancestors of each account whose roll-up groups hold (or held) it, nearest first; one query for all. */
 export async function ancestorsOfMany(db: Queryable, accountIds: string[]): Promise<Map<string, string[]>> {
-  const result = new Map(accountIds.map((id) => [id, [] as string[]]));
-  if (accountIds.length === 0) return result;
-  const { rows } = await db.query<{ start_id: string; account_id: string }>(
-    `WITH RECURSIVE chain(start_id, account_id, depth, path) AS (
-       SELECT a.account_id, a.parent_account_id, 1, ARRAY[a.account_id]
-       FROM accounts a WHERE a.account_id = ANY($1::text[]) AND a.parent_account_id IS NOT NULL
-       UNION ALL
-       SELECT c.start_id, a.parent_account_id, c.depth + 1, c.path || a.account_id
-       FROM chain c JOIN accounts a ON a.account_id = c.account_id
-       WHERE a.parent_account_id IS NOT NULL AND NOT a.deleted AND NOT (a.account_id = ANY(c.path)) AND c.depth < $2
-     )
-     SELECT c.start_id, c.account_id FROM chain c JOIN accounts a ON a.account_id = c.account_id AND NOT a.deleted
-     ORDER BY c.start_id, c.depth`,
-    [accountIds, maxHierarchyDepth],
-  );
-  for (const row of rows) result.get(row.start_id)?.push(row.account_id);
-  return result;
+  if (accountIds.length === 0) return new Map();
+  const { rows } = await db.query<{ start_id: string; account_id: string }>(ancestorsQuery, [accountIds]);
+  return groupRows(accountIds, rows, 'start_id');
 }
 
-/** How deep a hierarchy is walked, up or down (a bound against cycles and pathological data). */
-export const maxHierarchyDepth = 64;
-
-/**
- * Scope of each root for `account-and-descendants`: live descendants level by level, each level by account id
- * (the order @bg/rules uses to pick the nearest link). One query for all roots.
- */
-export async function descendantsOfMany(db: Queryable, roots: string[]): Promise<Map<string, string[]>> {
-  const result = new Map(roots.map((root) => [root, [] as string[]]));
-  if (roots.length === 0) return result;
-  const { rows } = await db.query<{ root: string; account_id: string }>(
-    `WITH RECURSIVE tree(root, account_id, depth, path) AS (
-       SELECT r.root, a.account_id, 1, ARRAY[r.root, a.account_id]
-       FROM unnest($1::text[]) AS r(root) JOIN accounts a ON a.parent_account_id = r.root AND NOT a.deleted
-       UNION ALL
-       SELECT t.root, a.account_id, t.depth + 1, t.path || a.account_id
-       FROM tree t JOIN accounts a ON a.parent_account_id = t.account_id
-       WHERE NOT a.deleted AND NOT (a.account_id = ANY(t.path)) AND t.depth < $2
-     )
-     SELECT root, account_id FROM tree GROUP BY root, account_id ORDER BY root, min(depth), account_id COLLATE "C"`,
-    [roots, maxHierarchyDepth],
-  );
-  for (const row of rows) result.get(row.root)!.push(row.account_id);
-  return result;
+/** The scope of each root's roll-up group (`account-and-descendants`), the root first; one query for all roots. */
+export async function scopesOfMany(db: Queryable, roots: string[]): Promise<Map<string, string[]>> {
+  if (roots.length === 0) return new Map();
+  const { rows } = await db.query<{ root: string; account_id: string }>(scopeQuery, [roots]);
+  return groupRows(roots, rows, 'root');
 }
 
 /** People of many accounts at once, by account, each list by person id (linked ones only). */

@@ -1,4 +1,5 @@
 import type { Cause } from '@bg/contracts';
+import { coalesce } from '@bg/rules';
 
 /**
  * In place of a solution interest id: every group of the account — for a change of its people, the groups it has; for
@@ -28,10 +29,9 @@ export function mergeTargets(earlier: RecomputeTarget | undefined, later: Recomp
     earlier.personIds === null || later.personIds === null
       ? null
       : [...new Set([...earlier.personIds, ...later.personIds])];
-  const ids = [...earlier.coalesced, earlier.cause.eventId, ...later.coalesced];
   // Every folded input is listed (CONTRACT §3): a consumer relies on it to know its event was applied. The list is
   // bounded by what one transaction folds (a chunk of events, a batch of queued requests).
-  const coalesced = [...new Set(ids)].filter((id) => id !== later.cause.eventId);
+  const { coalesced = [] } = coalesce([earlier], later);
   return { ...later, personIds, coalesced };
 }
 

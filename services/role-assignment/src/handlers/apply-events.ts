@@ -15,15 +15,16 @@ import { enqueueRecomputeJob } from '../db/jobs';
 import { requestRecomputes } from '../db/pending-recomputes';
 import {
   ancestorsOfMany,
-  lockAccountRows,
-  lockDefinitions,
+  lockStructure,
   markSolutionInterestDeleted,
   saveAccounts,
   saveOverride,
   savePersonLinks,
   saveSolutionInterest,
+  storedAccounts,
   type PersonLinkWrite,
 } from '../db/state';
+import { hierarchyChange } from '../domain/hierarchy';
 import type { InterestCache } from '../interest-cache';
 import { recomputeGroups } from '../recompute';
 import { addTarget, everyGroupOfTheAccount, type RecomputeTarget } from '../domain/targets';
@@ -54,12 +55,7 @@ export async function applyEvents(
   deps: { logger: Logger; interests: InterestCache; now: () => string },
 ): Promise<UnitResult> {
   const started = performance.now();
-  const defines = events.some(
-    (e) =>
-      e.event.type === internalEventTypes.solutionInterestDefined ||
-      e.event.type === internalEventTypes.solutionInterestDeleted,
-  );
-  await lockDefinitions(tx, defines ? 'write' : 'read');
+  await lockStructure(tx, (await changesStructure(tx, events)) ? 'write' : 'read');
   let interests = await deps.interests.current(tx);
   const personLinks: { write: PersonLinkWrite; cause: Cause }[] = [];
   const accounts: { change: AccountChanged; cause: Cause }[] = [];
@@ -174,6 +170,23 @@ export async function applyEvents(
 }
 
 /**
+ * Whether the chunk changes what decides which groups a change touches — a definition, or an account's place in the
+ * hierarchy (judged against the stored accounts; only this partition's consumer changes them) — and so must hold the
+ * structure lock exclusively.
+ */
+async function changesStructure(tx: Queryable, events: IncomingEvent[]): Promise<boolean> {
+  const types = new Set(events.map((e) => e.event.type));
+  if (types.has(internalEventTypes.solutionInterestDefined) || types.has(internalEventTypes.solutionInterestDeleted))
+    return true;
+  const accounts = events
+    .filter((e) => e.event.type === internalEventTypes.accountChanged)
+    .map((e) => e.event.data as AccountChanged);
+  if (accounts.length === 0) return false;
+  const stored = await storedAccounts(tx, [...new Set(accounts.map((a) => a.accountId))], false);
+  return accounts.some((a) => hierarchyChange(stored.get(a.accountId), a.account) !== null);
+}
+
+/**
  * Stores the chunk's account changes (each only when newer) and adds a whole-group touch of every changed account.
  * Returns the hierarchy changes — a move, a deletion, a new or revived account with a parent — whose ancestors' roll-up
  * groups must be recomputed whole: those of the account's chain now (`from`), and the former parent's (`also`).
@@ -189,7 +202,7 @@ async function applyAccounts(
     (c) => c.change.accountId,
     (c) => c.change.changedAt,
   );
-  const before = await lockAccountRows(tx, newest.map((c) => c.change.accountId).sort());
+  const before = await storedAccounts(tx, newest.map((c) => c.change.accountId).sort(), true);
   const saved = await saveAccounts(
     tx,
     newest.map(({ change }) => ({ accountId: change.accountId, data: change.account, changedAt: change.changedAt })),
@@ -198,17 +211,8 @@ async function applyAccounts(
   for (const { change, cause } of newest) {
     if (!saved.has(change.accountId)) continue;
     touches.push({ accountId: change.accountId, solutionInterestIds: 'all', personId: null, cause });
-    const was = before.get(change.accountId);
-    const parent = change.account?.parentAccountId ?? null;
-    const formerParent = was && !was.deleted ? was.parentAccountId : null;
-    const cameOrWent = !was || was.deleted || change.account === null;
-    if (formerParent !== parent || (cameOrWent && (parent ?? was?.parentAccountId))) {
-      structural.push({
-        from: change.accountId,
-        also: formerParent && formerParent !== parent ? [formerParent] : [],
-        cause,
-      });
-    }
+    const moved = hierarchyChange(before.get(change.accountId), change.account);
+    if (moved) structural.push({ from: change.accountId, also: moved.formerParent ? [moved.formerParent] : [], cause });
   }
   return structural;
 }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { RoleSlot } from '@bg/contracts';
-import type { Coalesced } from './coalesce';
+import type { Coalesced } from '@bg/rules';
 import { computeCompleteness } from './completeness';
 import { groupEngagement, type GroupEngagement } from './engagement';
 import { buildSnapshot, type GroupView, type PreviousVersion, type PublishedVersion } from './group-snapshot';

@@ -1,6 +1,6 @@
 import type { GroupMembershipChanged } from '@bg/contracts';
 import { applyMembershipDelta, type Membership } from '@bg/rules';
-import { coalesce, type Coalesced } from './coalesce';
+import { coalesce, type Coalesced } from '@bg/rules';
 import type { GroupHeader } from './group-state';
 
 /** A membership change that does not follow the stored version: one in between was lost, which is a bug upstream. */

@@ -3,7 +3,7 @@ import type { OutboxMessage, Queryable } from '@bg/postgres';
 import { insertActivities } from '../db/activities';
 import { loadGroupMembers } from '../db/group-members';
 import { lockActiveGroupsOf } from '../db/groups';
-import { coalesce } from '../domain/coalesce';
+import { coalesce } from '@bg/rules';
 import { noMembers, withScores } from '../domain/group-state';
 import { decideVersion } from '../domain/group-version';
 import { freshScores } from './fresh-scores';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coalesce } from '../../src/domain/coalesce';
+import { coalesce } from '../../src/causes';
 
 const cause = (eventId: string, eventType = 'person.upserted') => ({ eventId, eventType });
 
