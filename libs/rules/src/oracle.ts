@@ -51,7 +51,7 @@ export function groupKey(solutionInterestId: string, accountId: string): string 
 /** Every active group (a live account in a solution interest's audience), by group key in key order. */
 export function computeAllGroups(world: OracleWorld): Map<string, OracleGroup> {
   const accounts = world.accounts.filter((account) => !account.deleted);
-  const persons = world.persons.filter((person) => !person.deleted);
+  const persons = personsByAccount(world.persons.filter((person) => !person.deleted));
   const groups: OracleGroup[] = [];
   for (const interest of world.solutionInterests) {
     for (const account of accounts) {
@@ -82,11 +82,15 @@ export function computeAllGroups(world: OracleWorld): Map<string, OracleGroup> {
  * to the nearest: the group's own account if linked to it, else the shallowest descendant, then the lowest accountId;
  * among several links to that one account, the first listed.
  */
-function candidatesOf(scope: readonly string[], persons: readonly OraclePerson[], world: OracleWorld): Candidate[] {
+function candidatesOf(
+  scope: readonly string[],
+  linked: ReadonlyMap<string, readonly OraclePerson[]>,
+  world: OracleWorld,
+): Candidate[] {
   const candidates: Candidate[] = [];
   const taken = new Set<string>();
   for (const accountId of scope) {
-    for (const person of persons) {
+    for (const person of linked.get(accountId) ?? []) {
       const link = person.accounts.find((candidate) => candidate.accountId === accountId);
       if (link === undefined || taken.has(person.personId)) continue;
       taken.add(person.personId);
@@ -95,4 +99,17 @@ function candidatesOf(scope: readonly string[], persons: readonly OraclePerson[]
     }
   }
   return candidates;
+}
+
+/** The persons linked to each account, in the order given (an index, so that the oracle stays usable at 10k people). */
+function personsByAccount(persons: readonly OraclePerson[]): Map<string, OraclePerson[]> {
+  const linked = new Map<string, OraclePerson[]>();
+  for (const person of persons) {
+    for (const accountId of new Set(person.accounts.map((link) => link.accountId))) {
+      const list = linked.get(accountId) ?? [];
+      list.push(person);
+      linked.set(accountId, list);
+    }
+  }
+  return linked;
 }

@@ -18,7 +18,7 @@ import { startRoleAssignment } from '../../src/app';
  * Ingestion + role-assignment on a real broker and database, driven through the CRM topics as a CRM would, with a
  * probe on the membership-changes topic. (Tests may start a neighbouring service; production code never imports one.)
  */
-export async function startPipeline(extraEnv: Record<string, string> = {}) {
+export async function startPipeline(extraEnv: Record<string, string> = {}, now?: () => string) {
   const ctx: TestContext = await createTestContext();
   const logger = createLogger('test', ctx.env.LOG_LEVEL!);
   const fail = (error: unknown) => {
@@ -26,7 +26,7 @@ export async function startPipeline(extraEnv: Record<string, string> = {}) {
   };
   const services: RunningWorker[] = [
     await startIngestion(loadConfig(ingestionConfigSchema, ctx.env), logger, fail),
-    await startRoleAssignment(loadConfig(roleAssignmentConfigSchema, { ...ctx.env, ...extraEnv }), logger, fail),
+    await startRoleAssignment(loadConfig(roleAssignmentConfigSchema, { ...ctx.env, ...extraEnv }), logger, fail, now),
   ];
   const producer: Producer = await connectTestProducer(ctx.kafka);
   const groups = await new TopicProbe(ctx.kafka, `${ctx.topicPrefix}${Topics.membershipChanges}`).start();
