@@ -62,8 +62,38 @@ export const groupChangeSchema = z.discriminatedUnion('kind', [
 ]);
 export type GroupChange = z.infer<typeof groupChangeSchema>;
 
-export const causeSchema = z.object({ eventId: z.string(), eventType: z.string() });
+/**
+ * The input that produced a version (CONTRACT.md §3). An event is identified by its CloudEvents `source` and `id`
+ * together (two CRMs may use the same ids), so the cause carries both; `source` is absent only in versions published
+ * before it was carried. A version an operator caused names the operator's action (`operatorActionTypes`), never the
+ * internal event that carried it.
+ */
+export const causeSchema = z.object({ eventId: z.string(), eventType: z.string(), source: z.string().optional() });
 export type Cause = z.infer<typeof causeSchema>;
+
+/** What identifies an input event: its source and id (CloudEvents), as one comparable key. */
+export function eventIdentity(cause: Pick<Cause, 'eventId' | 'source'>): string {
+  return `${cause.source ?? ''}\u0000${cause.eventId}`;
+}
+
+/**
+ * The public `cause.eventType` of a version an operator caused through the HTTP API: the action's own stable name
+ * (listed in README.md, "Causes"), so that no internal event type reaches the public topic.
+ */
+export const operatorActionTypes = {
+  /** `PUT /v1/solution-interests/{id}`: created or changed, a new template version pinned included. */
+  solutionInterestDefined: 'operator.solution-interest.defined',
+  /** `DELETE /v1/solution-interests/{id}`. */
+  solutionInterestDeleted: 'operator.solution-interest.deleted',
+  /** `PUT /v1/account-audiences/{id}`: every solution interest using the audience is redefined with it. */
+  accountAudienceDefined: 'operator.account-audience.defined',
+  /** `POST /v1/buying-groups/{id}/members`. */
+  memberAdded: 'operator.member.added',
+  /** `DELETE /v1/buying-groups/{id}/members/{personId}`. */
+  memberRemoved: 'operator.member.removed',
+  /** `POST /v1/imports/buying-groups`, one per accepted row. */
+  memberImported: 'operator.member.imported',
+} as const;
 
 /** `buying-group.changed` data on `buying-groups.changes.v1` (CONTRACT.md §3). */
 export const buyingGroupChangedSchema = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { causeSchema } from './buying-group';
 import { id } from './envelope';
 
 export const conditionOps = [
@@ -115,6 +116,11 @@ export const solutionInterestDefinedSchema = z.object({
   definedAt: z.string(),
   /** Rises with every definition or deletion of any component: a consumer ignores one not newer than what it holds. */
   revision: z.number().int().min(1),
+  /**
+   * The operator action behind it, the cause of the group versions it leads to; absent in definitions published
+   * before it was carried (the topic is compacted: those stay), which count as `operator.solution-interest.defined`.
+   */
+  cause: causeSchema.optional(),
 });
 export type SolutionInterestDefined = z.infer<typeof solutionInterestDefinedSchema>;
 
@@ -122,5 +128,7 @@ export const solutionInterestDeletedSchema = z.object({
   solutionInterestId: id,
   deletedAt: z.string(),
   revision: z.number().int().min(1),
+  /** As for a definition; absent ones count as `operator.solution-interest.deleted`. */
+  cause: causeSchema.optional(),
 });
 export type SolutionInterestDeleted = z.infer<typeof solutionInterestDeletedSchema>;

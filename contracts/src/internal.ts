@@ -35,6 +35,10 @@ export const accountChangedSchema = z.object({
 });
 export type AccountChanged = z.infer<typeof accountChangedSchema>;
 
+/**
+ * An activity counted for the first time. An activity is identified by the CRM that recorded it (`cause.source`) and
+ * its `activityId`: a redelivery counts once, and two CRMs that use the same ids count separately.
+ */
 export const activityAcceptedSchema = z.object({ activity: activityRecordedSchema, cause: causeSchema });
 export type ActivityAccepted = z.infer<typeof activityAcceptedSchema>;
 
@@ -73,7 +77,8 @@ export const groupMembershipChangedSchema = z.object({
   members: z.object({ upserted: z.array(groupMemberSchema), removed: z.array(id) }),
   removedMembers: z.object({ upserted: z.array(removedMemberSchema), cleared: z.array(id) }),
   cause: causeSchema,
-  coalesced: z.array(z.string()).optional(),
+  /** The other inputs folded into this change, each once (by source and id); public versions list their ids. */
+  coalesced: z.array(causeSchema).optional(),
 });
 export type GroupMembershipChanged = z.infer<typeof groupMembershipChangedSchema>;
 
@@ -93,6 +98,21 @@ export const roleGapSchema = z.object({
 });
 export type RoleGap = z.infer<typeof roleGapSchema>;
 
+/**
+ * A group stopped being active (its account left the audience or was deleted, or its solution interest was deleted):
+ * it asks for nobody any more. A later version that revives it reports its missing roles again, as for a new group.
+ */
+export const groupDissolvedSchema = z.object({
+  buyingGroupId: id,
+  /** The version that dissolved the group: a consumer ignores role transitions older than it. */
+  version: z.number().int().min(1),
+  accountId: id,
+  solutionInterestId: id,
+  occurredAt: timestamp,
+  cause: causeSchema,
+});
+export type GroupDissolved = z.infer<typeof groupDissolvedSchema>;
+
 export const internalEventTypes = {
   personChanged: 'bg.person.changed',
   accountChanged: 'bg.account.changed',
@@ -104,4 +124,5 @@ export const internalEventTypes = {
   groupMembershipChanged: 'bg.group.membership-changed',
   roleMissing: 'bg.role.missing',
   roleFilled: 'bg.role.filled',
+  groupDissolved: 'bg.group.dissolved',
 } as const;

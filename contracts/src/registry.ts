@@ -12,6 +12,7 @@ import {
 import {
   accountChangedSchema,
   activityAcceptedSchema,
+  groupDissolvedSchema,
   groupMembershipChangedSchema,
   internalEventTypes,
   memberCommandSchema,
@@ -47,6 +48,7 @@ export const eventRegistry = {
   },
   [internalEventTypes.roleMissing]: { topic: Topics.roleEvents, schema: roleGapSchema },
   [internalEventTypes.roleFilled]: { topic: Topics.roleEvents, schema: roleGapSchema },
+  [internalEventTypes.groupDissolved]: { topic: Topics.roleEvents, schema: groupDissolvedSchema },
 } as const satisfies Record<string, { topic: string; schema: z.ZodType }>;
 
 export type EventType = keyof typeof eventRegistry;

@@ -16,7 +16,7 @@ export const Topics = {
   memberCommands: 'bg.internal.member-commands.v1',
   /** role-assignment → scoring: what changed in a group's membership, keyed by accountId. */
   membershipChanges: 'bg.internal.membership-changes.v1',
-  /** scoring → enrichment: role missing / role filled, keyed by accountId. */
+  /** scoring → enrichment: role missing / role filled / group dissolved, keyed by accountId. */
   roleEvents: 'bg.internal.role-events.v1',
 } as const;
 

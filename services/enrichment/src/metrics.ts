@@ -27,7 +27,7 @@ export function createEnrichmentMetrics(registry: Registry, pool: Pool) {
     }),
     lookupsCancelled: new Counter({
       name: 'bg_enrichment_lookups_cancelled_total',
-      help: 'Pending lookups dropped because the role was filled before they ran',
+      help: 'Lookups dropped: pending ones whose role was filled, unfinished ones whose group was dissolved',
       registers,
     }),
     personsPublished: new Counter({

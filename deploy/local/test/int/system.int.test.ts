@@ -412,6 +412,12 @@ describe('the system, end to end', () => {
       role: 'Practitioner',
       source: 'manual',
     });
+    // Its public cause is the operator's action under its documented name, with the id the API answered.
+    expect(removalVersion()!.data.cause).toEqual({
+      eventId: removal.body.commandId,
+      eventType: 'operator.member.removed',
+      source: 'bg/api',
+    });
     const removedIn = removalVersion()!.data.version;
 
     // The CRM updates the removed person (title still matching), then promotes another one.

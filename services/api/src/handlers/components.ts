@@ -1,4 +1,10 @@
-import type { AudienceRule, MemberScope, RoleSlot, SolutionInterestDefined } from '@bg/contracts';
+import {
+  operatorActionTypes,
+  type AudienceRule,
+  type MemberScope,
+  type RoleSlot,
+  type SolutionInterestDefined,
+} from '@bg/contracts';
 import { enqueue, withTransaction, type Pool, type Queryable } from '@bg/postgres';
 import { conflict, invalid, notFound, type FieldError } from '../domain/problem';
 import { findAudience, ruleOf, upsertAudience, type AudienceRecord } from '../db/audiences';
@@ -95,7 +101,13 @@ export async function putAudience(
     });
     const messages = [];
     for (const interest of await listSolutionInterestsForAudience(tx, id)) {
-      messages.push(solutionInterestDefined(await definitionOf(tx, interest, now), await nextRevision(tx)));
+      messages.push(
+        solutionInterestDefined(
+          await definitionOf(tx, interest, now),
+          await nextRevision(tx),
+          operatorActionTypes.accountAudienceDefined,
+        ),
+      );
     }
     await enqueue(tx, messages);
     return stored;
@@ -143,7 +155,9 @@ export async function putSolutionInterest(
       memberScope: input.memberScope,
     });
     const definition = await definitionOf(tx, stored.solutionInterest, now);
-    await enqueue(tx, [solutionInterestDefined(definition, await nextRevision(tx))]);
+    await enqueue(tx, [
+      solutionInterestDefined(definition, await nextRevision(tx), operatorActionTypes.solutionInterestDefined),
+    ]);
     return stored;
   });
 }
@@ -201,7 +215,7 @@ async function definitionOf(
   tx: Queryable,
   interest: SolutionInterestRecord,
   now: Date,
-): Promise<Omit<SolutionInterestDefined, 'revision'>> {
+): Promise<Omit<SolutionInterestDefined, 'revision' | 'cause'>> {
   const template = await findTemplate(tx, interest.roleTemplateId, interest.roleTemplateVersion);
   const audience = await findAudience(tx, interest.audienceId);
   if (!template || !audience)

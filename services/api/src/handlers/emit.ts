@@ -1,5 +1,6 @@
 import {
   internalEventTypes,
+  operatorActionTypes,
   type MemberCommand,
   type SolutionInterestDefined,
   type SolutionInterestDeleted,
@@ -12,26 +13,28 @@ export const apiSource = 'bg/api';
 /**
  * Outbox rows for what the API publishes. Each payload is checked against its contract schema on encoding, so a bug
  * shows up as a failed request rather than as an event its consumers dead-letter. Definitions carry their revision,
- * which orders them: a consumer ignores one not newer than what it holds.
+ * which orders them (a consumer ignores one not newer than what it holds), and the operator action that made them,
+ * which becomes the public cause of the group versions they lead to.
  */
 export function solutionInterestDefined(
-  data: Omit<SolutionInterestDefined, 'revision'>,
+  data: Omit<SolutionInterestDefined, 'revision' | 'cause'>,
   revision: number,
+  action: (typeof operatorActionTypes)['solutionInterestDefined' | 'accountAudienceDefined'],
 ): OutboxMessage {
-  return encodeEvent(
-    internalEventTypes.solutionInterestDefined,
-    component(data.solutionInterestId, revision, { ...data, revision }),
-  );
+  const event = component(data.solutionInterestId, revision);
+  return encodeEvent(internalEventTypes.solutionInterestDefined, {
+    ...event,
+    data: { ...data, revision, cause: { eventId: event.id, eventType: action, source: apiSource } },
+  });
 }
 
 export function solutionInterestDeleted(
-  data: Omit<SolutionInterestDeleted, 'revision'>,
+  data: Omit<SolutionInterestDeleted, 'revision' | 'cause'>,
   revision: number,
 ): OutboxMessage {
-  return encodeEvent(
-    internalEventTypes.solutionInterestDeleted,
-    component(data.solutionInterestId, revision, { ...data, revision }),
-  );
+  const event = component(data.solutionInterestId, revision);
+  const cause = { eventId: event.id, eventType: operatorActionTypes.solutionInterestDeleted, source: apiSource };
+  return encodeEvent(internalEventTypes.solutionInterestDeleted, { ...event, data: { ...data, revision, cause } });
 }
 
 /** A member edit for role assignment, keyed by account like every per-account topic. */
@@ -46,12 +49,11 @@ export function memberCommand(command: MemberCommand, eventId: string): OutboxMe
 }
 
 // Keyed by solution interest on a compacted topic: the latest definition per id is kept forever.
-function component<T>(solutionInterestId: string, revision: number, data: T) {
+function component(solutionInterestId: string, revision: number) {
   return {
     id: `${solutionInterestId}:r${revision}`,
     key: solutionInterestId,
     source: apiSource,
     subject: solutionInterestId,
-    data,
   };
 }

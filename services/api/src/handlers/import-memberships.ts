@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { internalEventTypes, type MemberCommand } from '@bg/contracts';
+import { operatorActionTypes, type MemberCommand } from '@bg/contracts';
 import { enqueue, withTransaction, type Pool } from '@bg/postgres';
 import { judgeImportRow, readImportRecord, type ImportRow } from '../domain/import-rows';
 import { liveAccounts, personsByIdOrEmail } from '../db/records';
 import { roleNames } from '../db/roles';
 import { solutionInterestIds } from '../db/solution-interests';
 import type { RawRecord } from '../import/readers';
-import { memberCommand } from './emit';
+import { apiSource, memberCommand } from './emit';
 
 export type ImportAnswer = { importId: string; accepted: number; rejected: { line: number; reason: string }[] };
 
@@ -91,7 +91,7 @@ async function applyBatch(
         role: verdict.role,
         source: 'import',
         requestedAt: now.toISOString(),
-        cause: { eventId, eventType: internalEventTypes.memberCommand },
+        cause: { eventId, eventType: operatorActionTypes.memberImported, source: apiSource },
       };
       messages.push(memberCommand(command, eventId));
     }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { internalEventTypes, type MemberCommand } from '@bg/contracts';
+import { operatorActionTypes, type MemberCommand } from '@bg/contracts';
 import { enqueue, withTransaction, type Pool } from '@bg/postgres';
 import { expectedOutcome } from '../domain/member-expectation';
 import { conflict, invalid, notFound } from '../domain/problem';
@@ -7,7 +7,7 @@ import { findSnapshot } from '../db/groups';
 import { findPerson, isLinkedToAny, scopesOf } from '../db/records';
 import { findRole } from '../db/roles';
 import { findSolutionInterest } from '../db/solution-interests';
-import { memberCommand } from './emit';
+import { apiSource, memberCommand } from './emit';
 
 export type MemberEdit = { buyingGroupId: string; action: 'add' | 'remove'; personId: string; role?: string };
 
@@ -68,7 +68,12 @@ export async function requestMemberEdit(pool: Pool, edit: MemberEdit, now: Date)
       role,
       source: 'manual',
       requestedAt,
-      cause: { eventId: commandId, eventType: internalEventTypes.memberCommand },
+      // The public cause is the operator's action, identified by the command id the answer returns.
+      cause: {
+        eventId: commandId,
+        eventType: edit.action === 'add' ? operatorActionTypes.memberAdded : operatorActionTypes.memberRemoved,
+        source: apiSource,
+      },
     };
     await enqueue(tx, [memberCommand(command, commandId)]);
     return {

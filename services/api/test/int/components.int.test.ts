@@ -536,6 +536,12 @@ describe('audiences and solution interests', () => {
       },
     });
     expect(defined!.data.template.slots.map((s: { role: string }) => s.role)).toEqual(['Decision Maker', 'Influencer']);
+    // What made it, as the group versions it leads to will name their cause: the operator's action, never `bg.*`.
+    expect(defined!.data.cause).toEqual({
+      eventId: defined!.id,
+      eventType: 'operator.solution-interest.defined',
+      source: 'bg/api',
+    });
 
     // A new template version reaches the solution interest only when it is PUT again.
     await api.call('PUT', '/v1/role-templates/rt-sec', { json: { name: 'Security buyers v3', slots: [influencer] } });
@@ -548,6 +554,7 @@ describe('audiences and solution interests', () => {
     expect(eventsFor('si-sec')[1]!.data).toMatchObject({
       template: { version: 2 },
       audience: { id: 'aud-big', name: 'Named accounts', accountIds: ['acc-1', 'acc-2'] },
+      cause: { eventType: 'operator.account-audience.defined' },
     });
 
     const again = await api.call('PUT', '/v1/solution-interests/si-sec', {
@@ -575,7 +582,10 @@ describe('audiences and solution interests', () => {
     });
     expect((await api.call('DELETE', '/v1/solution-interests/si-temp')).status).toBe(204);
     await components.waitFor(() => eventsFor('si-temp').some((e) => e.type === 'bg.solution-interest.deleted'));
-    expect(eventsFor('si-temp').at(-1)!.data).toMatchObject({ solutionInterestId: 'si-temp' });
+    expect(eventsFor('si-temp').at(-1)!.data).toMatchObject({
+      solutionInterestId: 'si-temp',
+      cause: { eventType: 'operator.solution-interest.deleted' },
+    });
     expect((await api.call('GET', '/v1/solution-interests/si-temp', { token: 'read' })).status).toBe(404);
     expect((await api.call('DELETE', '/v1/solution-interests/si-temp')).status).toBe(404);
   });

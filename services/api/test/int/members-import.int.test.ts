@@ -107,7 +107,8 @@ describe('manual member edits', () => {
       role: 'Influencer',
       source: 'manual',
       requestedAt: answer.body.requestedAt,
-      cause: { eventId: answer.body.commandId, eventType: 'bg.member.command' },
+      // The public cause of the resulting version: the operator's action under its own name, not the internal hop.
+      cause: { eventId: answer.body.commandId, eventType: 'operator.member.added', source: 'bg/api' },
     });
   });
 
@@ -126,6 +127,7 @@ describe('manual member edits', () => {
       action: 'remove',
       role: 'Decision Maker',
       personId: 'p-cto',
+      cause: { eventId: answer.body.commandId, eventType: 'operator.member.removed' },
     });
   });
 
@@ -230,6 +232,9 @@ describe('import', () => {
     expect(
       imported.every((c) => c.data.source === 'import' && c.data.action === 'add' && c.data.accountId === 'acc-1'),
     ).toBe(true);
+    expect(imported.map((c) => c.data.cause)).toEqual(
+      imported.map((c) => ({ eventId: c.id, eventType: 'operator.member.imported', source: 'bg/api' })),
+    );
   });
 
   it('accepts NDJSON the same way, counting blank lines, and reports unreadable lines', async () => {

@@ -97,6 +97,24 @@ export async function cancelPendingLookups(
 }
 
 /**
+ * A dissolved group asks for nobody: its pending lookups are dropped, and so are running ones — the worker's finish
+ * then finds the claim gone and drops the result (its calls stay audited).
+ */
+export async function cancelGroupLookups(
+  db: Queryable,
+  accountId: string,
+  solutionInterestId: string,
+  now: Date,
+): Promise<number> {
+  const result = await db.query(
+    `UPDATE lookup_jobs SET status = 'cancelled', lease_until = NULL, updated_at = $3
+     WHERE account_id = $1 AND solution_interest_id = $2 AND status IN ('pending', 'running')`,
+    [accountId, solutionInterestId, now],
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
  * Claims up to `limit` due jobs for this worker until `leaseUntil`: pending ones whose time has come, and running ones
  * whose worker died (lease expired). SKIP LOCKED lets replicas claim side by side without waiting for each other. A job
  * whose lease expired with no attempts left is parked instead: it keeps killing its worker, so it is not run again.
@@ -123,7 +141,10 @@ export async function claimLookupJobs(
   return rows.map(toJob);
 }
 
-/** Ends this claim of the job; false when the claim was lost (lease expired and another worker took the job over). */
+/**
+ * Ends this claim of the job; false when the claim was lost: its lease expired and another worker took the job over,
+ * or the job was cancelled meanwhile (its group dissolved).
+ */
 export async function finishLookupJob(
   db: Queryable,
   job: LookupJob,

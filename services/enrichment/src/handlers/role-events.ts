@@ -1,7 +1,13 @@
-import type { RoleGap } from '@bg/contracts';
+import type { GroupDissolved, RoleGap } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
 import { lockAudienceMember, saveAudienceMember } from '../db/audience-members';
-import { cancelPendingLookups, insertLookupJob, lastLookupAt, lookupJobExists } from '../db/lookup-jobs';
+import {
+  cancelGroupLookups,
+  cancelPendingLookups,
+  insertLookupJob,
+  lastLookupAt,
+  lookupJobExists,
+} from '../db/lookup-jobs';
 import { nextMissingRoles, sameRoles, statusAfterChange, type RoleGapKind } from '../domain/audience-membership';
 import { inCooldown } from '../domain/cooldown';
 
@@ -29,7 +35,7 @@ export async function applyRoleGap(
   effects: ChunkEffects,
 ): Promise<void> {
   // Transitions of an older group version than the one applied (a re-sent event) change nothing.
-  if (!(await updateMissingRoles(db, kind, gap, now, effects))) return;
+  if (!(await updateMissingRoles(db, gap, (before) => nextMissingRoles(before, kind, gap.role), now, effects))) return;
   if (kind === 'filled') {
     effects.cancelled += await cancelPendingLookups(db, gap.accountId, gap.solutionInterestId, gap.role, now);
     return;
@@ -64,26 +70,50 @@ export async function applyRoleGap(
 }
 
 /**
- * Applies the transition to the group's missing roles; false when it is older than the transitions already applied.
+ * A group was dissolved (its account left the audience or was deleted, or its solution interest was deleted): it asks
+ * for nobody any more. Its missing roles are cleared, so the account leaves the solution interest's audience if it was
+ * in it, and its unfinished lookups are cancelled: a pending one never runs, a running one's result is dropped when it
+ * ends (its calls stay audited). A version that revives the group reports its missing roles again, and the group
+ * starts afresh: cancelled lookups do not count against the cool-down.
+ */
+export async function applyGroupDissolved(
+  db: Queryable,
+  dissolved: GroupDissolved,
+  now: Date,
+  effects: ChunkEffects,
+): Promise<void> {
+  if (!(await updateMissingRoles(db, dissolved, () => [], now, effects))) return;
+  effects.cancelled += await cancelGroupLookups(db, dissolved.accountId, dissolved.solutionInterestId, now);
+}
+
+/**
+ * Applies a change of the group's missing roles; false when it comes from a version older than the one applied.
  * Transitions of one version are applied in any order (each names its own role), so the same version is not stale.
+ * The version is recorded even when the roles stay the same, so that an older event re-sent later is recognised.
  */
 async function updateMissingRoles(
   db: Queryable,
-  kind: RoleGapKind,
-  gap: RoleGap,
+  group: { accountId: string; solutionInterestId: string; version: number },
+  next: (before: readonly string[]) => string[],
   now: Date,
   effects: ChunkEffects,
 ): Promise<boolean> {
-  const key = { accountId: gap.accountId, solutionInterestId: gap.solutionInterestId };
+  const key = { accountId: group.accountId, solutionInterestId: group.solutionInterestId };
   const current = await lockAudienceMember(db, key.accountId, key.solutionInterestId);
-  if (gap.version < (current?.groupVersion ?? 0)) return false;
-  const groupVersion = gap.version;
+  if (group.version < (current?.groupVersion ?? 0)) return false;
   const before = current?.missingRoles ?? [];
-  const missingRoles = nextMissingRoles(before, kind, gap.role);
-  if (sameRoles(before, missingRoles)) return true;
+  const missingRoles = next(before);
+  if (sameRoles(before, missingRoles)) {
+    // Only the version moves, so that an older event re-sent later is recognised; the sync state stays as it is.
+    if (current !== null && current.groupVersion !== group.version) {
+      const same = { missingRoles, status: current.status, rearm: false, groupVersion: group.version };
+      await saveAudienceMember(db, key, same, now);
+    }
+    return true;
+  }
   const status = statusAfterChange(current?.status ?? 'in-sync', missingRoles, current?.inAudience ?? false);
   const rearm = status === 'pending' && current?.status !== 'pending';
-  await saveAudienceMember(db, key, { missingRoles, status, rearm, groupVersion }, now);
+  await saveAudienceMember(db, key, { missingRoles, status, rearm, groupVersion: group.version }, now);
   if (status === 'pending') effects.newWork = true;
   return true;
 }

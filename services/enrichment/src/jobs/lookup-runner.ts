@@ -102,7 +102,9 @@ export async function runLookup(deps: LookupDeps, job: LookupJob): Promise<void>
 
   if (!owned) {
     deps.metrics.jobs.inc({ kind: 'lookup', result: 'lost' });
-    log.warn('lookup finished after its lease was taken over; its result was dropped');
+    log.warn(
+      'lookup finished after it was cancelled (its group dissolved) or its lease was taken over; its result was dropped',
+    );
   } else if (result) {
     deps.metrics.jobs.inc({ kind: 'lookup', result: 'done' });
     deps.metrics.personsPublished.inc({ provider, reason: 'found' }, result.found.length);

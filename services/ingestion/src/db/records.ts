@@ -72,18 +72,26 @@ export async function replaceLinks(db: Queryable, personIds: string[], links: { 
   );
 }
 
-/** Stores activities once; returns the ids that were new (late duplicates are dropped). */
-export async function insertActivities(db: Queryable, activities: ActivityRecorded[]): Promise<Set<string>> {
+/** An activity as stored: the CRM that recorded it (CloudEvents source) and the activity. */
+export type SourcedActivity = { source: string; activity: ActivityRecorded };
+
+/** An activity's identity: account, CRM and activity id (the primary key). */
+export const activityKey = (accountId: string, source: string, activityId: string): string =>
+  [accountId, source, activityId].join('\u0000');
+
+/** Stores activities once per (account, source, activity id); returns the keys (`activityKey`) of those new. */
+export async function insertActivities(db: Queryable, activities: SourcedActivity[]): Promise<Set<string>> {
   if (activities.length === 0) return new Set();
-  const { rows } = await db.query<{ activity_id: string }>(
-    `INSERT INTO activities (account_id, activity_id, person_id, activity_type, occurred_at, data)
-     SELECT r.account_id, r.activity_id, r.person_id, r.activity_type, r.occurred_at, r.data
-     FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, activity_id text, person_id text, activity_type text, occurred_at timestamptz, data jsonb)
-     ON CONFLICT ON CONSTRAINT activities_pkey DO NOTHING RETURNING activity_id`,
+  const { rows } = await db.query<{ account_id: string; source: string; activity_id: string }>(
+    `INSERT INTO activities (account_id, source, activity_id, person_id, activity_type, occurred_at, data)
+     SELECT r.account_id, r.source, r.activity_id, r.person_id, r.activity_type, r.occurred_at, r.data
+     FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, source text, activity_id text, person_id text, activity_type text, occurred_at timestamptz, data jsonb)
+     ON CONFLICT ON CONSTRAINT activities_pkey DO NOTHING RETURNING account_id, source, activity_id`,
     [
       JSON.stringify(
-        activities.map((a) => ({
+        activities.map(({ source, activity: a }) => ({
           account_id: a.accountId,
+          source,
           activity_id: a.activityId,
           person_id: a.personId,
           activity_type: a.activityType,
@@ -93,7 +101,7 @@ export async function insertActivities(db: Queryable, activities: ActivityRecord
       ),
     ],
   );
-  return new Set(rows.map((r) => r.activity_id));
+  return new Set(rows.map((r) => activityKey(r.account_id, r.source, r.activity_id)));
 }
 
 export async function lockOpportunities(db: Queryable, opportunityIds: string[]): Promise<Map<string, Date>> {

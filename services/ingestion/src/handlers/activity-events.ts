@@ -7,27 +7,34 @@ import {
   type OpportunityUpserted,
 } from '@bg/contracts';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
-import { insertActivities, lockOpportunities, saveOpportunities } from '../db/records';
+import { activityKey, insertActivities, lockOpportunities, saveOpportunities } from '../db/records';
 import { isNewer, latestPerRecord } from '../domain/versioning';
 import { recordChange } from './emit';
 
-/** An activity counts once, whenever (and however often) it arrives. */
+/**
+ * An activity counts once, whenever (and however often) it arrives: it is identified by the CRM that sent it (the
+ * CloudEvents source of its event) and its id, so that two CRMs using the same ids never hide each other's activities.
+ */
 export async function applyActivities(
   db: Queryable,
   events: { activity: ActivityRecorded; cause: Cause }[],
 ): Promise<OutboxMessage[]> {
-  const unique = [...new Map(events.map((e) => [`${e.activity.accountId}\u0000${e.activity.activityId}`, e])).values()];
+  const keyOf = ({ activity, cause }: { activity: ActivityRecorded; cause: Cause }) =>
+    activityKey(activity.accountId, sourceOf(cause), activity.activityId);
+  const unique = [...new Map(events.map((e) => [keyOf(e), e])).values()];
   const inserted = await insertActivities(
     db,
-    unique.map((e) => e.activity),
+    unique.map((e) => ({ source: sourceOf(e.cause), activity: e.activity })),
   );
   return unique
-    .filter((e) => inserted.has(e.activity.activityId))
+    .filter((e) => inserted.has(keyOf(e)))
     .map(({ activity, cause }) => {
       const data: ActivityAccepted = { activity, cause };
       return recordChange(activity.accountId, cause, internalEventTypes.activityAccepted, data);
     });
 }
+
+const sourceOf = (cause: Cause): string => cause.source ?? '';
 
 export async function applyOpportunities(
   db: Queryable,

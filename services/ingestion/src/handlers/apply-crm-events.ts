@@ -20,8 +20,8 @@ export const crmEventTypes = [
 
 /**
  * A chunk of CRM events → canonical records, in bulk → record changes for the outbox. Idempotent by the data itself:
- * an upsert not newer than the stored record (by `updatedAt`) changes nothing, and an activity counts once by id, so
- * a redelivered event has no further effect.
+ * an upsert not newer than the stored record (by `updatedAt`) changes nothing, and an activity counts once per
+ * (source, activity id), so a redelivered event has no further effect.
  */
 export async function applyCrmEvents(tx: PoolClient, events: IncomingEvent[]): Promise<UnitResult> {
   const persons: PersonEvent[] = [];
@@ -30,7 +30,8 @@ export async function applyCrmEvents(tx: PoolClient, events: IncomingEvent[]): P
   const opportunities: Parameters<typeof applyOpportunities>[1] = [];
   for (const incoming of events) {
     const event = { type: incoming.event.type, data: incoming.event.data } as CrmEvent;
-    const cause: Cause = { eventId: incoming.event.id, eventType: event.type };
+    // Source and id together identify the event: two CRMs may use the same ids.
+    const cause: Cause = { eventId: incoming.event.id, eventType: event.type, source: incoming.event.source };
     switch (event.type) {
       case 'person.upserted':
         persons.push({ kind: 'upsert', person: event.data, cause });

@@ -247,6 +247,36 @@ describe('ingestion', () => {
     expect(accepted('act-1')).toHaveLength(1);
   });
 
+  it('tells events apart by source and id: two CRMs using the same event and activity ids both count, each once', async () => {
+    const activity = {
+      activityId: 'act-shared',
+      personId: 'p1',
+      accountId: 'a1',
+      activityType: 'meeting.completed',
+      occurredAt: '2026-11-26T10:00:00Z',
+      attributes: {},
+    };
+    const fromSalesforce = crmEvent('activity.recorded', activity, 'evt-shared', 'crm/salesforce');
+    await send(Topics.crmActivities, 'p1', fromSalesforce);
+    await send(Topics.crmActivities, 'p1', crmEvent('activity.recorded', activity, 'evt-shared', 'crm/hubspot'));
+    await send(Topics.crmActivities, 'p1', fromSalesforce); // redelivered
+    await send(Topics.crmActivities, 'p1', crmEvent('activity.recorded', { ...activity, activityId: 'act-marker-2' }));
+    const accepted = (activityId: string) =>
+      changes
+        .values<{ id: string; type: string; data: { activity: { activityId: string }; cause: object } }>()
+        .filter((c) => c.type === 'bg.activity.accepted' && c.data.activity.activityId === activityId);
+    await changes.waitFor(() => accepted('act-marker-2').length === 1);
+
+    const shared = accepted('act-shared');
+    expect(shared.map((c) => c.data.cause)).toEqual([
+      { eventId: 'evt-shared', eventType: 'activity.recorded', source: 'crm/salesforce' },
+      { eventId: 'evt-shared', eventType: 'activity.recorded', source: 'crm/hubspot' },
+    ]);
+    expect(new Set(shared.map((c) => c.id)).size).toBe(2);
+    const stored = await db.query("SELECT source FROM activities WHERE activity_id = 'act-shared' ORDER BY source");
+    expect(stored.rows).toEqual([{ source: 'crm/hubspot' }, { source: 'crm/salesforce' }]);
+  });
+
   it('loses and double-applies nothing across a restart mid-stream and a full redelivery', async () => {
     const count = 150;
     const values = Array.from({ length: count }, (_, i) =>

@@ -1,5 +1,5 @@
 import type { Cause } from '@bg/contracts';
-import { coalesce } from '@bg/rules';
+import { foldCauses } from '@bg/rules';
 
 /**
  * In place of a solution interest id: every group of the account — for a change of its people, the groups it has; for
@@ -16,12 +16,14 @@ export type RecomputeTarget = {
   /** The people to re-judge; null for the whole group. */
   personIds: string[] | null;
   cause: Cause;
-  coalesced: string[];
+  /** The other inputs folded into it, each once. */
+  coalesced: Cause[];
 };
 
 /**
  * Folds the requests for one group into one recomputation, in arrival order: the whole group if any request asks
- * for it, else every person asked for; the cause is the last request's, `coalesced` the ids of the others (each once).
+ * for it, else every person asked for; the cause is the last request's, `coalesced` the others' inputs, each once —
+ * told apart by source and id, since two CRMs may use the same ids.
  */
 export function mergeTargets(earlier: RecomputeTarget | undefined, later: RecomputeTarget): RecomputeTarget {
   if (earlier === undefined) return later;
@@ -31,7 +33,7 @@ export function mergeTargets(earlier: RecomputeTarget | undefined, later: Recomp
       : [...new Set([...earlier.personIds, ...later.personIds])];
   // Every folded input is listed (CONTRACT §3): a consumer relies on it to know its event was applied. The list is
   // bounded by what one transaction folds (a chunk of events, a batch of queued requests).
-  const { coalesced = [] } = coalesce([earlier], later);
+  const { coalesced } = foldCauses([earlier], later);
   return { ...later, personIds, coalesced };
 }
 

@@ -27,6 +27,7 @@ import {
 import { hierarchyChange } from '../domain/hierarchy';
 import type { InterestCache } from '../interest-cache';
 import { recomputeGroups } from '../recompute';
+import { causeOf } from '../domain/causes';
 import { addTarget, everyGroupOfTheAccount, type RecomputeTarget } from '../domain/targets';
 
 export const roleAssignmentConsumer = 'role-assignment';
@@ -62,7 +63,7 @@ export async function applyEvents(
   const touches: Touch[] = [];
   let definitionsChanged = false;
   for (const { event } of events) {
-    const cause = causeOf(event.type, event.data, event.id);
+    const cause = causeOf(event);
     switch (event.type) {
       case internalEventTypes.solutionInterestDefined:
       case internalEventTypes.solutionInterestDeleted:
@@ -225,12 +226,6 @@ function latest<T>(items: T[], keyOf: (item: T) => string, timeOf: (item: T) => 
     if (held === undefined || Date.parse(timeOf(item)) >= Date.parse(timeOf(held))) byKey.set(keyOf(item), item);
   }
   return [...byKey.values()];
-}
-
-/** The cause of a group version is the originating CRM/operator event, not the internal hop. */
-function causeOf(type: string, data: unknown, id: string): Cause {
-  const carried = (data as { cause?: Cause }).cause;
-  return carried ?? { eventId: id, eventType: type };
 }
 
 /** A definition newer than the stored one is saved and starts a recompute job over every account. */

@@ -5,6 +5,7 @@ import {
   buyingGroupId,
   groupMembershipChangedSchema,
   internalEventTypes,
+  operatorActionTypes,
   type MemberCommand,
 } from '@bg/contracts';
 import { accountRecord, crmEvent, personRecord } from '@bg/testing';
@@ -262,9 +263,11 @@ describe('role assignment', () => {
     );
     const changed = p.versions().slice(before);
     expect(changed.map((v) => v.accountId).sort()).toEqual(stored.rows.map((r) => r.account_id).sort());
+    // The cause is the operator's action (a definition published before definitions carried their cause), never the
+    // internal event that carried it.
     expect(
       changed.every(
-        (v) => v.solutionInterestId === 'si-x' && v.cause.eventType === internalEventTypes.solutionInterestDefined,
+        (v) => v.solutionInterestId === 'si-x' && v.cause.eventType === operatorActionTypes.solutionInterestDefined,
       ),
     ).toBe(true);
     // The new Practitioner rule places the office manager.

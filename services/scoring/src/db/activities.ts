@@ -1,4 +1,4 @@
-import type { ActivityRecorded } from '@bg/contracts';
+import type { ActivityAccepted } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
 import type { ScoredActivity } from '../domain/engagement';
 
@@ -8,26 +8,37 @@ export type PersonKey = { accountId: string; personId: string };
 export type ActivitiesByAccount = Map<string, Map<string, ScoredActivity[]>>;
 
 /**
- * Stores activities once per (account, person, activity id); returns the ones stored now, in the given order, so that
- * a late or repeated copy counts for nothing more.
+ * Stores activities once per (account, person, source, activity id) — an activity is identified by the CRM that
+ * recorded it and its id —; returns the ones stored now, in the given order, so that a late or repeated copy counts
+ * for nothing more.
  */
-export async function insertActivities(db: Queryable, activities: readonly ActivityRecorded[]): Promise<ActivityRecorded[]> {
-  if (activities.length === 0) return [];
-  const { rows } = await db.query<{ account_id: string; person_id: string; activity_id: string }>(
-    `INSERT INTO activities (account_id, person_id, activity_id, activity_type, occurred_at)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+export async function insertActivities(
+  db: Queryable,
+  accepted: readonly ActivityAccepted[],
+): Promise<ActivityAccepted[]> {
+  if (accepted.length === 0) return [];
+  const { rows } = await db.query<{ account_id: string; person_id: string; source: string; activity_id: string }>(
+    `INSERT INTO activities (account_id, person_id, source, activity_id, activity_type, occurred_at)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
      ON CONFLICT ON CONSTRAINT activities_pkey DO NOTHING
-     RETURNING account_id, person_id, activity_id`,
+     RETURNING account_id, person_id, source, activity_id`,
     [
-      activities.map((a) => a.accountId),
-      activities.map((a) => a.personId),
-      activities.map((a) => a.activityId),
-      activities.map((a) => a.activityType),
-      activities.map((a) => a.occurredAt),
+      accepted.map((a) => a.activity.accountId),
+      accepted.map((a) => a.activity.personId),
+      accepted.map(sourceOf),
+      accepted.map((a) => a.activity.activityId),
+      accepted.map((a) => a.activity.activityType),
+      accepted.map((a) => a.activity.occurredAt),
     ],
   );
-  const stored = new Set(rows.map((r) => activityKey(r.account_id, r.person_id, r.activity_id)));
-  return activities.filter((a) => stored.delete(activityKey(a.accountId, a.personId, a.activityId)));
+  const stored = new Set(rows.map((r) => activityKey(r.account_id, r.person_id, r.source, r.activity_id)));
+  return accepted.filter((a) => stored.delete(acceptedKey(a)));
+}
+
+/** The identity of an accepted activity, as the primary key has it. */
+export function acceptedKey(accepted: ActivityAccepted): string {
+  const { activity } = accepted;
+  return activityKey(activity.accountId, activity.personId, sourceOf(accepted), activity.activityId);
 }
 
 /** The activities of these persons that occurred since `since` (older ones are out of every window). */
@@ -37,11 +48,12 @@ export async function loadActivities(db: Queryable, persons: readonly PersonKey[
   const { rows } = await db.query<{
     account_id: string;
     person_id: string;
+    source: string;
     activity_id: string;
     activity_type: ScoredActivity['activityType'];
     occurred_at: Date;
   }>(
-    `SELECT a.account_id, a.person_id, a.activity_id, a.activity_type, a.occurred_at
+    `SELECT a.account_id, a.person_id, a.source, a.activity_id, a.activity_type, a.occurred_at
      FROM activities a
      JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS p (account_id, person_id)) p USING (account_id, person_id)
      WHERE a.occurred_at >= $3`,
@@ -52,11 +64,18 @@ export async function loadActivities(db: Queryable, persons: readonly PersonKey[
     byAccount.set(row.account_id, byPerson);
     const list = byPerson.get(row.person_id) ?? [];
     byPerson.set(row.person_id, list);
-    list.push({ activityId: row.activity_id, activityType: row.activity_type, occurredAt: row.occurred_at.toISOString() });
+    list.push({
+      source: row.source,
+      activityId: row.activity_id,
+      activityType: row.activity_type,
+      occurredAt: row.occurred_at.toISOString(),
+    });
   }
   return byAccount;
 }
 
-function activityKey(accountId: string, personId: string, activityId: string): string {
-  return `${accountId}\u0000${personId}\u0000${activityId}`;
+function activityKey(accountId: string, personId: string, source: string, activityId: string): string {
+  return [accountId, personId, source, activityId].join('\u0000');
 }
+
+const sourceOf = (accepted: ActivityAccepted): string => accepted.cause.source ?? '';

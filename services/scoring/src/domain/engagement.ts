@@ -13,7 +13,10 @@ export interface EngagementConfig {
   weights: Record<ActivityType, number>;
   /** Look-back window: activities older than this many days count for nothing. */
   windowDays: number;
-  /** Activities of one type counted per person per UTC day of occurrence; the rest are shown but worth nothing. */
+  /**
+   * Activities of one type counted per person per UTC day of occurrence (the day's latest, worth most after decay);
+   * the rest are shown but worth nothing.
+   */
   dailyCapPerType: number;
   /** An activity this many days old is worth half its weight; `null` = no decay within the window. */
   halfLifeDays: number | null;
@@ -69,7 +72,8 @@ export function createEngagementConfig(overrides: EngagementConfigOverrides = {}
   return config;
 }
 
-export type ScoredActivity = Pick<ActivityRecorded, 'activityId' | 'activityType' | 'occurredAt'>;
+/** An activity as scored; it is identified by the CRM that recorded it (`source`) and its `activityId`. */
+export type ScoredActivity = Pick<ActivityRecorded, 'activityId' | 'activityType' | 'occurredAt'> & { source: string };
 
 export interface TypeTally {
   /** Distinct activities of this type in the window. */
@@ -94,7 +98,8 @@ export interface PersonEngagement {
 
 /**
  * A person's engagement at `now`, from their activities in `[now - windowDays, now]`. An activity redelivered under the
- * same id counts once (the first copy seen), and a late one counts on the UTC day it occurred, against that day's cap.
+ * same source and id counts once (the first copy seen), and a late one counts on the UTC day it occurred, against that
+ * day's cap.
  */
 export function personEngagement(
   activities: readonly ScoredActivity[],
@@ -103,11 +108,13 @@ export function personEngagement(
 ): PersonEngagement {
   const nowMs = now.getTime();
   const windowStartMs = engagementWindowStart(now, config).getTime();
-  // Oldest first (then by id), so that which activities the cap keeps does not depend on arrival order.
+  // Newest first (then by id and source): of a day's activities of one type, the cap keeps those worth most after the
+  // decay — so an activity added late, however old, never lowers a score — and which it keeps never depends on the
+  // order they arrived in.
   const inWindow = distinctById(activities)
     .map((activity) => ({ ...activity, at: Date.parse(activity.occurredAt) }))
     .filter((activity) => activity.at >= windowStartMs && activity.at <= nowMs)
-    .sort((a, b) => a.at - b.at || compareText(a.activityId, b.activityId));
+    .sort((a, b) => b.at - a.at || compareText(a.activityId, b.activityId) || compareText(a.source, b.source));
 
   const byType = emptyTallies();
   const countedPerDay = new Map<string, number>();
@@ -162,7 +169,10 @@ export function groupEngagement(
 
 function distinctById(activities: readonly ScoredActivity[]): ScoredActivity[] {
   const byId = new Map<string, ScoredActivity>();
-  for (const activity of activities) if (!byId.has(activity.activityId)) byId.set(activity.activityId, activity);
+  for (const activity of activities) {
+    const key = `${activity.source}\u0000${activity.activityId}`;
+    if (!byId.has(key)) byId.set(key, activity);
+  }
   return [...byId.values()];
 }
 

@@ -1,6 +1,6 @@
 import type { ActivityAccepted } from '@bg/contracts';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
-import { insertActivities } from '../db/activities';
+import { acceptedKey, insertActivities } from '../db/activities';
 import { loadGroupMembers } from '../db/group-members';
 import { lockActiveGroupsOf } from '../db/groups';
 import { coalesce } from '@bg/rules';
@@ -23,13 +23,7 @@ export async function applyActivities(
   now: Date,
 ): Promise<OutboxMessage[]> {
   if (accepted.length === 0) return [];
-  const stored = new Set(
-    await insertActivities(
-      db,
-      distinctActivities(accepted).map((a) => a.activity),
-    ),
-  );
-  const fresh = accepted.filter((a) => stored.delete(a.activity));
+  const fresh = await insertActivities(db, distinctActivities(accepted));
   if (fresh.length === 0) return [];
 
   const groups = await lockActiveGroupsOf(
@@ -61,11 +55,11 @@ export async function applyActivities(
   return saveDecisions(db, decisions);
 }
 
-/** The first copy of each (account, person, activity id) in the chunk. */
+/** The first copy of each activity (account, person, source, activity id) in the chunk. */
 function distinctActivities(accepted: readonly ActivityAccepted[]): ActivityAccepted[] {
   const seen = new Set<string>();
-  return accepted.filter(({ activity: a }) => {
-    const key = `${a.accountId}\u0000${a.personId}\u0000${a.activityId}`;
+  return accepted.filter((a) => {
+    const key = acceptedKey(a);
     return !seen.has(key) && Boolean(seen.add(key));
   });
 }

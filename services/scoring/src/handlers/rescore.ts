@@ -8,10 +8,12 @@ import { recordRescoreRun } from '../db/rescore-runs';
 import { noMembers, withScores } from '../domain/group-state';
 import { shouldEmitEngagementOnly } from '../domain/group-snapshot';
 import { decideVersion, groupEngagementOf } from '../domain/group-version';
+import { scoringSource } from './emit';
 import { freshScores } from './fresh-scores';
 import { saveDecisions } from './save-decisions';
 import type { ScoringSettings } from './settings';
 
+/** The cause of a version a periodic re-score published (window and decay moved): public, listed in README.md. */
 export const rescoreCauseType = 'engagement.rescored';
 
 export interface RescoreOptions {
@@ -61,7 +63,11 @@ async function rescorePass(pool: Pool, logger: Logger, settings: ScoringSettings
     if (!rows[0]?.ok) return;
     try {
       const now = settings.now();
-      const cause: Cause = { eventId: `rescore:${now.toISOString()}`, eventType: rescoreCauseType };
+      const cause: Cause = {
+        eventId: `rescore:${now.toISOString()}`,
+        eventType: rescoreCauseType,
+        source: scoringSource,
+      };
       let after: GroupKey = { accountId: '', buyingGroupId: '' };
       let groupsEvaluated = 0;
       let versionsPublished = 0;

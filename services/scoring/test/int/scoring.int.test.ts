@@ -75,6 +75,7 @@ function changeTo(
     removedMembers?: RemovedMember[];
     solutionInterestId?: string;
     cause?: GroupMembershipChanged['cause'];
+    status?: GroupMembershipChanged['status'];
   } = {},
 ): GroupMembershipChanged {
   const solutionInterestId = extra.solutionInterestId ?? 'si-x';
@@ -88,7 +89,7 @@ function changeTo(
     accountId,
     solutionInterestId,
     name: `Product X for ${accountId}`,
-    status: 'active',
+    status: extra.status ?? 'active',
     membershipVersion,
     ...(isDeepStrictEqual(before?.slots, slots) ? {} : { slots }),
     ...membershipDelta(before?.membership ?? { members: [], removedMembers: [] }, membership),
@@ -133,13 +134,16 @@ const activity = (
   occurredAt,
   attributes: {},
 });
-/** bg.activity.accepted as ingestion writes it; `eventId` lets a test redeliver an activity under a new event. */
-function activityMessage(a: ActivityRecorded, eventId = `crm-${a.activityId}`) {
+/**
+ * bg.activity.accepted as ingestion writes it; `eventId` lets a test redeliver an activity under a new event, `source`
+ * names the CRM that sent it.
+ */
+function activityMessage(a: ActivityRecorded, eventId = `crm-${a.activityId}`, source = 'crm/test') {
   const { key, value, headers } = encodeEvent(internalEventTypes.activityAccepted, {
     id: `${eventId}/${a.accountId}`,
     key: a.accountId,
     source: 'bg/ingestion',
-    data: { activity: a, cause: { eventId, eventType: 'activity.recorded' } },
+    data: { activity: a, cause: { eventId, eventType: 'activity.recorded', source } },
   });
   return { key, value, headers };
 }
@@ -509,6 +513,53 @@ describe('scoring', () => {
     expect(scores).toEqual([...scores].sort((a, b) => a - b));
     expect(versionsOf(id).map((p) => p.data.version)).toEqual(scores.map((_, i) => i + 1));
     expect(recordChangesDlq.messages).toEqual([]);
+  });
+
+  it('counts the activities of two CRMs that use the same ids separately, and each once however often it arrives', async () => {
+    const input = changeTo(
+      'acc-two-crms',
+      [slot('Decision Maker', { required: true })],
+      [member('p-x', 'Decision Maker', 0)],
+    );
+    const id = input.buyingGroupId;
+    await sendChanges(input);
+    await waitForVersion(id, (v) => v.version === 1);
+
+    // Both CRMs call their event evt-1 and their meeting act-1: two meetings (20 points each), not one.
+    const meeting = activity('act-1', 'acc-two-crms', 'p-x', 'meeting.completed', at(-3_600_000));
+    const fromSalesforce = activityMessage(meeting, 'evt-1', 'crm/salesforce');
+    const fromHubspot = activityMessage(meeting, 'evt-1', 'crm/hubspot');
+    const marker = activityMessage(activity('act-marker', 'acc-two-crms', 'p-x', 'email.opened', at(-60_000)));
+    await sendRecordChanges(fromSalesforce, fromHubspot, fromSalesforce, marker);
+    await waitForVersion(id, (v) => v.cause.eventId === 'crm-act-marker');
+    expect(latest(id)!.data.engagement.members).toEqual([{ personId: 'p-x', score: 41, weight: 60 }]);
+  });
+
+  it('tells enrichment when a version dissolves a group, and reports its missing roles again when it comes back', async () => {
+    const slots = [slot('Decision Maker', { required: true })];
+    const v1 = changeTo('acc-dissolve', slots, []);
+    const id = v1.buyingGroupId;
+    const accountDeleted = { eventId: 'crm-acc-deleted', eventType: 'account.deleted', source: 'crm/test' };
+    // One at a time: changes of one group in one chunk fold into one version.
+    await sendChanges(v1);
+    await waitForVersion(id, (v) => v.version === 1);
+    await sendChanges(changeTo('acc-dissolve', slots, [], { status: 'dissolved', cause: accountDeleted }));
+    await waitForVersion(id, (v) => v.version === 2);
+    await sendChanges(changeTo('acc-dissolve', slots, []));
+    await roleEvents.waitFor(() => roleEventsOf(id).length === 3);
+    expect(roleEventsOf(id).map((e) => [e.id, e.type, e.key])).toEqual([
+      [`${id}:1:missing:Decision Maker`, 'bg.role.missing', 'acc-dissolve'],
+      [`${id}:2:dissolved`, 'bg.group.dissolved', 'acc-dissolve'],
+      [`${id}:3:missing:Decision Maker`, 'bg.role.missing', 'acc-dissolve'],
+    ]);
+    expect(roleEventsOf(id)[1]!.data).toEqual({
+      buyingGroupId: id,
+      version: 2,
+      accountId: 'acc-dissolve',
+      solutionInterestId: 'si-x',
+      occurredAt: clock.toISOString(),
+      cause: accountDeleted,
+    });
   });
 
   it('takes a group of 5,000 members in one change and publishes it whole in one version, then writes one row for a one-member change', async () => {

@@ -63,7 +63,10 @@ describe('foldMembershipChanges', () => {
 
   it('folds several versions into one, caused by the last and listing the others with what they had folded in', () => {
     const changes = [
-      membershipChange(2, { members: { upserted: [ben] }, coalesced: ['evt-a'] }),
+      membershipChange(2, {
+        members: { upserted: [ben] },
+        coalesced: [{ eventId: 'evt-a', eventType: 'person.upserted' }],
+      }),
       membershipChange(3, { members: { removed: ['p-ana'] } }),
       membershipChange(4, { members: { upserted: [member('p-cy', 'Practitioner', 2)] } }),
     ];

@@ -12,7 +12,7 @@ const dayMs = 86_400_000;
 let nextId = 0;
 
 function activity(activityType: ActivityType, occurredAt: string, activityId = `a-${++nextId}`): ScoredActivity {
-  return { activityId, activityType, occurredAt };
+  return { source: 'crm/test', activityId, activityType, occurredAt };
 }
 
 function daysAgo(days: number): string {
@@ -137,6 +137,17 @@ describe('personEngagement', () => {
       const lateForQuietDay = activity('page.viewed', '2026-11-19T07:00:00.000Z');
       const result = personEngagement([...fullDay, lateForFullDay, lateForQuietDay], now);
       expect(result.inputs.byType['page.viewed']).toEqual({ count: 22, counted: 21, points: 42 });
+    });
+
+    it('keeps under the cap the day’s latest activities, worth most after decay: a late, older one never lowers a score', () => {
+      const config = createEngagementConfig({ dailyCapPerType: 1, halfLifeDays: 1 });
+      const evening = activity('meeting.completed', '2026-11-25T23:00:00.000Z'); // 13 h old: 20 × 0.5^(13/24) ≈ 13.7
+      const morning = activity('meeting.completed', '2026-11-25T01:00:00.000Z'); // 35 h old: ≈ 7.3
+      const before = personEngagement([evening], now, config);
+      const after = personEngagement([evening, morning], now, config);
+      expect(before.score).toBe(14);
+      expect(after.score).toBe(14);
+      expect(after.inputs.byType['meeting.completed']).toMatchObject({ count: 2, counted: 1 });
     });
 
     it('gives the same result whatever order the activities arrive in', () => {

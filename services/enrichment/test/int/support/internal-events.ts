@@ -47,12 +47,13 @@ export function roleGap(
   accountId: string,
   slot: Slot,
   id?: string,
+  version = 1,
 ): string {
   return crmEvent(
     type,
     {
       buyingGroupId: buyingGroupId(slot.solutionInterestId, accountId),
-      version: 1,
+      version,
       accountId,
       solutionInterestId: slot.solutionInterestId,
       role: slot.role,
@@ -63,6 +64,23 @@ export function roleGap(
       cause,
     },
     id,
+    'bg/scoring',
+  );
+}
+
+/** The version of a group that dissolved it, as scoring publishes it. */
+export function groupDissolved(accountId: string, solutionInterestId: string, version: number): string {
+  return crmEvent(
+    'bg.group.dissolved',
+    {
+      buyingGroupId: buyingGroupId(solutionInterestId, accountId),
+      version,
+      accountId,
+      solutionInterestId,
+      occurredAt: '2026-11-26T11:00:00Z',
+      cause: { eventId: 'evt-account-deleted', eventType: 'account.deleted', source: 'crm/test' },
+    },
+    `${buyingGroupId(solutionInterestId, accountId)}:${version}:dissolved`,
     'bg/scoring',
   );
 }

@@ -49,6 +49,8 @@ export class FakeZoomInfo {
   readonly violations: string[] = [];
   /** Company websites whose searches answer 503, as during an outage of the part of ZoomInfo serving them. */
   readonly outages = new Set<string>();
+  /** Company websites whose searches are held unanswered until released (a lookup caught mid-call). */
+  private readonly held = new Map<string, Promise<void>>();
   authentications = 0;
   private readonly validTokens = new Set<string>();
   private readonly scripted: Array<{ path: string; reply: Reply }> = [];
@@ -74,12 +76,22 @@ export class FakeZoomInfo {
     for (let i = 0; i < times; i += 1) this.scripted.push({ path, reply });
   }
 
+  /** Searches for `companyWebsite` wait, unanswered, until the returned function is called. */
+  holdSearches(companyWebsite: string): () => void {
+    let release = () => {};
+    this.held.set(companyWebsite, new Promise<void>((resolve) => (release = resolve)));
+    return () => {
+      this.held.delete(companyWebsite);
+      release();
+    };
+  }
+
   /** Every token issued so far stops working, as when ZoomInfo expires a session early. */
   revokeTokens(): void {
     this.validTokens.clear();
   }
 
-  private handle(request: ReceivedRequest): Reply {
+  private handle(request: ReceivedRequest): Reply | Promise<Reply> {
     if (request.method !== 'POST') return this.violation(`${request.method} ${request.path}: only POST is used`);
     if (!String(request.headers['content-type']).startsWith('application/json')) {
       return this.violation(`${request.path}: content-type must be application/json`);
@@ -90,7 +102,10 @@ export class FakeZoomInfo {
     if (!token || !this.validTokens.has(token)) return { status: 401, body: { error: 'Invalid or expired token' } };
     const scripted = this.scriptedFor(request);
     if (scripted) return scripted;
-    if (request.path === '/search/contact') return this.search(request);
+    if (request.path === '/search/contact') {
+      const held = this.held.get(String((request.body as { companyWebsite?: unknown })?.companyWebsite));
+      return held ? held.then(() => this.search(request)) : this.search(request);
+    }
     if (request.path === '/enrich/contact') return this.enrich(request);
     return { status: 404, body: { error: 'Not found' } };
   }

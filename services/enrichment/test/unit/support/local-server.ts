@@ -25,7 +25,8 @@ export interface Reply {
   hang?: boolean;
 }
 
-export type Handler = (request: ReceivedRequest) => Reply;
+/** May answer later (a promise), as a provider holding a request does. */
+export type Handler = (request: ReceivedRequest) => Reply | Promise<Reply>;
 
 export interface LocalServer {
   url: string;
@@ -58,14 +59,15 @@ export async function startLocalServer(handler: Handler): Promise<LocalServer> {
         rawBody,
       };
       requests.push(request);
-      const reply = handler(request);
-      if (reply.hang) return;
-      const payload = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
-      res.writeHead(reply.status, {
-        ...(payload ? { 'content-type': 'application/json' } : {}),
-        ...reply.headers,
+      void Promise.resolve(handler(request)).then((reply) => {
+        if (reply.hang) return;
+        const payload = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
+        res.writeHead(reply.status, {
+          ...(payload ? { 'content-type': 'application/json' } : {}),
+          ...reply.headers,
+        });
+        res.end(payload);
       });
-      res.end(payload);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
