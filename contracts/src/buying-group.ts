@@ -20,6 +20,10 @@ export const memberReasonSchema = z.object({
   /** Higher-priority slots the person did not match (or that were full), by index. */
   skipped: z.array(z.object({ slot: z.number().int(), why: z.enum(['no-match', 'full']) })).optional(),
   note: z.string().optional(),
+  /** Source `ai` (CONTRACT.md §8): the model version, its confidence and the features that drove the suggestion. */
+  model: z.string().optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  because: z.array(z.object({ field: z.string(), value: z.string(), weight: z.number() })).optional(),
 });
 export type MemberReason = z.infer<typeof memberReasonSchema>;
 
