@@ -99,6 +99,12 @@ export const operatorActionTypes = {
   memberImported: 'operator.member.imported',
 } as const;
 
+/**
+ * The public `cause.eventType` of versions that a newly trained role model changed (suggested members, CONTRACT.md §8);
+ * `cause.eventId` is the model version.
+ */
+export const aiModelTrainedCause = 'ai.model.trained';
+
 /** `buying-group.changed` data on `buying-groups.changes.v1` (CONTRACT.md §3). */
 export const buyingGroupChangedSchema = z.object({
   buyingGroupId: id,

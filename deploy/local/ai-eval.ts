@@ -12,6 +12,8 @@ console.log(
 console.log(`Training and template generation: ${evaluation.millis.training} ms.\n`);
 console.log('Generated template:');
 for (const [index, slot] of evaluation.slots.entries())
-  console.log(`  ${index}. ${slot.role} (weight ${slot.weight}${slot.required ? ', required' : ''}): ${JSON.stringify(slot.conditions)}`);
+  console.log(
+    `  ${index}. ${slot.role} (weight ${slot.weight}${slot.required ? ', required' : ''}): ${JSON.stringify(slot.conditions)}`,
+  );
 console.log(`\n${evaluationTable(evaluation)}`);
 console.log(`\n(b) suggested ${evaluation.suggestions.suggested} people the rules left out (confidence ≥ 0.7).`);

@@ -28,7 +28,12 @@ export type Evaluation = {
  * against their true roles), (a) the generated template's rules, (b) those rules plus the model's member suggestions
  * for the people the rules leave out, and the baseline, the hand-written demo template.
  */
-export function evaluateAi(options: { seed: number; accounts: number; minSupport: number; minConfidence: number }): Evaluation {
+export function evaluateAi(options: {
+  seed: number;
+  accounts: number;
+  minSupport: number;
+  minConfidence: number;
+}): Evaluation {
   const now = '2026-11-30T00:00:00.000Z';
   const crm = syntheticCrm({ seed: options.seed, accounts: options.accounts, now });
   const people = new Map(crm.persons.map((p) => [p.personId, p]));
@@ -57,7 +62,10 @@ export function evaluateAi(options: { seed: number; accounts: number; minSupport
     if (usable) suggested += 1;
     return { actual: truth(e), predicted: usable ? prediction.role : null };
   });
-  const baseline = testPeople.map((e) => ({ actual: truth(e), predicted: placeBySlots(demoRoleTemplate.slots as RoleSlot[], e) }));
+  const baseline = testPeople.map((e) => ({
+    actual: truth(e),
+    predicted: placeBySlots(demoRoleTemplate.slots as RoleSlot[], e),
+  }));
   return {
     train: { opportunities: new Set(train.map((e) => e.opportunityId)).size, people: train.length },
     test: { opportunities: new Set(test.map((e) => e.opportunityId)).size, people: testPeople.length },

@@ -19,31 +19,75 @@ type Persona = { titles: string[]; seniority: string[]; department: string[] };
 /** Title families per role, in the spellings CRMs hold (abbreviations included). */
 export const personas: Record<string, Persona[]> = {
   'Decision Maker': [
-    { titles: ['Chief Technology Officer', 'CTO', 'Chief Technical Officer'], seniority: ['C-Level', 'Executive'], department: ['IT', 'Engineering'] },
+    {
+      titles: ['Chief Technology Officer', 'CTO', 'Chief Technical Officer'],
+      seniority: ['C-Level', 'Executive'],
+      department: ['IT', 'Engineering'],
+    },
     { titles: ['Chief Information Officer', 'CIO'], seniority: ['C-Level'], department: ['IT'] },
     { titles: ['Chief Marketing Officer', 'CMO'], seniority: ['C-Level', 'Executive'], department: ['Marketing'] },
     { titles: ['Chief Digital Officer', 'CDO'], seniority: ['C-Level'], department: ['Digital', 'IT'] },
   ],
   'Executive Sponsor': [
-    { titles: ['Chief Executive Officer', 'CEO', 'Founder & CEO'], seniority: ['C-Level', 'Owner'], department: ['Executive'] },
+    {
+      titles: ['Chief Executive Officer', 'CEO', 'Founder & CEO'],
+      seniority: ['C-Level', 'Owner'],
+      department: ['Executive'],
+    },
     { titles: ['Chief Financial Officer', 'CFO'], seniority: ['C-Level'], department: ['Finance'] },
     { titles: ['President', 'General Manager'], seniority: ['C-Level', 'Owner'], department: ['Executive'] },
   ],
   Influencer: [
-    { titles: ['VP of Engineering', 'Vice President, Engineering', 'VP Engineering', 'SVP Engineering'], seniority: ['VP', 'Executive'], department: ['Engineering'] },
+    {
+      titles: ['VP of Engineering', 'Vice President, Engineering', 'VP Engineering', 'SVP Engineering'],
+      seniority: ['VP', 'Executive'],
+      department: ['Engineering'],
+    },
     { titles: ['VP IT', 'Vice President of IT', 'Head of IT'], seniority: ['VP'], department: ['IT'] },
-    { titles: ['Head of Engineering', 'Head of Platform', 'VP Technology'], seniority: ['VP', 'Director'], department: ['Engineering', 'IT'] },
+    {
+      titles: ['Head of Engineering', 'Head of Platform', 'VP Technology'],
+      seniority: ['VP', 'Director'],
+      department: ['Engineering', 'IT'],
+    },
   ],
   Champion: [
-    { titles: ['Engineering Manager', 'Eng. Manager', 'Mgr, Engineering', 'Software Engineering Manager'], seniority: ['Manager', 'Senior'], department: ['Engineering'] },
-    { titles: ['IT Manager', 'Manager, IT Operations', 'IT Ops Manager'], seniority: ['Manager', 'Director'], department: ['IT'] },
-    { titles: ['DevOps Manager', 'Team Lead, Platform', 'Platform Team Lead'], seniority: ['Manager'], department: ['Engineering'] },
+    {
+      titles: ['Engineering Manager', 'Eng. Manager', 'Mgr, Engineering', 'Software Engineering Manager'],
+      seniority: ['Manager', 'Senior'],
+      department: ['Engineering'],
+    },
+    {
+      titles: ['IT Manager', 'Manager, IT Operations', 'IT Ops Manager'],
+      seniority: ['Manager', 'Director'],
+      department: ['IT'],
+    },
+    {
+      titles: ['DevOps Manager', 'Team Lead, Platform', 'Platform Team Lead'],
+      seniority: ['Manager'],
+      department: ['Engineering'],
+    },
   ],
   Practitioner: [
-    { titles: ['Software Engineer', 'Senior Software Engineer', 'Sr. Software Engineer', 'Software Developer'], seniority: ['Individual Contributor', 'Senior'], department: ['Engineering'] },
-    { titles: ['DevOps Engineer', 'Site Reliability Engineer', 'SRE', 'Platform Engineer'], seniority: ['Individual Contributor', 'Senior'], department: ['Engineering'] },
-    { titles: ['Systems Administrator', 'Sysadmin', 'IT Administrator', 'Network Engineer'], seniority: ['Individual Contributor'], department: ['IT'] },
-    { titles: ['Backend Developer', 'Full Stack Developer', 'Sr Developer'], seniority: ['Individual Contributor', 'Senior'], department: ['Engineering'] },
+    {
+      titles: ['Software Engineer', 'Senior Software Engineer', 'Sr. Software Engineer', 'Software Developer'],
+      seniority: ['Individual Contributor', 'Senior'],
+      department: ['Engineering'],
+    },
+    {
+      titles: ['DevOps Engineer', 'Site Reliability Engineer', 'SRE', 'Platform Engineer'],
+      seniority: ['Individual Contributor', 'Senior'],
+      department: ['Engineering'],
+    },
+    {
+      titles: ['Systems Administrator', 'Sysadmin', 'IT Administrator', 'Network Engineer'],
+      seniority: ['Individual Contributor'],
+      department: ['IT'],
+    },
+    {
+      titles: ['Backend Developer', 'Full Stack Developer', 'Sr Developer'],
+      seniority: ['Individual Contributor', 'Senior'],
+      department: ['Engineering'],
+    },
   ],
 };
 

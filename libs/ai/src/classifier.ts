@@ -1,3 +1,5 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the wink packages ship no types; a service compiling this lib must see them
+/// <reference path="./wink.d.ts" />
 import { createHash } from 'node:crypto';
 import createNaiveBayes from 'wink-naive-bayes-text-classifier';
 import { featuresOf, type FeatureSource, type PersonTraits } from './features';

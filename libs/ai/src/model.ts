@@ -94,7 +94,10 @@ export function generateTemplate(
   const generated = lexicon ? generateSlots(learnFrom, examples, { minSupport: options.minSupport, lexicon }) : [];
   // Enough people, yet no role with `minSupport` of them behind a rule: say how many a role needs.
   if (!model || generated.length === 0)
-    return { have: countsOf(examples), need: { ...minimumData, people: Math.max(minimumData.people, options.minSupport * 2), roles: 2 } };
+    return {
+      have: countsOf(examples),
+      need: { ...minimumData, people: Math.max(minimumData.people, options.minSupport * 2), roles: 2 },
+    };
   const slots = generated.map((g) => g.slot);
   const scores = scoreRoles(
     test.map((e) => ({ actual: e.role, predicted: placeBySlots(slots, e) })),

@@ -1,10 +1,17 @@
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- the wink packages ship no types; a service compiling this lib must see them
+/// <reference path="./wink.d.ts" />
 import { distance } from 'fastest-levenshtein';
 import stem from 'wink-porter2-stemmer';
 
 /** The same word split as the condition language's `hasWord` (anything not a letter or digit), lower-cased. */
 export function wordsOf(text: string | null | undefined): string[] {
   if (!text) return [];
-  return text.normalize('NFC').trim().toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return text
+    .normalize('NFC')
+    .trim()
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /** Abbreviations found in CRM job titles, spelled out so that "VP" and "Vice President" give the same features. */

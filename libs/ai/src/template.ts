@@ -30,7 +30,11 @@ type Stats = { tp: number; fp: number; fn: number };
  * the people the earlier slots leave, since a person takes the first slot they match. A role with fewer than
  * `minSupport` people, or no keyword that says it, gets no slot.
  */
-export function generateSlots(train: readonly Example[], all: readonly Example[], options: GenerateOptions): GeneratedSlot[] {
+export function generateSlots(
+  train: readonly Example[],
+  all: readonly Example[],
+  options: GenerateOptions,
+): GeneratedSlot[] {
   const normalise = createNormaliser(options.lexicon);
   const spellings = spellingsByConcept(train, normalise);
   const deals = dealsPerRole(all);
@@ -165,7 +169,10 @@ function learnRole(
  * For each concept, the title words the CRM spells it with (at least twice), most used first, in their most used
  * casing: the values of a `hasAnyWord` a person can read and that the rule engine matches as written.
  */
-function spellingsByConcept(examples: readonly Example[], normalise: (word: string) => string[]): Map<string, string[]> {
+function spellingsByConcept(
+  examples: readonly Example[],
+  normalise: (word: string) => string[],
+): Map<string, string[]> {
   const casing = new Map<string, Map<string, number>>();
   for (const e of examples)
     for (const raw of rawWords(e.person.jobTitle)) {
@@ -218,7 +225,13 @@ function weightOf(share: number): 20 | 40 | 60 | 80 | 100 {
 const holds = (node: ConditionNode, row: Row): boolean =>
   evaluateCondition(node, personSubject(row.example.person, null)).matched;
 const rawWords = (text: string | null | undefined): string[] =>
-  text ? text.normalize('NFC').trim().split(/[^\p{L}\p{N}]+/u).filter(Boolean) : [];
+  text
+    ? text
+        .normalize('NFC')
+        .trim()
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter(Boolean)
+    : [];
 const wordsOfTitle = (text: string | null | undefined): string[] => rawWords(text).map((w) => w.toLowerCase());
 const eqText = (a: string, b: string | null | undefined): boolean =>
   b != null && a.trim().toLowerCase() === b.trim().toLowerCase();

@@ -44,7 +44,13 @@ export function trainingExamples(
       const person = people.get(personId);
       if (!person || seen.has(personId)) continue;
       seen.add(personId);
-      examples.push({ opportunityId: opportunity.opportunityId, accountId: opportunity.accountId, personId, role, person });
+      examples.push({
+        opportunityId: opportunity.opportunityId,
+        accountId: opportunity.accountId,
+        personId,
+        role,
+        person,
+      });
     }
   }
   return examples.sort(

@@ -314,7 +314,8 @@ function placeBySuggestions(
   for (const candidate of candidates) {
     const suggestion = suggest(candidate.subject);
     const slot = suggestion ? slots.findIndex((s) => s.role === suggestion.role) : -1;
-    if (suggestion && slot >= 0) bySlot.set(slot, [...(bySlot.get(slot) ?? []), { personId: candidate.personId, suggestion }]);
+    if (suggestion && slot >= 0)
+      bySlot.set(slot, [...(bySlot.get(slot) ?? []), { personId: candidate.personId, suggestion }]);
   }
   const placed: GroupMember[] = [];
   for (const [slot, suggested] of [...bySlot].sort(([a], [b]) => a - b)) {
