@@ -59,6 +59,8 @@ export const aiTrainerPlugin = shared('ai-trainer', async (app) => {
   };
 
   app.decorate<AiTrainer>('aiTrainer', { opportunitiesChanged: schedule, retrainNow: () => void train() });
+  // Once at start too: deals may have arrived while no replica was up, or the window moved on.
+  app.addHook('onReady', async () => schedule());
   app.addHook('onClose', async () => {
     closed = true;
     if (timer) clearTimeout(timer);

@@ -2,7 +2,8 @@
  * CONTRACT.md §8 end to end, through Kafka and HTTP: won opportunities on crm.opportunities.v1 → ingestion → the API's
  * projection → a generated template with its justification → published and used by a solution interest with
  * aiSuggestions → role-assignment places a person whose misspelt title no rule matches, with source `ai`, the model's
- * version and confidence → a manual removal of that person sticks when the person changes again.
+ * version and confidence → a manual removal of that person sticks when the person changes again, and when new won
+ * deals retrain the model and the suggestions follow its new version.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
@@ -62,6 +63,7 @@ const opportunities: OpportunityUpserted[] = trainingAccounts.map((accountId, i)
 const TARGET = 'acc-target';
 const cto = staff('p-target-cto', TARGET, 'Chief Technology Officer', 'C-Level', 'IT');
 const typo: PersonUpserted = { ...staff('p-target-typo', TARGET, 'Sofware Enginer', null, null) };
+const typo2: PersonUpserted = { ...staff('p-target-typo2', TARGET, 'Sofware Developr', null, null) };
 const SI = 'si-ai';
 const group = buyingGroupId(SI, TARGET);
 
@@ -114,7 +116,7 @@ describe('buying groups generated from AI/ML', () => {
       ...[...trainingAccounts, TARGET].map((id) => ({ key: id, data: accountRecord(id, { updatedAt: daysAgo(3) }) })),
     ]);
     await publish(Topics.crmPersons, 'person.upserted', [
-      ...[...trainingPeople, cto, typo].map((p) => ({ key: p.personId, data: p })),
+      ...[...trainingPeople, cto, typo, typo2].map((p) => ({ key: p.personId, data: p })),
     ]);
     await publish(
       Topics.crmOpportunities,
@@ -210,5 +212,48 @@ describe('buying groups generated from AI/ML', () => {
       [SI, typo.personId],
     );
     expect(rows).toEqual([{ source: 'manual', removed: true }]);
+  });
+
+  it('retrains when opportunities change, and the suggestions follow the new model while the removal still holds', async () => {
+    const before = (await api.call('GET', '/v1/ai/model', { token: 'read' })).body as Json;
+    // Two more won deals, of people already known: the model is retrained (debounced) without being asked.
+    await publish(Topics.crmOpportunities, 'opportunity.upserted', [
+      ...[12, 13].map((i) => ({
+        key: `opp-${i}`,
+        data: { ...opportunities[i - 12]!, opportunityId: `opp-${i}`, closedAt: daysAgo(5), updatedAt: daysAgo(0) },
+      })),
+    ]);
+    const after = await eventually(async () => {
+      const answer = await api.call('GET', '/v1/ai/model', { token: 'read' });
+      expect(answer.body.trainedOn.opportunities).toBe(14);
+      return answer.body as Json;
+    });
+    expect(after.version).not.toBe(before.version);
+    const members = await eventually(async () => {
+      const answer = await api.call('GET', `/v1/buying-groups/${group}`, { token: 'read' });
+      const member = (answer.body.members as Json[]).find((m) => m.personId === typo2.personId);
+      expect(member?.reason.model).toBe(after.version);
+      return answer.body as Json;
+    });
+    expect(members.members.find((m: Json) => m.personId === typo2.personId)).toMatchObject({
+      role: 'Practitioner',
+      source: 'ai',
+    });
+    // The whole group was judged again with the new model: the dismissed suggestion stays dismissed.
+    expect(members.members.some((m: Json) => m.personId === typo.personId)).toBe(false);
+    expect(members.removedMembers).toContainEqual(
+      expect.objectContaining({ personId: typo.personId, source: 'manual' }),
+    );
+  });
+
+  it('retrains on request (202) and documents every AI route in the OpenAPI document', async () => {
+    expect((await api.call('POST', '/v1/ai/model/retrain', { token: 'read' })).status).toBe(403);
+    const accepted = await api.call('POST', '/v1/ai/model/retrain');
+    expect(accepted.status).toBe(202);
+    const docs = (await api.call('GET', '/docs', { token: 'read' })).body as Json;
+    expect(Object.keys(docs.paths)).toEqual(
+      expect.arrayContaining(['/v1/role-templates/{id}/generate', '/v1/ai/model', '/v1/ai/model/retrain']),
+    );
+    expect(JSON.stringify(docs.components.schemas.SolutionInterest)).toContain('aiSuggestions');
   });
 });
