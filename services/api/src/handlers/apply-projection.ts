@@ -9,6 +9,7 @@ import {
 } from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
 import type { PoolClient } from '@bg/postgres';
+import type { UnitResult } from '@bg/service-kit';
 import { historyItemOf } from '../domain/group-history';
 import { splitSnapshot } from '../domain/group-rows';
 import { latestPerGroup } from '../domain/group-summary';
@@ -39,7 +40,7 @@ export async function applyProjectionEvents(
   tx: PoolClient,
   events: readonly IncomingEvent[],
   onOpportunitiesChanged: () => void = () => {},
-): Promise<void> {
+): Promise<UnitResult> {
   const ofType = <T>(type: EventType) => events.filter((e) => e.event.type === type).map((e) => e.event.data as T);
   const snapshots = ofType<BuyingGroupChanged>(buyingGroupChangedType);
   await insertHistory(
@@ -66,5 +67,5 @@ export async function applyProjectionEvents(
 
   const opportunities = ofType<OpportunityChanged>(internalEventTypes.opportunityChanged).map((o) => o.opportunity);
   // The model is retrained a quiet moment later (debounced), from what is committed by then.
-  if ((await saveOpportunities(tx, opportunities)) > 0) onOpportunitiesChanged();
+  return (await saveOpportunities(tx, opportunities)) > 0 ? { afterCommit: onOpportunitiesChanged } : {};
 }
