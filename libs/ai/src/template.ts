@@ -1,6 +1,6 @@
 import type { ConditionNode, ConditionPredicate, RoleSlot } from '@bg/contracts';
 import { evaluateCondition, personSubject } from '@bg/rules';
-import { createNormaliser, type Lexicon } from './normalise';
+import { abbreviations, createNormaliser, type Lexicon } from './normalise';
 import type { Example } from './training-set';
 
 export type PredicateJustification = ConditionPredicate & { confidence: number };
@@ -13,8 +13,10 @@ export type GeneratedSlot = {
 
 export type GenerateOptions = { minSupport: number; lexicon: Lexicon };
 
-const maxKeywords = 6;
-const maxSpellingsPerKeyword = 4;
+const maxKeywords = 8;
+const maxSpellingsPerKeyword = 5;
+/** Spellings considered per concept before keeping those that speak for the role. */
+const maxSpellingsSeen = 12;
 /** A refinement must lift F1 by this much to be worth a person's reading. */
 const minGain = 0.01;
 
@@ -35,16 +37,19 @@ export function generateSlots(
   all: readonly Example[],
   options: GenerateOptions,
 ): GeneratedSlot[] {
-  const normalise = createNormaliser(options.lexicon);
+  const normaliser = createNormaliser(options.lexicon);
+  // In a rule an abbreviation is a keyword of its own: "CTO" says Decision Maker where "Officer" does not.
+  const normalise = (word: string) => (word in abbreviations ? [`=${word}`] : normaliser(word));
   const spellings = spellingsByConcept(train, normalise);
   const deals = dealsPerRole(all);
   const totalDeals = new Set(all.map((e) => e.opportunityId)).size;
   const roles = [...deals.keys()].sort((a, b) => deals.get(b)! - deals.get(a)! || cmp(a, b));
-  let remaining: Row[] = train.map((example) => ({ example, words: new Set(wordsOfTitle(example.person.jobTitle)) }));
+  const everyone: Row[] = train.map((example) => ({ example, words: new Set(wordsOfTitle(example.person.jobTitle)) }));
+  let remaining = everyone;
   const slots: GeneratedSlot[] = [];
   for (const role of roles) {
     if (remaining.filter((r) => r.example.role === role).length < options.minSupport) continue;
-    const learnt = learnRole(role, remaining, spellings, normalise, options.minSupport);
+    const learnt = learnRole(role, remaining, everyone, spellings, normalise, options.minSupport);
     if (!learnt) continue;
     const share = deals.get(role)! / Math.max(1, totalDeals);
     const covered = remaining.filter((r) => holds(learnt.condition, r));
@@ -73,12 +78,15 @@ export function placeBySlots(slots: readonly Pick<RoleSlot, 'role' | 'conditions
 function learnRole(
   role: string,
   rows: Row[],
+  everyone: Row[],
   spellings: Map<string, string[]>,
   normalise: (word: string) => string[],
   minSupport: number,
 ): { condition: ConditionNode; predicates: PredicateJustification[] } | null {
   const positive = (r: Row) => r.example.role === role;
-  const f1 = (s: Stats) => (s.tp === 0 ? 0 : (2 * s.tp) / (2 * s.tp + s.fp + s.fn));
+  // F0.5: precision weighs more than recall. A person a rule places wrongly takes a later slot's place, while one it
+  // misses is left to the later slots and to the model's suggestions.
+  const f1 = (s: Stats) => (s.tp === 0 ? 0 : (1.25 * s.tp) / (1.25 * s.tp + 0.25 * s.fn + s.fp));
   const statsOf = (match: (r: Row) => boolean): Stats => {
     const s = { tp: 0, fp: 0, fn: 0 };
     for (const r of rows) {
@@ -91,12 +99,31 @@ function learnRole(
   };
   const hasAny = (words: readonly string[]) => (r: Row) => words.some((w) => r.words.has(w.toLowerCase()));
 
-  // Candidate keywords: concepts of this role's titles, alone precise and frequent enough.
+  // Candidate keywords: concepts of this role's titles, alone precise and frequent enough among the people left, and
+  // not mostly another role's word among everyone (so "Chief" does not say Executive Sponsor once Decision Makers
+  // are placed: a person reading the rule would be misled).
+  const precision = (s: Stats) => s.tp / Math.max(1, s.tp + s.fp);
+  const overall = (words: string[]) => {
+    const s = { tp: 0, fp: 0, fn: 0 };
+    for (const r of everyone) if (hasAny(words)(r)) s[positive(r) ? 'tp' : 'fp'] += 1;
+    return s;
+  };
   const concepts = new Set(rows.filter(positive).flatMap((r) => [...r.words].flatMap((w) => normalise(w))));
+  // A concept's spellings that speak for this role ("CTO" and "CIO" for a Decision Maker, not "CEO", though all three
+  // are a "chief"), most used first.
+  const relevant = (words: string[]) =>
+    words
+      .map((w) => ({ w, s: statsOf(hasAny([w])) }))
+      .filter(({ s }) => s.tp > 0 && precision(s) >= 0.7)
+      .sort((a, b) => b.s.tp - a.s.tp || cmp(a.w, b.w))
+      .slice(0, maxSpellingsPerKeyword)
+      .map(({ w }) => w);
   const candidates = [...concepts]
     .filter((c) => spellings.has(c))
-    .map((c) => ({ concept: c, words: spellings.get(c)!, stats: statsOf(hasAny(spellings.get(c)!)) }))
-    .filter((c) => c.stats.tp >= minSupport && c.stats.tp / (c.stats.tp + c.stats.fp) >= 0.6)
+    .map((c) => ({ concept: c, words: relevant(spellings.get(c)!) }))
+    .filter((c) => c.words.length > 0)
+    .map((c) => ({ ...c, stats: statsOf(hasAny(c.words)) }))
+    .filter((c) => c.stats.tp >= minSupport && precision(c.stats) >= 0.6 && precision(overall(c.words)) >= 0.4)
     .sort((a, b) => b.stats.tp - a.stats.tp || cmp(a.concept, b.concept));
   let keywords: string[] = [];
   let best = 0;
@@ -183,7 +210,7 @@ function spellingsByConcept(
   const byConcept = new Map<string, { word: string; count: number }[]>();
   for (const [word, forms] of casing) {
     const count = [...forms.values()].reduce((a, b) => a + b, 0);
-    if (count < 2 || !/\p{L}/u.test(word)) continue;
+    if (count < 2 || !/\p{L}/u.test(word) || stopWords.has(word)) continue;
     const shown = [...forms].sort(([a, x], [b, y]) => y - x || cmp(a, b))[0]![0];
     for (const concept of new Set(normalise(word))) {
       const list = byConcept.get(concept) ?? [];
@@ -200,7 +227,7 @@ function spellingsByConcept(
         concept,
         sorted
           .filter((s) => s.count >= floor)
-          .slice(0, maxSpellingsPerKeyword)
+          .slice(0, maxSpellingsSeen)
           .map((s) => s.word),
       ];
     }),
@@ -224,6 +251,8 @@ function weightOf(share: number): 20 | 40 | 60 | 80 | 100 {
 
 const holds = (node: ConditionNode, row: Row): boolean =>
   evaluateCondition(node, personSubject(row.example.person, null)).matched;
+/** Words that say nothing about a role. */
+const stopWords = new Set(['of', 'and', 'the', 'for', 'in', 'at', 'to', 'a', 'an', 'de']);
 const rawWords = (text: string | null | undefined): string[] =>
   text
     ? text
