@@ -83,6 +83,25 @@ describe('training set', () => {
     );
     expect(set.map((e) => [e.opportunityId, e.personId, e.role])).toEqual([['won-recent', 'p1', 'Decision Maker']]);
   });
+
+  it('takes only one solution interest’s deals when asked to', () => {
+    const deal = (id: string, solutionInterestId: string | null) => ({
+      opportunityId: id,
+      accountId: 'a',
+      solutionInterestId,
+      stage: 'won' as const,
+      closedAt: '2026-10-01T00:00:00Z',
+      contactRoles: [{ personId: 'p1', role: 'Decision Maker' }],
+      updatedAt: '2026-10-01T00:00:00Z',
+    });
+    const people = new Map([['p1', { jobTitle: 'CTO' }]]);
+    const deals = [deal('x', 'si-x'), deal('y', 'si-y'), deal('none', null)];
+    const window = { now, lookbackDays: 540 };
+    expect(
+      trainingExamples(deals, people, { ...window, solutionInterestId: 'si-x' }).map((e) => e.opportunityId),
+    ).toEqual(['x']);
+    expect(trainingExamples(deals, people, window)).toHaveLength(3);
+  });
 });
 
 describe('model', () => {

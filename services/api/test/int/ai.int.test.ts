@@ -109,6 +109,10 @@ describe('buying groups generated from AI/ML', () => {
     expect(answer.status).toBe(422);
     expect(answer.headers.get('content-type')).toContain('application/problem+json');
     expect(answer.body.detail).toMatch(/0 won opportunities .* at least 10 opportunities/);
+    const invalid = await api.call('POST', '/v1/role-templates/rt-ai/generate', { json: { minSupport: 0 } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors[0].path).toBe('body.minSupport');
+    expect((await api.call('POST', '/v1/role-templates/rt-ai/generate', { token: 'read' })).status).toBe(403);
   });
 
   it('generates a draft template with its justification from won opportunities', async () => {
