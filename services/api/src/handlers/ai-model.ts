@@ -13,7 +13,7 @@ import {
 import { enqueue, withTransaction, type Pool, type Queryable } from '@bg/postgres';
 import { currentModel, lockModel, saveModel } from '../db/ai-model';
 import { wonDealsWithPeople } from '../db/opportunities';
-import { addTemplateVersion, lockTemplate, type TemplateRecord } from '../db/templates';
+import { addTemplateVersion, findTemplate, lockTemplate, type TemplateRecord } from '../db/templates';
 import { ProblemError } from '../domain/problem';
 import { aiModelTrained } from './emit';
 
@@ -62,8 +62,10 @@ export async function generateRoleTemplate(
     const generated = generateTemplate(await examplesOf(tx, window), window, { minSupport: input.minSupport });
     if (isTooLittle(generated)) throw tooLittle(generated, input);
     await lockTemplate(tx, id);
+    // A new version of an existing template keeps its name; a new template is named after where it came from.
+    const existing = await findTemplate(tx, id);
     const { template } = await addTemplateVersion(tx, id, {
-      name: `Generated from won deals (${input.lookbackDays} days)`,
+      name: existing?.name ?? `Generated from won deals (${input.lookbackDays} days)`,
       description: `Learnt by model ${generated.justification.model} from ${generated.justification.trainedOn.opportunities} won opportunities`,
       slots: generated.slots,
     });
