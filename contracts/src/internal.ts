@@ -125,4 +125,5 @@ export const internalEventTypes = {
   roleMissing: 'bg.role.missing',
   roleFilled: 'bg.role.filled',
   groupDissolved: 'bg.group.dissolved',
+  aiModelTrained: 'bg.ai.model.trained',
 } as const;

@@ -4,24 +4,31 @@ import {
   type AccountChanged,
   type BuyingGroupChanged,
   type EventType,
+  type OpportunityChanged,
   type PersonChanged,
 } from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
 import type { PoolClient } from '@bg/postgres';
+import type { UnitResult } from '@bg/service-kit';
 import { historyItemOf } from '../domain/group-history';
 import { splitSnapshot } from '../domain/group-rows';
 import { latestPerGroup } from '../domain/group-summary';
 import { accountWrites, newestPerLink, personWrites } from '../domain/record-changes';
+import { saveOpportunities } from '../db/opportunities';
 import { insertHistory, saveGroupRows, saveMemberRows } from '../db/projection';
 import { advanceLinkTimes, writeAccounts, writeLinks, writePersons } from '../db/record-changes';
 
 export const projectionConsumer = 'api-projections';
 
-/** What the projection reads: the public group versions, and accounts and persons from the record changes. */
+/**
+ * What the projection reads: the public group versions, and accounts, persons and opportunities (what the role model
+ * learns from) from the record changes.
+ */
 export const projectionConsumes = [
   buyingGroupChangedType,
   internalEventTypes.accountChanged,
   internalEventTypes.personChanged,
+  internalEventTypes.opportunityChanged,
 ] as const satisfies readonly EventType[];
 
 /**
@@ -29,7 +36,11 @@ export const projectionConsumes = [
  * history once; a group's row and the member rows that differ follow its newest version when it is newer than the one
  * stored; record changes apply only when newer than the last change of that record (or link).
  */
-export async function applyProjectionEvents(tx: PoolClient, events: readonly IncomingEvent[]): Promise<void> {
+export async function applyProjectionEvents(
+  tx: PoolClient,
+  events: readonly IncomingEvent[],
+  onOpportunitiesChanged: () => void = () => {},
+): Promise<UnitResult> {
   const ofType = <T>(type: EventType) => events.filter((e) => e.event.type === type).map((e) => e.event.data as T);
   const snapshots = ofType<BuyingGroupChanged>(buyingGroupChangedType);
   await insertHistory(
@@ -53,4 +64,8 @@ export async function applyProjectionEvents(tx: PoolClient, events: readonly Inc
   const writes = personWrites(personChanges, moved);
   await writeLinks(tx, writes.unlinked, writes.linked);
   await writePersons(tx, writes.persons);
+
+  const opportunities = ofType<OpportunityChanged>(internalEventTypes.opportunityChanged).map((o) => o.opportunity);
+  // The model is retrained a quiet moment later (debounced), from what is committed by then.
+  return (await saveOpportunities(tx, opportunities)) > 0 ? { afterCommit: onOpportunitiesChanged } : {};
 }
