@@ -17,6 +17,10 @@ const messages: Record<string, { topic: string; schema: z.ZodType; key: string; 
   'person.deleted': { topic: c.Topics.crmPersons, schema: c.personDeletedSchema, key: 'personId', summary: 'A person deleted.' },
   'activity.recorded': { topic: c.Topics.crmActivities, schema: c.activityRecordedSchema, key: 'personId', summary: 'An engagement activity.' },
   'opportunity.upserted': { topic: c.Topics.crmOpportunities, schema: c.opportunityUpsertedSchema, key: 'opportunityId', summary: 'An opportunity created or changed.' },
+  'buying-group.member.assign': { topic: c.Topics.journeyCommands, schema: c.journeyMemberAssignSchema, key: 'accountId', summary: 'A journey assigns a person a role in a group (source journey).' },
+  'buying-group.member.remove': { topic: c.Topics.journeyCommands, schema: c.journeyMemberRemoveSchema, key: 'accountId', summary: 'A journey removes a person from a group (source journey).' },
+  'buying-group.stage.set': { topic: c.Topics.journeyCommands, schema: c.journeyStageSetSchema, key: 'accountId', summary: "A journey sets a group's stage explicitly; null hands it back to the stage model's rule." },
+  'buying-group.status.set': { topic: c.Topics.journeyCommands, schema: c.journeyStatusSetSchema, key: 'accountId', summary: "A journey sets a group's journey status (at most 50 characters) or clears it (null)." },
   'buying-group.changed': { topic: c.Topics.buyingGroupChanges, schema: c.buyingGroupChangedSchema, key: 'accountId', summary: 'A new version of a buying group.' },
 };
 
@@ -39,7 +43,7 @@ function render(): Map<string, string> {
       title: 'Buying groups — event contract',
       version: '1.0.0',
       description:
-        'Inbound CRM topics and the outbound buying-group change topic. Every message value is a CloudEvents 1.0 event in JSON structured mode; invalid inbound events go to `<topic>.dlq` with x-error-* headers. Generated from contracts/src by `npm run contracts:generate`.',
+        'Inbound CRM topics, the journeys\' write-back topic and the outbound buying-group change topic. Every message value is a CloudEvents 1.0 event in JSON structured mode; invalid inbound events go to `<topic>.dlq` with x-error-* headers (a journey command naming an unknown role, stage, solution interest or person: `x-error-code: invalid-command`). Generated from contracts/src by `npm run contracts:generate`.',
     },
     defaultContentType: 'application/cloudevents+json',
     channels: Object.fromEntries(

@@ -45,6 +45,21 @@ export const accountConditionFields = [
   'parentAccountId',
 ] as const;
 
+/**
+ * A group's own fields that a stage's `when` may test (CONTRACT.md §7). `openOpportunityCount`, `opportunityStage` and
+ * `daysSinceLastActivity` are not computed yet: a stage testing them sees them missing (every op false but
+ * `notExists`, `neq`, `notIn`).
+ */
+export const groupConditionFields = [
+  'completeness',
+  'engagement',
+  'memberCount',
+  'missingRoleCount',
+  'openOpportunityCount',
+  'opportunityStage',
+  'daysSinceLastActivity',
+] as const;
+
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 export type ConditionPredicate = { field: string; op: ConditionOp; value?: unknown };
@@ -107,6 +122,17 @@ export type AudienceRule = z.infer<typeof audienceRuleSchema>;
 export const aiSuggestionsSchema = z.object({ minConfidence: z.number().min(0).max(1) });
 export type AiSuggestions = z.infer<typeof aiSuggestionsSchema>;
 
+/** A stage model (CONTRACT.md §7): ordered stages, a group being by rule in the last one whose `when` holds. */
+export const stageModelSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  stages: z
+    .array(z.object({ name: z.string().trim().min(1).max(100), when: conditionNodeSchema.optional() }).strict())
+    .min(1)
+    .max(50)
+    .refine((stages) => new Set(stages.map((s) => s.name)).size === stages.length, 'stage names must be unique'),
+});
+export type StageModel = z.infer<typeof stageModelSchema>;
+
 /**
  * Internal: a solution interest with its pinned template version and its audience resolved, so that a consumer
  * needs nothing else to compute its groups. Published on the compacted components topic, keyed by id.
@@ -120,6 +146,8 @@ export const solutionInterestDefinedSchema = z.object({
   definedAt: z.string(),
   /** Suggested members (source `ai`) when present; absent in definitions published before it existed. */
   aiSuggestions: aiSuggestionsSchema.nullish(),
+  /** Its stage model resolved (CONTRACT.md §7); absent or null: its groups have no stage. */
+  stageModel: stageModelSchema.extend({ id }).nullish(),
   /** Rises with every definition or deletion of any component: a consumer ignores one not newer than what it holds. */
   revision: z.number().int().min(1),
   /**

@@ -7,3 +7,4 @@ export * from './internal';
 export * from './ids';
 export * from './storable';
 export * from './registry';
+export * from './journeys';

@@ -113,6 +113,35 @@ export const groupDissolvedSchema = z.object({
 });
 export type GroupDissolved = z.infer<typeof groupDissolvedSchema>;
 
+/**
+ * An explicit stage and/or journey status of a group (CONTRACT.md §7), from role-assignment (which checked what it names)
+ * to scoring, which holds them with the group and publishes them. A field left out is left as it is; `stage: null`
+ * hands the stage back to the stage model's rule. Applied only when `requestedAt` is newer than the last applied set of
+ * that field, so a redelivery has no further effect.
+ */
+export const groupExplicitSetSchema = z.object({
+  buyingGroupId: id,
+  accountId: id,
+  solutionInterestId: id,
+  stage: z.string().nullable().optional(),
+  journeyStatus: z.string().max(50).nullable().optional(),
+  source: z.enum(['manual', 'journey']),
+  requestedAt: timestamp,
+  cause: causeSchema,
+});
+export type GroupExplicitSet = z.infer<typeof groupExplicitSetSchema>;
+
+/** An operator's explicit stage/status of a group (HTTP, source `manual`), on the member-commands topic. */
+export const groupCommandSchema = z.object({
+  accountId: id,
+  solutionInterestId: id,
+  stage: z.string().nullable().optional(),
+  journeyStatus: z.string().max(50).nullable().optional(),
+  requestedAt: timestamp,
+  cause: causeSchema,
+});
+export type GroupCommand = z.infer<typeof groupCommandSchema>;
+
 export const internalEventTypes = {
   personChanged: 'bg.person.changed',
   accountChanged: 'bg.account.changed',
@@ -126,4 +155,6 @@ export const internalEventTypes = {
   roleFilled: 'bg.role.filled',
   groupDissolved: 'bg.group.dissolved',
   aiModelTrained: 'bg.ai.model.trained',
+  groupCommand: 'bg.group.command',
+  groupExplicitSet: 'bg.group.explicit-set',
 } as const;

@@ -12,7 +12,9 @@ import {
 import {
   accountChangedSchema,
   activityAcceptedSchema,
+  groupCommandSchema,
   groupDissolvedSchema,
+  groupExplicitSetSchema,
   groupMembershipChangedSchema,
   internalEventTypes,
   memberCommandSchema,
@@ -20,6 +22,13 @@ import {
   personChangedSchema,
   roleGapSchema,
 } from './internal';
+import {
+  journeyCommandTypes,
+  journeyMemberAssignSchema,
+  journeyMemberRemoveSchema,
+  journeyStageSetSchema,
+  journeyStatusSetSchema,
+} from './journeys';
 import { Topics } from './topics';
 
 /**
@@ -34,6 +43,10 @@ export const eventRegistry = {
   'person.deleted': { topic: Topics.crmPersons, schema: personDeletedSchema },
   'activity.recorded': { topic: Topics.crmActivities, schema: activityRecordedSchema },
   'opportunity.upserted': { topic: Topics.crmOpportunities, schema: opportunityUpsertedSchema },
+  [journeyCommandTypes.memberAssign]: { topic: Topics.journeyCommands, schema: journeyMemberAssignSchema },
+  [journeyCommandTypes.memberRemove]: { topic: Topics.journeyCommands, schema: journeyMemberRemoveSchema },
+  [journeyCommandTypes.stageSet]: { topic: Topics.journeyCommands, schema: journeyStageSetSchema },
+  [journeyCommandTypes.statusSet]: { topic: Topics.journeyCommands, schema: journeyStatusSetSchema },
   [buyingGroupChangedType]: { topic: Topics.buyingGroupChanges, schema: buyingGroupChangedSchema },
   [internalEventTypes.personChanged]: { topic: Topics.recordChanges, schema: personChangedSchema },
   [internalEventTypes.accountChanged]: { topic: Topics.recordChanges, schema: accountChangedSchema },
@@ -43,6 +56,8 @@ export const eventRegistry = {
   [internalEventTypes.solutionInterestDeleted]: { topic: Topics.components, schema: solutionInterestDeletedSchema },
   [internalEventTypes.aiModelTrained]: { topic: Topics.components, schema: aiModelTrainedSchema },
   [internalEventTypes.memberCommand]: { topic: Topics.memberCommands, schema: memberCommandSchema },
+  [internalEventTypes.groupCommand]: { topic: Topics.memberCommands, schema: groupCommandSchema },
+  [internalEventTypes.groupExplicitSet]: { topic: Topics.membershipChanges, schema: groupExplicitSetSchema },
   [internalEventTypes.groupMembershipChanged]: {
     topic: Topics.membershipChanges,
     schema: groupMembershipChangedSchema,

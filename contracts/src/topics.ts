@@ -8,6 +8,8 @@ export const Topics = {
   crmActivities: 'crm.activities.v1',
   crmOpportunities: 'crm.opportunities.v1',
   buyingGroupChanges: 'buying-groups.changes.v1',
+  /** journey systems → role-assignment: write-back commands (CONTRACT.md §7), keyed by accountId. */
+  journeyCommands: 'journeys.commands.v1',
   /** ingestion → role-assignment, scoring: canonical record changes, keyed by accountId. */
   recordChanges: 'bg.internal.record-changes.v1',
   /** api → role-assignment: solution interests with their resolved template and audience (compacted). */
@@ -22,12 +24,16 @@ export const Topics = {
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
-/** The inbound CRM topics, each of which has a dead-letter topic `<topic>.dlq`. */
+/**
+ * The inbound topics others publish on (CRMs, and journey systems' write-back), each of which has a dead-letter topic
+ * `<topic>.dlq` whose content is the senders' concern, not a bug of ours.
+ */
 export const inboundTopics = [
   Topics.crmAccounts,
   Topics.crmPersons,
   Topics.crmActivities,
   Topics.crmOpportunities,
+  Topics.journeyCommands,
 ] as const;
 
 /** Name of the dead-letter topic of `topic`. */
@@ -40,6 +46,8 @@ export const deadLetterCodes = [
   'unknown-type',
   'invalid-data',
   'too-large',
+  /** A journey command naming what does not exist (CONTRACT.md §7): unknown role, stage, solution interest, person. */
+  'invalid-command',
 ] as const;
 export type DeadLetterCode = (typeof deadLetterCodes)[number];
 

@@ -14,7 +14,47 @@ export type IncomingEvent = {
   key: string | null;
   headers: Record<string, string>;
   event: DecodedEvent;
+  /** The value as received (valid UTF-8, or it would not have decoded): what a handler's dead letter carries on. */
+  value: Buffer;
 };
+
+/**
+ * The dead letter of an event a handler refuses after decoding (e.g. a command naming what does not exist): the same
+ * key, value and headers as the consumer's own dead letters, ready for the handler's outbox — so it is written in the
+ * same transaction as the rest of the chunk and sent exactly when that commits.
+ */
+export function deadLetterOf(
+  incoming: IncomingEvent,
+  code: DeadLetterCode,
+  reason: string,
+): { topic: string; key: string; value: string; headers: Record<string, string> } {
+  return {
+    topic: deadLetterTopic(incoming.topic),
+    key: incoming.key ?? '',
+    value: incoming.value.toString('utf8'),
+    headers: {
+      ...incoming.headers,
+      ...errorHeaders(code, reason, incoming.topic, incoming.partition, incoming.offset),
+    },
+  };
+}
+
+function errorHeaders(
+  code: DeadLetterCode,
+  reason: string,
+  topic: string,
+  partition: number,
+  offset: string,
+): Record<string, string> {
+  return {
+    'x-error-code': code,
+    // What went wrong may quote the input: kept printable, whatever the input held.
+    'x-error-message': printable(reason.slice(0, 2_000)),
+    'x-source-topic': topic,
+    'x-source-partition': String(partition),
+    'x-source-offset': offset,
+  };
+}
 
 /** What went wrong with a failed unit of work: worth retrying in place, or a property of the input itself. */
 export type FailureKind = 'transient' | 'deterministic';
@@ -166,6 +206,7 @@ export class BatchConsumer {
             key: message.key?.toString('utf8') ?? null,
             headers,
             event: decoded.event,
+            value: message.value!,
           });
         } else {
           invalid.push({ message, code: decoded.code, reason: decoded.message });
@@ -246,15 +287,7 @@ export class BatchConsumer {
         topic: deadLetterTopic(topic),
         key: message.key,
         value: message.value,
-        headers: {
-          ...rawHeaders(message.headers),
-          'x-error-code': code,
-          // What went wrong may quote the input: kept printable, whatever the input held.
-          'x-error-message': printable(reason.slice(0, 2_000)),
-          'x-source-topic': topic,
-          'x-source-partition': String(partition),
-          'x-source-offset': message.offset,
-        },
+        headers: { ...rawHeaders(message.headers), ...errorHeaders(code, reason, topic, partition, message.offset) },
       })),
     );
   }

@@ -235,6 +235,7 @@ describe('one chunk', () => {
     timestamp: Date.now(),
     key,
     headers: {},
+    value: Buffer.alloc(0),
     event: { specversion: '1.0', id: `evt-chunk-${sequence}`, type, source: 'test', data },
   });
   const version = (snapshot: BuyingGroupChanged) =>

@@ -162,6 +162,7 @@ function incoming(change: Change, offset: number): IncomingEvent {
     timestamp: 0,
     key: change.data.accountId,
     headers: {},
+    value: Buffer.alloc(0),
     event: { specversion: '1.0', id: `evt-${offset}`, type, source: 'bg/ingestion', data: change.data },
   };
 }

@@ -1,5 +1,7 @@
 import {
   internalEventTypes,
+  journeyCommandTypes,
+  type GroupCommand,
   type AccountChanged,
   type AiModelTrained,
   type Cause,
@@ -10,7 +12,7 @@ import {
   type SolutionInterestDeleted,
 } from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
-import type { PoolClient, Queryable } from '@bg/postgres';
+import type { OutboxMessage, PoolClient, Queryable } from '@bg/postgres';
 import type { Logger, UnitResult } from '@bg/service-kit';
 import { saveModel } from '../db/ai-model';
 import { enqueueRecomputeJob } from '../db/jobs';
@@ -31,6 +33,7 @@ import type { InterestCache } from '../interest-cache';
 import { recomputeGroups } from '../recompute';
 import { causeOf } from '../domain/causes';
 import { addTarget, everyGroupOfTheAccount, type RecomputeTarget } from '../domain/targets';
+import { applyJourneyCommand, explicitSet } from './journey-commands';
 
 export const roleAssignmentConsumer = 'role-assignment';
 
@@ -42,6 +45,11 @@ export const roleAssignmentConsumes = [
   internalEventTypes.solutionInterestDeleted,
   internalEventTypes.memberCommand,
   internalEventTypes.aiModelTrained,
+  internalEventTypes.groupCommand,
+  journeyCommandTypes.memberAssign,
+  journeyCommandTypes.memberRemove,
+  journeyCommandTypes.stageSet,
+  journeyCommandTypes.statusSet,
 ] as const satisfies readonly EventType[];
 
 type Touch = { accountId: string; solutionInterestIds: string[] | 'all'; personId: string | null; cause: Cause };
@@ -64,8 +72,19 @@ export async function applyEvents(
   const personLinks: { write: PersonLinkWrite; cause: Cause }[] = [];
   const accounts: { change: AccountChanged; cause: Cause }[] = [];
   const touches: Touch[] = [];
+  // Explicit stage/status sets and refused commands, in the order of the chunk (scoring applies them in that order).
+  const messages: OutboxMessage[] = [];
   let definitionsChanged = false;
-  for (const { event } of events) {
+  for (const incoming of events) {
+    const { event } = incoming;
+    if (isJourneyCommand(event.type)) {
+      if (definitionsChanged) interests = await deps.interests.current(tx);
+      definitionsChanged = false;
+      const outcome = await applyJourneyCommand(tx, incoming, interests, deps.logger);
+      if (outcome.touch) touches.push({ ...outcome.touch, solutionInterestIds: [outcome.touch.solutionInterestId] });
+      messages.push(...outcome.outbox);
+      continue;
+    }
     const cause = causeOf(event);
     switch (event.type) {
       case internalEventTypes.solutionInterestDefined:
@@ -94,6 +113,12 @@ export async function applyEvents(
       case internalEventTypes.memberCommand: {
         const touch = await applyMemberCommand(tx, event.data as MemberCommand, cause);
         if (touch) touches.push(touch);
+        break;
+      }
+      case internalEventTypes.groupCommand: {
+        // The API checked the stage against the stage model it holds; an operator's set goes on to scoring as is.
+        const command = event.data as GroupCommand;
+        messages.push(explicitSet({ ...command, source: 'manual', at: command.requestedAt, cause }));
         break;
       }
     }
@@ -173,7 +198,13 @@ export async function applyEvents(
     },
     'chunk applied',
   );
-  return { outbox };
+  // Membership versions first: an explicit set for a group created in this chunk finds it in scoring.
+  return { outbox: [...outbox, ...messages] };
+}
+
+const journeyTypes: ReadonlySet<string> = new Set(Object.values(journeyCommandTypes));
+function isJourneyCommand(type: string): boolean {
+  return journeyTypes.has(type);
 }
 
 /**

@@ -204,6 +204,7 @@ function incoming(event: { type: string; data: unknown }): IncomingEvent {
     timestamp: Date.now(),
     key,
     headers: {},
+    value: Buffer.alloc(0),
     event: { specversion: '1.0', id: `evt-${offset}`, type: event.type, source: 'bg/test', data: event.data },
   };
 }

@@ -58,7 +58,10 @@ export async function startPipeline(extraEnv: Record<string, string> = {}, now?:
     },
     /** Every membership change seen so far, in arrival order. */
     versions(): GroupMembershipChanged[] {
-      return groups.values<{ data: GroupMembershipChanged }>().map((e) => e.data);
+      return groups
+        .values<{ type: string; data: GroupMembershipChanged }>()
+        .filter((e) => e.type === internalEventTypes.groupMembershipChanged)
+        .map((e) => e.data);
     },
     /** Each group as its changes so far add up to (applied in version order, duplicates once). */
     latest(): Map<string, GroupView> {

@@ -1,0 +1,72 @@
+import {
+  journeyCommandTypes,
+  type JourneyMemberAssign,
+  type JourneyMemberRemove,
+  type JourneyStageSet,
+  type JourneyStatusSet,
+} from '@bg/contracts';
+import type { MemberOverride } from '@bg/rules';
+import type { Interest } from './group-state';
+
+export type JourneyCommand =
+  | { type: typeof journeyCommandTypes.memberAssign; data: JourneyMemberAssign }
+  | { type: typeof journeyCommandTypes.memberRemove; data: JourneyMemberRemove }
+  | { type: typeof journeyCommandTypes.stageSet; data: JourneyStageSet }
+  | { type: typeof journeyCommandTypes.statusSet; data: JourneyStatusSet };
+
+/** What role-assignment knows that a command may name: the person's live links and, for a roll-up, their chains. */
+export type CommandContext = {
+  interest: Interest | undefined;
+  /** Accounts the named person is linked to now (live links only), each with its live ancestors, nearest first. */
+  personAccounts: { accountId: string; ancestors: string[] }[];
+};
+
+/** A command to apply (a member edit, or an explicit stage/status for scoring), or why it is refused. */
+export type JourneyDecision =
+  | { ok: true; override: MemberOverride }
+  | { ok: true; explicit: { stage?: string | null; journeyStatus?: string | null } }
+  | { ok: false; reason: string };
+
+/**
+ * Judges a journey command against what it names (CONTRACT.md §7): the solution interest must exist, an assigned role
+ * be one of its template's slots, a stage one of its stage model's, and the person be linked to the account in the
+ * solution interest's scope (the account, or with `account-and-descendants` one of its descendants).
+ */
+export function decideJourneyCommand(command: JourneyCommand, context: CommandContext, at: string): JourneyDecision {
+  const { interest } = context;
+  const { solutionInterestId, accountId } = command.data;
+  if (!interest) return { ok: false, reason: `unknown solution interest '${solutionInterestId}'` };
+  switch (command.type) {
+    case journeyCommandTypes.memberAssign:
+    case journeyCommandTypes.memberRemove: {
+      const { personId } = command.data;
+      const inScope = context.personAccounts.some(
+        (link) =>
+          link.accountId === accountId ||
+          (interest.memberScope === 'account-and-descendants' && link.ancestors.includes(accountId)),
+      );
+      if (!inScope) return { ok: false, reason: `person '${personId}' is not linked to account '${accountId}'` };
+      if (command.type === journeyCommandTypes.memberRemove)
+        return { ok: true, override: { personId, action: 'remove', role: null, source: 'journey', requestedAt: at } };
+      const { role } = command.data;
+      if (!interest.template.slots.some((slot) => slot.role === role))
+        return { ok: false, reason: `unknown role '${role}' in solution interest '${solutionInterestId}'` };
+      return { ok: true, override: { personId, action: 'add', role, source: 'journey', requestedAt: at } };
+    }
+    case journeyCommandTypes.stageSet: {
+      const { stage } = command.data;
+      if (stage === null) return { ok: true, explicit: { stage } };
+      const stages = interest.stageModel?.stages ?? [];
+      if (!stages.some((s) => s.name === stage))
+        return {
+          ok: false,
+          reason: interest.stageModel
+            ? `unknown stage '${stage}' in stage model '${interest.stageModel.id}'`
+            : `unknown stage '${stage}': solution interest '${solutionInterestId}' has no stage model`,
+        };
+      return { ok: true, explicit: { stage } };
+    }
+    case journeyCommandTypes.statusSet:
+      return { ok: true, explicit: { journeyStatus: command.data.status } };
+  }
+}
