@@ -44,6 +44,19 @@ export const removedMemberSchema = z.object({
 });
 export type RemovedMember = z.infer<typeof removedMemberSchema>;
 
+/** Who put a group in its stage: the stage model's rule, or an explicit set (CONTRACT.md §7). */
+export const stageSources = ['rule', 'journey', 'manual'] as const;
+
+/** A group's stage (CONTRACT.md §7): the model, the stage's name and place in it, who set it, since when. */
+export const groupStageSchema = z.object({
+  model: id,
+  name: z.string(),
+  index: z.number().int().min(0),
+  source: z.enum(stageSources),
+  since: timestamp,
+});
+export type GroupStageView = z.infer<typeof groupStageSchema>;
+
 export const slotScoreSchema = z.object({
   role: z.string(),
   required: z.boolean(),
@@ -57,12 +70,26 @@ export const groupChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('group.created') }),
   z.object({ kind: z.literal('group.dissolved') }),
   z.object({ kind: z.literal('member.added'), personId: id, role: z.string(), source: z.enum(memberSources) }),
-  z.object({ kind: z.literal('member.removed'), personId: id, role: z.string(), source: z.enum(memberSources) }),
+  z.object({
+    kind: z.literal('member.removed'),
+    personId: id,
+    role: z.string(),
+    source: z.enum(memberSources),
+    /** The person left the account (link removed or person deleted): the accounts they are linked to now (§7). */
+    departure: z.object({ toAccountIds: z.array(id) }).optional(),
+  }),
   z.object({ kind: z.literal('member.role-changed'), personId: id, from: z.string(), to: z.string() }),
   z.object({ kind: z.literal('role.missing'), role: z.string() }),
   z.object({ kind: z.literal('role.filled'), role: z.string() }),
   z.object({ kind: z.literal('completeness.changed'), from: z.number().int(), to: z.number().int() }),
   z.object({ kind: z.literal('engagement.changed'), from: z.number().int(), to: z.number().int() }),
+  z.object({
+    kind: z.literal('stage.changed'),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    source: z.enum(stageSources),
+  }),
+  z.object({ kind: z.literal('journey-status.changed'), from: z.string().nullable(), to: z.string().nullable() }),
 ]);
 export type GroupChange = z.infer<typeof groupChangeSchema>;
 
@@ -121,6 +148,9 @@ export const buyingGroupChangedSchema = z.object({
     members: z.array(z.object({ personId: id, score: z.number().int(), weight: z.number() })).optional(),
   }),
   missingRoles: z.array(z.string()),
+  /** CONTRACT.md §7; absent only in versions published before stages existed (read as null). */
+  stage: groupStageSchema.nullable().optional(),
+  journeyStatus: z.string().max(50).nullable().optional(),
   changes: z.array(groupChangeSchema),
   cause: causeSchema,
   coalesced: z.array(z.string()).optional(),

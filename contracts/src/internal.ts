@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accountUpsertedSchema, activityRecordedSchema, opportunityUpsertedSchema, personUpsertedSchema } from './crm';
 import { causeSchema, groupMemberSchema, memberSources, removedMemberSchema } from './buying-group';
-import { roleSlotSchema } from './components';
+import { roleSlotSchema, stageModelSchema } from './components';
 import { id, timestamp } from './envelope';
 
 /**
@@ -74,6 +74,8 @@ export const groupMembershipChangedSchema = z.object({
   status: z.enum(['active', 'dissolved']),
   membershipVersion: z.number().int().min(1),
   slots: z.array(slotDefinitionSchema).optional(),
+  /** The group's stage model (CONTRACT.md §7), null for none; like `slots`, carried first and whenever it changes. */
+  stageModel: stageModelSchema.extend({ id }).nullable().optional(),
   members: z.object({ upserted: z.array(groupMemberSchema), removed: z.array(id) }),
   removedMembers: z.object({ upserted: z.array(removedMemberSchema), cleared: z.array(id) }),
   cause: causeSchema,

@@ -1,6 +1,7 @@
 import {
   accountConditionFields,
   conditionOps,
+  groupConditionFields,
   personConditionFields,
   type AccountUpserted,
   type ConditionNode,
@@ -24,7 +25,8 @@ export interface ConditionResult {
   trace: MatchTrace[];
 }
 
-export type ConditionSide = 'person' | 'account';
+/** Person fields (role slots), account fields (audiences), or a group's own fields (stages, CONTRACT.md §7). */
+export type ConditionSide = 'person' | 'account' | 'group';
 
 export interface ConditionIssue {
   /** Where in the condition, e.g. `all[1].any[0].value`; empty for the root node itself. */
@@ -52,8 +54,19 @@ const MAX_DEPTH = 32;
 const knownFields: Record<ConditionSide, readonly string[]> = {
   person: personConditionFields,
   account: accountConditionFields,
+  group: groupConditionFields,
 };
-const numberFields = new Set(['engagementScore', 'annualRevenue', 'employeeCount']);
+const numberFields = new Set([
+  'engagementScore',
+  'annualRevenue',
+  'employeeCount',
+  'completeness',
+  'engagement',
+  'memberCount',
+  'missingRoleCount',
+  'openOpportunityCount',
+  'daysSinceLastActivity',
+]);
 const listFields = new Set(['productsOwned']);
 const textOps = new Set<ConditionOp>([
   'contains',

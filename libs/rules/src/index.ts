@@ -6,3 +6,4 @@ export * from './membership';
 export * from './overrides';
 export * from './ordering';
 export * from './oracle';
+export * from './stages';

@@ -65,6 +65,8 @@ const changeOrder: Record<GroupChange['kind'], number> = {
   'role.filled': 6,
   'completeness.changed': 7,
   'engagement.changed': 8,
+  'stage.changed': 9,
+  'journey-status.changed': 10,
 };
 
 /**

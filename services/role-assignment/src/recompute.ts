@@ -250,7 +250,10 @@ async function decideWholeGroups(
   return decided;
 }
 
-function membershipChanged({ next, delta, slotsChanged }: GroupDecision, target: RecomputeTarget): OutboxMessage {
+function membershipChanged(
+  { next, delta, slotsChanged, stageModelChanged }: GroupDecision,
+  target: RecomputeTarget,
+): OutboxMessage {
   const data: GroupMembershipChanged = {
     buyingGroupId: next.buyingGroupId,
     accountId: next.accountId,
@@ -259,6 +262,7 @@ function membershipChanged({ next, delta, slotsChanged }: GroupDecision, target:
     status: next.status,
     membershipVersion: next.membershipVersion,
     ...(slotsChanged ? { slots: next.slots } : {}),
+    ...(stageModelChanged ? { stageModel: next.stageModel } : {}),
     members: delta.members,
     removedMembers: delta.removedMembers,
     cause: target.cause,

@@ -12,6 +12,7 @@ type GroupRow = {
   slots: GroupRecord['slots'];
   membership_version: number;
   slots_revision: string;
+  stage_model: GroupRecord['stageModel'];
 };
 
 export const groupKey = (accountId: string, solutionInterestId: string) => `${accountId}|${solutionInterestId}`;
@@ -19,7 +20,8 @@ export const groupKey = (accountId: string, solutionInterestId: string) => `${ac
 /** Groups of many accounts at once, by `accountId|solutionInterestId` (callers hold the accounts' locks). */
 export async function groupsOfMany(db: Queryable, accountIds: string[]): Promise<Map<string, GroupRecord>> {
   const { rows } = await db.query<GroupRow>(
-    `SELECT account_id, solution_interest_id, buying_group_id, name, status, slots, membership_version, slots_revision
+    `SELECT account_id, solution_interest_id, buying_group_id, name, status, slots, membership_version, slots_revision,
+       stage_model
      FROM groups WHERE account_id = ANY($1::text[])`,
     [accountIds],
   );
@@ -95,12 +97,15 @@ export type GroupWrite = { group: GroupRecord; delta: MembershipDelta };
 export async function saveGroups(db: Queryable, writes: GroupWrite[]): Promise<void> {
   if (writes.length === 0) return;
   await db.query(
-    `INSERT INTO groups (account_id, solution_interest_id, buying_group_id, name, status, slots, membership_version, slots_revision, updated_at)
-     SELECT g.account_id, g.solution_interest_id, g.buying_group_id, g.name, g.status, g.slots, g.membership_version, g.slots_revision, now()
+    `INSERT INTO groups (account_id, solution_interest_id, buying_group_id, name, status, slots, membership_version, slots_revision,
+       stage_model, updated_at)
+     SELECT g.account_id, g.solution_interest_id, g.buying_group_id, g.name, g.status, g.slots, g.membership_version, g.slots_revision,
+       g.stage_model, now()
      FROM jsonb_to_recordset($1::jsonb) AS g(account_id text, solution_interest_id text, buying_group_id text, name text, status text,
-       slots jsonb, membership_version int, slots_revision bigint)
+       slots jsonb, membership_version int, slots_revision bigint, stage_model jsonb)
      ON CONFLICT ON CONSTRAINT groups_pkey DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, slots = EXCLUDED.slots,
-       membership_version = EXCLUDED.membership_version, slots_revision = EXCLUDED.slots_revision, updated_at = now()`,
+       membership_version = EXCLUDED.membership_version, slots_revision = EXCLUDED.slots_revision,
+       stage_model = EXCLUDED.stage_model, updated_at = now()`,
     [
       JSON.stringify(
         writes.map(({ group: g }) => ({
@@ -112,6 +117,7 @@ export async function saveGroups(db: Queryable, writes: GroupWrite[]): Promise<v
           slots: g.slots,
           membership_version: g.membershipVersion,
           slots_revision: g.slotsRevision,
+          stage_model: g.stageModel,
         })),
       ),
     ],
@@ -168,7 +174,8 @@ const removedRow = (group: GroupRecord, r: RemovedMember) => ({
 /** Every stored group with its membership (for the oracle comparison in tests and for audits). */
 export async function allGroups(db: Queryable): Promise<(GroupRecord & Membership)[]> {
   const { rows } = await db.query<GroupRow>(
-    `SELECT account_id, solution_interest_id, buying_group_id, name, status, slots, membership_version, slots_revision
+    `SELECT account_id, solution_interest_id, buying_group_id, name, status, slots, membership_version, slots_revision,
+       stage_model
      FROM groups ORDER BY account_id, solution_interest_id`,
   );
   const groups = rows.map(fromRow);
@@ -192,5 +199,6 @@ function fromRow(row: GroupRow): GroupRecord {
     slots: row.slots,
     membershipVersion: row.membership_version,
     slotsRevision: Number(row.slots_revision),
+    stageModel: row.stage_model ?? null,
   };
 }

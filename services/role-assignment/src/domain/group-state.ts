@@ -11,6 +11,7 @@ import {
   type MemberOverride,
   type Membership,
   type MembershipDelta,
+  type GroupStageModel,
   type Suggester,
 } from '@bg/rules';
 import { isDeepStrictEqual } from 'node:util';
@@ -28,6 +29,8 @@ export type GroupRecord = {
   membershipVersion: number;
   /** Revision of the solution interest whose slots were last sent downstream. */
   slotsRevision: number;
+  /** The stage model last sent downstream (scoring judges the stage); null: none. */
+  stageModel: GroupStageModel | null;
 };
 
 export type ScopedPerson = { personId: string; relationship: string; person: Parameters<typeof personSubject>[0] };
@@ -41,6 +44,8 @@ export type GroupDecision = {
   delta: MembershipDelta;
   /** Whether the slots changed since they were last sent (they then travel with the event). */
   slotsChanged: boolean;
+  /** Likewise the stage model. */
+  stageModelChanged: boolean;
   changed: boolean;
 };
 
@@ -74,6 +79,7 @@ export function decideGroup(inputs: FullInputs): GroupDecision | null {
       { ...previous, status: 'dissolved' },
       membershipDelta(inputs.previousMembership, inputs.previousMembership),
       false,
+      false,
     );
   }
   const before = previous?.status === 'active' ? inputs.previousMembership : emptyMembership;
@@ -85,7 +91,7 @@ export function decideGroup(inputs: FullInputs): GroupDecision | null {
     now: inputs.now,
     suggest: inputs.suggest,
   });
-  const candidate: Omit<GroupRecord, 'membershipVersion' | 'slotsRevision'> = {
+  const candidate: Omit<GroupRecord, 'membershipVersion' | 'slotsRevision' | 'stageModel'> = {
     accountId: account.accountId,
     solutionInterestId: interest.solutionInterestId,
     buyingGroupId: buyingGroupId(interest.solutionInterestId, account.accountId),
@@ -96,15 +102,19 @@ export function decideGroup(inputs: FullInputs): GroupDecision | null {
   // Rows of a dissolved group are replaced as a whole when it comes back.
   const delta = membershipDelta(inputs.previousMembership, membership);
   const slotsChanged = previous === null || !isDeepStrictEqual(previous.slots, candidate.slots);
+  const stageModel = interest.stageModel ?? null;
+  const stageModelChanged = previous === null || !isDeepStrictEqual(previous.stageModel, stageModel);
   return finish(
     previous,
     {
       ...candidate,
       membershipVersion: previous?.membershipVersion ?? 0,
       slotsRevision: slotsChanged ? interest.revision : previous.slotsRevision,
+      stageModel,
     },
     delta,
     slotsChanged,
+    stageModelChanged,
   );
 }
 
@@ -138,7 +148,7 @@ export function decidePeople(
     after.members.push(...judged.members);
     after.removedMembers.push(...judged.removedMembers);
   }
-  return finish(group, group, membershipDelta(before, after), false);
+  return finish(group, group, membershipDelta(before, after), false, false);
 }
 
 function finish(
@@ -146,15 +156,17 @@ function finish(
   next: GroupRecord,
   delta: MembershipDelta,
   slotsChanged: boolean,
+  stageModelChanged: boolean,
 ): GroupDecision {
   const changed =
     previous === null ||
     previous.status !== next.status ||
     previous.name !== next.name ||
     slotsChanged ||
+    stageModelChanged ||
     !isEmptyDelta(delta);
   const membershipVersion = (previous?.membershipVersion ?? 0) + (changed ? 1 : 0);
-  return { next: { ...next, membershipVersion }, delta, slotsChanged, changed };
+  return { next: { ...next, membershipVersion }, delta, slotsChanged, stageModelChanged, changed };
 }
 
 /** A person linked to several accounts in scope is judged by the nearest link (the list is nearest first). */

@@ -128,6 +128,7 @@ describe('decideGroup', () => {
         slots,
         membershipVersion: 1,
         slotsRevision: 1,
+        stageModel: null,
       });
       expect(decision!.changed).toBe(true);
       expect(decision!.slotsChanged).toBe(true);

@@ -1,4 +1,5 @@
 import type { RoleSlot } from '@bg/contracts';
+import type { ExplicitStage, GroupStage, GroupStageModel } from '@bg/rules';
 import type { Queryable } from '@bg/postgres';
 import type { StoredGroup } from '../domain/group-state';
 import type { PersonKey } from './activities';
@@ -26,10 +27,16 @@ type GroupRow = {
   completeness: number;
   engagement: number;
   missing_roles: string[];
+  stage_model: GroupStageModel | null;
+  explicit_stage: ExplicitStage | null;
+  stage_set_at: Date | null;
+  journey_status: string | null;
+  status_set_at: Date | null;
+  stage: GroupStage | null;
 };
 
 const columns = `account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
-  completeness, engagement, missing_roles`;
+  completeness, engagement, missing_roles, stage_model, explicit_stage, stage_set_at, journey_status, status_set_at, stage`;
 
 /** Locks and reads these groups (those stored), in key order so that concurrent writers cannot deadlock. */
 export async function lockGroups(db: Queryable, keys: readonly GroupKey[]): Promise<Map<string, StoredGroup>> {
@@ -84,11 +91,14 @@ export async function saveGroups(db: Queryable, writes: readonly GroupWrite[]): 
     const result = await db.query(
       `INSERT INTO groups (${columns})
        SELECT account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots::jsonb,
-              completeness, engagement, ${textArray('missing_roles')}
+              completeness, engagement, ${textArray('missing_roles')}, stage_model::jsonb, explicit_stage::jsonb,
+              stage_set_at, journey_status, status_set_at, stage::jsonb
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[],
-                   $10::int[], $11::text[])
+                   $10::int[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::text[], $16::timestamptz[],
+                   $17::text[])
          AS w (account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
-               completeness, engagement, missing_roles)
+               completeness, engagement, missing_roles, stage_model, explicit_stage, stage_set_at, journey_status,
+               status_set_at, stage)
        ON CONFLICT ON CONSTRAINT groups_pkey DO NOTHING`,
       rowArrays(inserts),
     );
@@ -100,11 +110,15 @@ export async function saveGroups(db: Queryable, writes: readonly GroupWrite[]): 
        SET solution_interest_id = w.solution_interest_id, name = w.name, status = w.status,
            membership_version = w.membership_version, version = w.version, slots = w.slots::jsonb,
            completeness = w.completeness, engagement = w.engagement,
-           missing_roles = ${textArray('w.missing_roles')}, updated_at = now()
+           missing_roles = ${textArray('w.missing_roles')}, stage_model = w.stage_model::jsonb,
+           explicit_stage = w.explicit_stage::jsonb, stage_set_at = w.stage_set_at, journey_status = w.journey_status,
+           status_set_at = w.status_set_at, stage = w.stage::jsonb, updated_at = now()
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[],
-                   $10::int[], $11::text[], $12::int[])
+                   $10::int[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::text[], $16::timestamptz[],
+                   $17::text[], $18::int[])
          AS w (account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
-               completeness, engagement, missing_roles, expected_version)
+               completeness, engagement, missing_roles, stage_model, explicit_stage, stage_set_at, journey_status,
+               status_set_at, stage, expected_version)
        WHERE g.account_id = w.account_id AND g.buying_group_id = w.buying_group_id AND g.version = w.expected_version`,
       [...rowArrays(updates.map((w) => w.group)), updates.map((w) => w.stored!.version)],
     );
@@ -131,7 +145,18 @@ function rowArrays(groups: readonly StoredGroup[]): unknown[] {
     groups.map((g) => g.engagement),
     // text[][] cannot carry arrays of different lengths through unnest: each list travels as JSON.
     groups.map((g) => JSON.stringify(g.missingRoles)),
+    // A JSON null travels as SQL NULL (a jsonb 'null' would read back as null too, but the column stays plain NULL).
+    groups.map((g) => json(g.stageModel)),
+    groups.map((g) => json(g.explicitStage)),
+    groups.map((g) => g.stageSetAt),
+    groups.map((g) => g.journeyStatus),
+    groups.map((g) => g.statusSetAt),
+    groups.map((g) => json(g.stage)),
   ];
+}
+
+function json(value: unknown): string | null {
+  return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
 function fromRow(row: GroupRow): StoredGroup {
@@ -147,5 +172,11 @@ function fromRow(row: GroupRow): StoredGroup {
     completeness: row.completeness,
     engagement: row.engagement,
     missingRoles: row.missing_roles,
+    stageModel: row.stage_model,
+    explicitStage: row.explicit_stage,
+    stageSetAt: row.stage_set_at?.toISOString() ?? null,
+    journeyStatus: row.journey_status,
+    statusSetAt: row.status_set_at?.toISOString() ?? null,
+    stage: row.stage,
   };
 }

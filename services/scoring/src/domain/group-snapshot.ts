@@ -1,6 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { BuyingGroupChanged, Cause, GroupChange, GroupMember, RemovedMember, RoleSlot } from '@bg/contracts';
-import { diffMembership } from '@bg/rules';
+import {
+  diffMembership,
+  groupSubject,
+  judgeStage,
+  type ExplicitStage,
+  type GroupStage,
+  type GroupStageModel,
+} from '@bg/rules';
 import { computeCompleteness, missingRoles } from './completeness';
 import type { GroupEngagement } from './engagement';
 
@@ -21,6 +28,10 @@ export interface GroupView {
   slots: readonly Pick<RoleSlot, 'role' | 'required' | 'minMembers'>[];
   members: GroupMember[];
   removedMembers: RemovedMember[];
+  /** CONTRACT.md §7: the stage model (null: no stage), and what journeys and operators set. */
+  stageModel?: GroupStageModel | null;
+  explicitStage?: ExplicitStage | null;
+  journeyStatus?: string | null;
   cause: Cause;
   coalesced?: string[] | undefined;
 }
@@ -29,7 +40,11 @@ export interface GroupView {
 export type PreviousVersion = Pick<
   BuyingGroupChanged,
   'version' | 'name' | 'status' | 'members' | 'removedMembers' | 'completeness' | 'missingRoles'
-> & { engagement: Pick<BuyingGroupChanged['engagement'], 'score'> };
+> & {
+  engagement: Pick<BuyingGroupChanged['engagement'], 'score'>;
+  stage?: GroupStage | null | undefined;
+  journeyStatus?: string | null | undefined;
+};
 
 /** A version to publish, with the role transitions it reports (the internal role events follow them). */
 export interface PublishedVersion {
@@ -66,6 +81,21 @@ export function buildSnapshot(
   const active = group.status === 'active';
   const wasActive = previous?.status === 'active';
   const roleTransitions = active ? diffRoles(wasActive ? previous.missingRoles : [], missing) : noTransitions();
+  // Re-judged on every version; costs nothing for a group without a stage model.
+  const stage = group.stageModel
+    ? judgeStage(
+        group.stageModel,
+        group.explicitStage ?? null,
+        groupSubject({
+          completeness: completeness.score,
+          engagement: engagement.score,
+          memberCount: group.members.length,
+          missingRoleCount: missing.length,
+        }),
+        previous?.stage ?? null,
+        now.toISOString(),
+      )
+    : null;
 
   const before = { members: previous?.members ?? [], removedMembers: previous?.removedMembers ?? [] };
   const changes: GroupChange[] = [
@@ -75,6 +105,8 @@ export function buildSnapshot(
     ...roleTransitions.filled.map((role): GroupChange => ({ kind: 'role.filled', role })),
     ...scoreChange('completeness.changed', previous?.completeness.score ?? 0, completeness.score),
     ...scoreChange('engagement.changed', previous?.engagement.score ?? 0, engagement.score),
+    ...stageChange(previous?.stage ?? null, stage),
+    ...journeyStatusChange(previous?.journeyStatus ?? null, group.journeyStatus ?? null),
   ];
 
   const snapshot: BuyingGroupChanged = {
@@ -89,6 +121,8 @@ export function buildSnapshot(
     completeness,
     engagement: { score: engagement.score, members: engagement.members },
     missingRoles: missing,
+    stage,
+    journeyStatus: group.journeyStatus ?? null,
     changes,
     cause: group.cause,
     ...(group.coalesced ? { coalesced: group.coalesced } : {}),
@@ -133,6 +167,17 @@ function noTransitions(): RoleTransitions {
   return { missing: [], filled: [] };
 }
 
+function stageChange(before: GroupStage | null, after: GroupStage | null): GroupChange[] {
+  if ((before?.name ?? null) === (after?.name ?? null)) return [];
+  return [
+    { kind: 'stage.changed', from: before?.name ?? null, to: after?.name ?? null, source: after?.source ?? 'rule' },
+  ];
+}
+
+function journeyStatusChange(before: string | null, after: string | null): GroupChange[] {
+  return before === after ? [] : [{ kind: 'journey-status.changed', from: before, to: after }];
+}
+
 function scoreChange(kind: 'completeness.changed' | 'engagement.changed', from: number, to: number): GroupChange[] {
   return from === to ? [] : [{ kind, from, to }];
 }
@@ -151,6 +196,9 @@ function publishedState(snapshot: PreviousVersion) {
     completeness: snapshot.completeness,
     engagement: snapshot.engagement.score,
     missingRoles: snapshot.missingRoles,
+    // Who holds the stage is part of what a reader sees; `since` follows the name, so it need not be compared.
+    stage: snapshot.stage ? { ...snapshot.stage, since: undefined } : null,
+    journeyStatus: snapshot.journeyStatus ?? null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { BuyingGroupChanged, MemberReason, MemberSource, RoleSlot } from '@bg/contracts';
-import type { Membership } from '@bg/rules';
+import type { ExplicitStage, GroupStage, GroupStageModel, Membership } from '@bg/rules';
 
 /** A group as stored, besides its people: what role-assignment last said about it. */
 export interface GroupHeader {
@@ -12,7 +12,23 @@ export interface GroupHeader {
   membershipVersion: number;
   /** The full slot definitions, from the last membership change that carried them. */
   slots: RoleSlot[];
+  /** The stage model, likewise (null: the group has no stage). */
+  stageModel: GroupStageModel | null;
+  /** What journeys and operators set (CONTRACT.md §7), each with the time of the last set applied. */
+  explicitStage: ExplicitStage | null;
+  stageSetAt: string | null;
+  journeyStatus: string | null;
+  statusSetAt: string | null;
 }
+
+/** A group's journey fields before anything set them. */
+export const noJourney = {
+  stageModel: null,
+  explicitStage: null,
+  stageSetAt: null,
+  journeyStatus: null,
+  statusSetAt: null,
+} as const satisfies Partial<GroupHeader>;
 
 /** What the last published version showed of the scores; `version` 0 means none was published yet. */
 export interface PublishedScores {
@@ -20,6 +36,11 @@ export interface PublishedScores {
   completeness: number;
   engagement: number;
   missingRoles: string[];
+  /**
+   * The stage the last published version showed. (The journey status needs no copy: only an explicit set changes it,
+   * and that always publishes.)
+   */
+  stage: GroupStage | null;
 }
 
 export type StoredGroup = GroupHeader & PublishedScores;

@@ -43,6 +43,9 @@ export function decideVersion(input: {
     slots: next.slots,
     members: after.members,
     removedMembers: after.removedMembers,
+    stageModel: next.stageModel,
+    explicitStage: next.explicitStage,
+    journeyStatus: next.journeyStatus,
     ...causes,
   };
   const published = buildSnapshot(
@@ -58,6 +61,7 @@ export function decideVersion(input: {
         completeness: published.snapshot.completeness.score,
         engagement: published.snapshot.engagement.score,
         missingRoles: published.snapshot.missingRoles,
+        stage: published.snapshot.stage ?? null,
       }
     : { ...next, ...publishedScores(stored) };
   return {
@@ -92,6 +96,8 @@ function previousVersion(stored: StoredGroup | null, people: GroupMembers): Prev
     completeness: { score: stored.completeness, slots: computeCompleteness(stored.slots, people.members).slots },
     engagement: { score: stored.engagement },
     missingRoles: stored.missingRoles,
+    stage: stored.stage,
+    journeyStatus: stored.journeyStatus,
   };
 }
 
@@ -101,5 +107,6 @@ function publishedScores(stored: StoredGroup | null) {
     completeness: stored?.completeness ?? 0,
     engagement: stored?.engagement ?? 0,
     missingRoles: stored?.missingRoles ?? [],
+    stage: stored?.stage ?? null,
   };
 }

@@ -1,7 +1,7 @@
 import type { GroupMembershipChanged } from '@bg/contracts';
 import { applyMembershipDelta, type Membership } from '@bg/rules';
 import { coalesce, type Coalesced } from '@bg/rules';
-import type { GroupHeader } from './group-state';
+import { noJourney, type GroupHeader } from './group-state';
 
 /** A membership change that does not follow the stored version: one in between was lost, which is a bug upstream. */
 export class MembershipVersionGap extends Error {
@@ -45,6 +45,9 @@ export function foldMembershipChanges(
         `membership version ${change.membershipVersion} of group ${change.buyingGroupId} carries no slots, and none are stored`,
       );
     group = {
+      ...journeyOf(group),
+      // Carried only when it changes, as the slots are.
+      stageModel: change.stageModel === undefined ? (group?.stageModel ?? null) : change.stageModel,
       accountId: change.accountId,
       buyingGroupId: change.buyingGroupId,
       solutionInterestId: change.solutionInterestId,
@@ -66,4 +69,13 @@ export function foldMembershipChanges(
       `membership version ${last.membershipVersion} of group ${group.buyingGroupId} lists ${both.personId} both as a member and as removed`,
     );
   return { group, membership: current, causes: coalesce(applied.slice(0, -1), last) };
+}
+
+/** What journeys and operators set stays through membership changes. */
+function journeyOf(
+  group: GroupHeader | null,
+): Pick<GroupHeader, 'explicitStage' | 'stageSetAt' | 'journeyStatus' | 'statusSetAt'> {
+  if (!group) return noJourney;
+  const { explicitStage, stageSetAt, journeyStatus, statusSetAt } = group;
+  return { explicitStage, stageSetAt, journeyStatus, statusSetAt };
 }

@@ -1,6 +1,13 @@
 import { buyingGroupChangedSchema } from '@bg/contracts';
 import { describe, expect, it } from 'vitest';
-import { carryScores, noMembers, withScores, type GroupHeader, type GroupMembers } from '../../src/domain/group-state';
+import {
+  carryScores,
+  noJourney,
+  noMembers,
+  withScores,
+  type GroupHeader,
+  type GroupMembers,
+} from '../../src/domain/group-state';
 import { decideVersion, groupEngagementOf } from '../../src/domain/group-version';
 import { member, templateSlots } from './fixtures';
 
@@ -16,6 +23,7 @@ const header = (membershipVersion: number, overrides: Partial<GroupHeader> = {})
   status: 'active',
   membershipVersion,
   slots: templateSlots,
+  ...noJourney,
   ...overrides,
 });
 const causes = (eventId: string) => ({ cause: { eventId, eventType: 'person.upserted' }, coalesced: undefined });
@@ -74,7 +82,14 @@ describe('decideVersion', () => {
       missingRoles: [],
     });
     expect(buyingGroupChangedSchema.parse(decision.published?.snapshot)).toEqual(decision.published?.snapshot);
-    expect(decision.group).toEqual({ ...header(1), version: 1, completeness: 100, engagement: 27, missingRoles: [] });
+    expect(decision.group).toEqual({
+      ...header(1),
+      version: 1,
+      completeness: 100,
+      engagement: 27,
+      missingRoles: [],
+      stage: null,
+    });
     expect(decision.groupChanged).toBe(true);
     expect(decision.rows.upserted.map((row) => row.personId)).toEqual(['p-ana', 'p-ben']);
   });

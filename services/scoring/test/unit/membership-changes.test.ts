@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GroupHeader } from '../../src/domain/group-state';
+import { noJourney, type GroupHeader } from '../../src/domain/group-state';
 import { foldMembershipChanges } from '../../src/domain/membership-changes';
 import { member, membershipChange, slot, templateSlots } from './fixtures';
 
@@ -14,6 +14,7 @@ const stored = (membershipVersion: number, overrides: Partial<GroupHeader> = {})
   status: 'active',
   membershipVersion,
   slots: templateSlots,
+  ...noJourney,
   ...overrides,
 });
 
