@@ -118,6 +118,12 @@ export const operatorActionTypes = {
   solutionInterestDeleted: 'operator.solution-interest.deleted',
   /** `PUT /v1/account-audiences/{id}`: every solution interest using the audience is redefined with it. */
   accountAudienceDefined: 'operator.account-audience.defined',
+  /** `PUT /v1/stage-models/{id}`: every solution interest using the model is redefined with it. */
+  stageModelDefined: 'operator.stage-model.defined',
+  /** `PUT /v1/buying-groups/{id}/stage` (CONTRACT.md §7, source `manual`). */
+  stageSet: 'operator.stage.set',
+  /** `PUT /v1/buying-groups/{id}/journey-status` (CONTRACT.md §7). */
+  journeyStatusSet: 'operator.journey-status.set',
   /** `POST /v1/buying-groups/{id}/members`. */
   memberAdded: 'operator.member.added',
   /** `DELETE /v1/buying-groups/{id}/members/{personId}`. */

@@ -78,6 +78,8 @@ export const groupMembershipChangedSchema = z.object({
   stageModel: stageModelSchema.extend({ id }).nullable().optional(),
   members: z.object({ upserted: z.array(groupMemberSchema), removed: z.array(id) }),
   removedMembers: z.object({ upserted: z.array(removedMemberSchema), cleared: z.array(id) }),
+  /** Members removed because they left the account, with the accounts they are linked to now (CONTRACT.md §7). */
+  departures: z.array(z.object({ personId: id, toAccountIds: z.array(id) })).optional(),
   cause: causeSchema,
   /** The other inputs folded into this change, each once (by source and id); public versions list their ids. */
   coalesced: z.array(causeSchema).optional(),

@@ -23,6 +23,7 @@ import {
   type Interest,
   type PersonJudgement,
 } from './domain/group-state';
+import { departureOf } from './domain/departures';
 import { ModelCache } from './model-cache';
 import { addTarget, byGroup, everyGroupOfTheAccount, type RecomputeTarget } from './domain/targets';
 
@@ -91,7 +92,52 @@ export async function recomputeGroups(
   const changed = decisions.filter(({ decision }) => decision.changed);
   const writes: GroupWrite[] = changed.map(({ decision }) => ({ group: decision.next, delta: decision.delta }));
   await saveGroups(db, writes);
-  return { outbox: changed.map(({ target, decision }) => membershipChanged(decision, target)), deferred };
+  const departures = await departuresOf(
+    db,
+    changed.map(({ decision }) => decision),
+    interests,
+  );
+  return {
+    outbox: changed.map(({ target, decision }) =>
+      membershipChanged(decision, target, departures.get(decision.next.buyingGroupId)),
+    ),
+    deferred,
+  };
+}
+
+/**
+ * Members gone from their group because they left its account (CONTRACT.md §7), by group, with the accounts they are
+ * linked to now. Costs nothing unless a version removes a member: then one query for their links (and their chains for
+ * roll-up groups).
+ */
+async function departuresOf(
+  db: Queryable,
+  decisions: readonly GroupDecision[],
+  interests: ReadonlyMap<string, Interest>,
+): Promise<Map<string, { personId: string; toAccountIds: string[] }[]>> {
+  const gone = decisions.filter((d) => d.next.status === 'active' && d.delta.members.removed.length > 0);
+  const result = new Map<string, { personId: string; toAccountIds: string[] }[]>();
+  if (gone.length === 0) return result;
+  const links = await linksOfPersons(db, [...new Set(gone.flatMap((d) => d.delta.members.removed))]);
+  const rollUp = (d: GroupDecision) =>
+    interests.get(d.next.solutionInterestId)?.memberScope === 'account-and-descendants';
+  const linked = gone.filter(rollUp).flatMap((d) => d.delta.members.removed.flatMap((id) => links.get(id) ?? []));
+  const chains =
+    linked.length > 0
+      ? await ancestorsOfMany(db, [...new Set(linked.map((l) => l.accountId))])
+      : new Map<string, string[]>();
+  for (const decision of gone) {
+    const departed = decision.delta.members.removed.flatMap((personId) => {
+      const toAccountIds = departureOf(
+        decision.next.accountId,
+        rollUp(decision),
+        (links.get(personId) ?? []).map((l) => ({ ...l, ancestors: chains.get(l.accountId) ?? [] })),
+      );
+      return toAccountIds === null ? [] : [{ personId, toAccountIds }];
+    });
+    if (departed.length > 0) result.set(decision.next.buyingGroupId, departed);
+  }
+  return result;
 }
 
 /**
@@ -253,6 +299,7 @@ async function decideWholeGroups(
 function membershipChanged(
   { next, delta, slotsChanged, stageModelChanged }: GroupDecision,
   target: RecomputeTarget,
+  departures: { personId: string; toAccountIds: string[] }[] | undefined,
 ): OutboxMessage {
   const data: GroupMembershipChanged = {
     buyingGroupId: next.buyingGroupId,
@@ -265,6 +312,7 @@ function membershipChanged(
     ...(stageModelChanged ? { stageModel: next.stageModel } : {}),
     members: delta.members,
     removedMembers: delta.removedMembers,
+    ...(departures ? { departures } : {}),
     cause: target.cause,
     ...(target.coalesced.length > 0 ? { coalesced: target.coalesced } : {}),
   };

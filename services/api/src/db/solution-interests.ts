@@ -10,6 +10,7 @@ export type SolutionInterestRecord = {
   audienceId: string;
   memberScope: MemberScope;
   aiSuggestions: AiSuggestions | null;
+  stageModelId: string | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -23,6 +24,7 @@ type Row = {
   audience_id: string;
   member_scope: MemberScope;
   ai_suggestions: AiSuggestions | null;
+  stage_model_id: string | null;
   created_at: Date;
   updated_at: Date;
 };
@@ -36,6 +38,7 @@ const toRecord = (row: Row): SolutionInterestRecord => ({
   audienceId: row.audience_id,
   memberScope: row.member_scope,
   aiSuggestions: row.ai_suggestions,
+  stageModelId: row.stage_model_id,
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
 });
@@ -47,12 +50,13 @@ export async function upsertSolutionInterest(
   const { rows } = await db.query<Row & { created: boolean }>(
     `INSERT INTO solution_interests
        (solution_interest_id, name, description, role_template_id, role_template_version, audience_id, member_scope,
-        ai_suggestions)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        ai_suggestions, stage_model_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT ON CONSTRAINT solution_interests_pkey DO UPDATE
        SET name = EXCLUDED.name, description = EXCLUDED.description, role_template_id = EXCLUDED.role_template_id,
            role_template_version = EXCLUDED.role_template_version, audience_id = EXCLUDED.audience_id,
-           member_scope = EXCLUDED.member_scope, ai_suggestions = EXCLUDED.ai_suggestions, updated_at = now()
+           member_scope = EXCLUDED.member_scope, ai_suggestions = EXCLUDED.ai_suggestions,
+           stage_model_id = EXCLUDED.stage_model_id, updated_at = now()
      RETURNING *, (xmax = 0) AS created`,
     [
       record.id,
@@ -63,6 +67,7 @@ export async function upsertSolutionInterest(
       record.audienceId,
       record.memberScope,
       record.aiSuggestions === null ? null : JSON.stringify(record.aiSuggestions),
+      record.stageModelId,
     ],
   );
   const row = rows[0]!;
@@ -94,6 +99,18 @@ export async function listSolutionInterestsForAudience(
   const { rows } = await db.query<Row>(
     'SELECT * FROM solution_interests WHERE audience_id = $1 ORDER BY solution_interest_id FOR UPDATE',
     [audienceId],
+  );
+  return rows.map(toRecord);
+}
+
+/** The solution interests using a stage model, locked so that none changes while they are republished. */
+export async function listSolutionInterestsForStageModel(
+  db: Queryable,
+  stageModelId: string,
+): Promise<SolutionInterestRecord[]> {
+  const { rows } = await db.query<Row>(
+    'SELECT * FROM solution_interests WHERE stage_model_id = $1 ORDER BY solution_interest_id FOR UPDATE',
+    [stageModelId],
   );
   return rows.map(toRecord);
 }

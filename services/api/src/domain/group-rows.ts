@@ -1,4 +1,11 @@
-import type { BuyingGroupChanged, GroupMember, MemberReason, MemberSource, RemovedMember } from '@bg/contracts';
+import type {
+  BuyingGroupChanged,
+  GroupMember,
+  GroupStageView,
+  MemberReason,
+  MemberSource,
+  RemovedMember,
+} from '@bg/contracts';
 import { compareText, memberOrder } from '@bg/rules';
 import { groupRowOf, type GroupRow } from './group-summary';
 
@@ -23,6 +30,9 @@ export type GroupRecord = GroupRow & {
   cause: BuyingGroupChanged['cause'];
   coalesced: string[] | null;
   publishedPeople: PublishedPeople | null;
+  /** CONTRACT.md §7 (null in versions published before stages existed). */
+  stage: GroupStageView | null;
+  journeyStatus: string | null;
 };
 
 /** One person of a group's latest version: a member (with its reason and engagement entry) or an explicitly removed one. */
@@ -75,6 +85,8 @@ export function splitSnapshot(snapshot: BuyingGroupChanged): { group: GroupRecor
     changes: snapshot.changes,
     cause: snapshot.cause,
     coalesced: snapshot.coalesced ?? null,
+    stage: snapshot.stage ?? null,
+    journeyStatus: snapshot.journeyStatus ?? null,
     publishedPeople: rowsGiveBack(snapshot)
       ? null
       : {
@@ -127,6 +139,8 @@ export function assembleSnapshot(group: GroupRecord, rows: readonly MemberRow[])
       ? { score: group.engagement, members: people.engagementMembers ?? [] }
       : { score: group.engagement },
     missingRoles: group.missingRoles,
+    stage: group.stage,
+    journeyStatus: group.journeyStatus,
     changes: group.changes,
     cause: group.cause,
     ...(group.coalesced === null ? {} : { coalesced: group.coalesced }),

@@ -5,6 +5,7 @@ import {
   type MemberScope,
   type RoleSlot,
   type SolutionInterestDefined,
+  type StageModel,
 } from '@bg/contracts';
 import { enqueue, withTransaction, type Pool, type Queryable } from '@bg/postgres';
 import { conflict, invalid, notFound, type FieldError } from '../domain/problem';
@@ -13,6 +14,7 @@ import { deleteRole, findRole, roleNames, templatesUsingRole, upsertRole, type R
 import {
   deleteSolutionInterest,
   listSolutionInterestsForAudience,
+  listSolutionInterestsForStageModel,
   nextRevision,
   upsertSolutionInterest,
   type SolutionInterestRecord,
@@ -24,6 +26,7 @@ import {
   publishLatestDraft,
   type TemplateRecord,
 } from '../db/templates';
+import { findStageModel, upsertStageModel, type StageModelRecord } from '../db/stage-models';
 import { solutionInterestDefined, solutionInterestDeleted } from './emit';
 
 const body = 'the request body';
@@ -115,6 +118,30 @@ export async function putAudience(
   });
 }
 
+/** Stores the stage model and republishes every solution interest that uses it, resolved with the new stages. */
+export async function putStageModel(
+  pool: Pool,
+  id: string,
+  input: StageModel,
+  now: Date,
+): Promise<{ stageModel: StageModelRecord; created: boolean }> {
+  return withTransaction(pool, async (tx) => {
+    const stored = await upsertStageModel(tx, id, { name: input.name, stages: input.stages });
+    const messages = [];
+    for (const interest of await listSolutionInterestsForStageModel(tx, id)) {
+      messages.push(
+        solutionInterestDefined(
+          await definitionOf(tx, interest, now),
+          await nextRevision(tx),
+          operatorActionTypes.stageModelDefined,
+        ),
+      );
+    }
+    await enqueue(tx, messages);
+    return stored;
+  });
+}
+
 export type SolutionInterestInput = {
   name: string;
   description?: string | null;
@@ -123,6 +150,7 @@ export type SolutionInterestInput = {
   audienceId: string;
   memberScope: MemberScope;
   aiSuggestions?: AiSuggestions | null;
+  stageModelId?: string | null;
 };
 
 /**
@@ -146,6 +174,13 @@ export async function putSolutionInterest(
         message: `no account audience '${input.audienceId}': create it with PUT /v1/account-audiences/${input.audienceId}`,
       });
     }
+    // FOR SHARE, as the audience: a stage model PUT waits, then republishes with what it stored.
+    if (input.stageModelId && !(await findStageModel(tx, input.stageModelId, true))) {
+      errors.push({
+        path: 'body.stageModelId',
+        message: `no stage model '${input.stageModelId}': create it with PUT /v1/stage-models/${input.stageModelId}`,
+      });
+    }
     if (errors.length > 0 || version === null) throw invalid(body, errors);
     const stored = await upsertSolutionInterest(tx, {
       id,
@@ -156,6 +191,7 @@ export async function putSolutionInterest(
       audienceId: input.audienceId,
       memberScope: input.memberScope,
       aiSuggestions: input.aiSuggestions ?? null,
+      stageModelId: input.stageModelId ?? null,
     });
     const definition = await definitionOf(tx, stored.solutionInterest, now);
     await enqueue(tx, [
@@ -221,8 +257,9 @@ async function definitionOf(
 ): Promise<Omit<SolutionInterestDefined, 'revision' | 'cause'>> {
   const template = await findTemplate(tx, interest.roleTemplateId, interest.roleTemplateVersion);
   const audience = await findAudience(tx, interest.audienceId);
-  if (!template || !audience)
-    throw new Error(`solution interest ${interest.id} refers to a missing template or audience`);
+  const stageModel = interest.stageModelId ? await findStageModel(tx, interest.stageModelId) : null;
+  if (!template || !audience || (interest.stageModelId && !stageModel))
+    throw new Error(`solution interest ${interest.id} refers to a missing template, audience or stage model`);
   return {
     solutionInterestId: interest.id,
     name: interest.name,
@@ -231,5 +268,6 @@ async function definitionOf(
     audience: { id: audience.id, name: audience.name, ...ruleOf(audience) },
     definedAt: now.toISOString(),
     ...(interest.aiSuggestions ? { aiSuggestions: interest.aiSuggestions } : {}),
+    ...(stageModel ? { stageModel: { id: stageModel.id, name: stageModel.name, stages: stageModel.stages } } : {}),
   };
 }

@@ -3,6 +3,7 @@ import {
   aiModelTrainedCause,
   internalEventTypes,
   operatorActionTypes,
+  type GroupCommand,
   type MemberCommand,
   type SolutionInterestDefined,
   type SolutionInterestDeleted,
@@ -21,7 +22,7 @@ export const apiSource = 'bg/api';
 export function solutionInterestDefined(
   data: Omit<SolutionInterestDefined, 'revision' | 'cause'>,
   revision: number,
-  action: (typeof operatorActionTypes)['solutionInterestDefined' | 'accountAudienceDefined'],
+  action: (typeof operatorActionTypes)['solutionInterestDefined' | 'accountAudienceDefined' | 'stageModelDefined'],
 ): OutboxMessage {
   const event = component(data.solutionInterestId, revision);
   return encodeEvent(internalEventTypes.solutionInterestDefined, {
@@ -42,6 +43,17 @@ export function solutionInterestDeleted(
 /** A member edit for role assignment, keyed by account like every per-account topic. */
 export function memberCommand(command: MemberCommand, eventId: string): OutboxMessage {
   return encodeEvent(internalEventTypes.memberCommand, {
+    id: eventId,
+    key: command.accountId,
+    source: apiSource,
+    subject: command.accountId,
+    data: command,
+  });
+}
+
+/** An operator's explicit stage or journey status of a group (CONTRACT.md §7), for role-assignment to forward. */
+export function groupCommand(command: GroupCommand, eventId: string): OutboxMessage {
+  return encodeEvent(internalEventTypes.groupCommand, {
     id: eventId,
     key: command.accountId,
     source: apiSource,

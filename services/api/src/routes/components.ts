@@ -4,12 +4,14 @@ import { notFound } from '../domain/problem';
 import { findAudience, listAudiences, ruleOf } from '../db/audiences';
 import { listRoles } from '../db/roles';
 import { findSolutionInterest, listSolutionInterests } from '../db/solution-interests';
+import { findStageModel, listStageModels } from '../db/stage-models';
 import { findTemplate, listTemplates } from '../db/templates';
 import {
   publishTemplate,
   putAudience,
   putRole,
   putSolutionInterest,
+  putStageModel,
   putTemplate,
   removeRole,
   removeSolutionInterest,
@@ -33,6 +35,9 @@ import {
   solutionInterestBody,
   solutionInterestListSchema,
   solutionInterestSchema,
+  stageModelBody,
+  stageModelListSchema,
+  stageModelResponse,
   templateVersionParams,
 } from '../schemas/components';
 
@@ -179,6 +184,44 @@ export const componentRoutes: FastifyPluginAsyncZod = async (app) => {
         app.now(),
       );
       return reply.code(written(created)).send(audience);
+    },
+  });
+
+  // Stage models (CONTRACT.md §7) --------------------------------------------------------------------------------
+  app.get('/v1/stage-models', {
+    schema: {
+      tags: ['components'],
+      summary: 'Every stage model',
+      response: { 200: stageModelListSchema, ...problems(401) },
+    },
+    handler: async () => ({ items: await listStageModels(app.db) }),
+  });
+
+  app.get('/v1/stage-models/:id', {
+    schema: {
+      tags: ['components'],
+      summary: 'A stage model',
+      params: idParams,
+      response: { 200: stageModelResponse, ...problems(400, 401, 404) },
+    },
+    handler: async (request) =>
+      (await findStageModel(app.db, request.params.id)) ?? missing('stage model', request.params.id),
+  });
+
+  app.put('/v1/stage-models/:id', {
+    config: admin,
+    schema: {
+      tags: ['components'],
+      summary:
+        "Create or replace a stage model: ordered stages, a group being by rule in the last one whose 'when' holds " +
+        '(conditions over completeness, engagement, memberCount, missingRoleCount); every solution interest using it is republished',
+      params: idParams,
+      body: stageModelBody,
+      response: { 200: stageModelResponse, 201: stageModelResponse, ...problems(400, 401, 403, 415) },
+    },
+    handler: async (request, reply) => {
+      const { stageModel, created } = await putStageModel(app.db, request.params.id, request.body, app.now());
+      return reply.code(written(created)).send(stageModel);
     },
   });
 

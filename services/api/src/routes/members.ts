@@ -1,7 +1,17 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { requestGroupSet } from '../handlers/group-commands';
 import { requestMemberEdit } from '../handlers/member-commands';
 import { problems } from '../schemas/common';
-import { addMemberBody, groupParams, memberCommandAnswerSchema, memberParams } from '../schemas/groups';
+import {
+  addMemberBody,
+  groupParams,
+  journeyStatusAnswerSchema,
+  journeyStatusBody,
+  memberCommandAnswerSchema,
+  memberParams,
+  stageAnswerSchema,
+  stageBody,
+} from '../schemas/groups';
 
 const admin = { auth: 'admin' } as const;
 
@@ -42,6 +52,46 @@ export const memberRoutes: FastifyPluginAsyncZod = async (app) => {
       const { id, personId } = request.params;
       const answer = await requestMemberEdit(app.db, { buyingGroupId: id, action: 'remove', personId }, app.now());
       return reply.code(202).send(answer);
+    },
+  });
+
+  // Stage and journey status (CONTRACT.md §7): explicit sets with source manual, applied like member edits.
+  app.put('/v1/buying-groups/:id/stage', {
+    config: admin,
+    schema: {
+      tags: ['members'],
+      summary:
+        'Put a group in a stage of its stage model (manual beats journey and rule), or null to hand it back to the rule',
+      params: groupParams,
+      body: stageBody,
+      response: { 202: stageAnswerSchema, ...problems(400, 401, 403, 404, 409, 415) },
+    },
+    handler: async (request, reply) => {
+      const answer = await requestGroupSet(
+        app.db,
+        { buyingGroupId: request.params.id, stage: request.body.stage },
+        app.now(),
+      );
+      return reply.code(202).send(answer as typeof answer & { stage: string | null });
+    },
+  });
+
+  app.put('/v1/buying-groups/:id/journey-status', {
+    config: admin,
+    schema: {
+      tags: ['members'],
+      summary: "Set a group's journey status (at most 50 characters), or null to clear it",
+      params: groupParams,
+      body: journeyStatusBody,
+      response: { 202: journeyStatusAnswerSchema, ...problems(400, 401, 403, 404, 409, 415) },
+    },
+    handler: async (request, reply) => {
+      const answer = await requestGroupSet(
+        app.db,
+        { buyingGroupId: request.params.id, journeyStatus: request.body.status },
+        app.now(),
+      );
+      return reply.code(202).send(answer as typeof answer & { journeyStatus: string | null });
     },
   });
 };

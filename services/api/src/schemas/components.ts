@@ -6,6 +6,7 @@ import {
   memberScopes,
   roleName,
   roleSlotSchema,
+  stageModelSchema,
 } from '@bg/contracts';
 import { validateCondition, type ConditionSide } from '@bg/rules';
 import { parseConditionPath } from '../domain/issues';
@@ -164,6 +165,7 @@ export const solutionInterestBody = z
       .strict()
       .nullish()
       .describe('members suggested by the role model (source ai) when its confidence reaches minConfidence'),
+    stageModelId: componentId.nullish().describe("the stage model its groups' stages follow; omitted: no stage"),
     ...readOnlyFields,
   })
   .strict();
@@ -178,11 +180,28 @@ export const solutionInterestSchema = z
     audienceId: z.string(),
     memberScope: z.enum(memberScopes),
     aiSuggestions: aiSuggestionsSchema.nullable(),
+    stageModelId: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
   .meta({ id: 'SolutionInterest' });
 export const solutionInterestListSchema = z.object({ items: z.array(solutionInterestSchema) });
+
+// Stage models (CONTRACT.md §7) ---------------------------------------------------------------------------------
+
+export const stageModelBody = stageModelSchema
+  .extend({ ...readOnlyFields })
+  .strict()
+  .superRefine((body, ctx) =>
+    body.stages.forEach((stage, i) => {
+      if (stage.when !== undefined) checkConditions('group', stage.when, ctx, ['stages', i, 'when']);
+    }),
+  );
+
+export const stageModelResponse = stageModelSchema
+  .extend({ id: z.string(), createdAt: z.string(), updatedAt: z.string() })
+  .meta({ id: 'StageModel' });
+export const stageModelListSchema = z.object({ items: z.array(stageModelResponse) });
 
 // Preview ----------------------------------------------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ export const listGroupsQuery = z
     completenessLt: score('completenessLt'),
     completenessGte: score('completenessGte'),
     engagementGte: score('engagementGte'),
+    stage: optionalParam(z.string().trim().min(1).max(100)).describe('groups in the stage of this name'),
     status: optionalParam(
       z.enum(groupStatusFilter, { error: "status must be 'active', 'dissolved' or 'all'" }),
     ).describe('default active'),
@@ -177,6 +178,30 @@ export const memberCommandAnswerSchema = z
     expected: z.string().describe('what the group will look like once role assignment applied the command'),
   })
   .meta({ id: 'MemberCommandAccepted' });
+
+/** CONTRACT.md §7: a stage of the solution interest's stage model, or null to hand the stage back to the rule. */
+export const stageBody = z
+  .object({ stage: z.string().trim().min(1, 'must not be empty').max(100).nullable() })
+  .strict();
+export const journeyStatusBody = z
+  .object({ status: z.string().trim().min(1, 'must not be empty').max(50, 'must be at most 50 characters').nullable() })
+  .strict();
+
+const groupSetAnswer = z.object({
+  accepted: z.literal(true),
+  buyingGroupId: z.string(),
+  accountId: z.string(),
+  solutionInterestId: z.string(),
+  source: z.literal('manual'),
+  commandId: z.string().describe("the public cause's eventId of the version it leads to"),
+  requestedAt: z.string(),
+});
+export const stageAnswerSchema = groupSetAnswer
+  .extend({ stage: z.string().nullable() })
+  .meta({ id: 'StageSetAccepted' });
+export const journeyStatusAnswerSchema = groupSetAnswer
+  .extend({ journeyStatus: z.string().nullable() })
+  .meta({ id: 'JourneyStatusSetAccepted' });
 
 export const importAnswerSchema = z
   .object({

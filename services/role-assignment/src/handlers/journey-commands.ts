@@ -32,11 +32,7 @@ export async function applyJourneyCommand(
   const cause: Cause = { eventId: command.id, eventType: command.type, source: command.source };
   const personId = 'personId' in command.data ? command.data.personId : null;
   const personAccounts = personId === null ? [] : await linkedAccounts(tx, personId);
-  const decision = decideJourneyCommand(
-    command,
-    { interest: interests.get(solutionInterestId), personAccounts },
-    at,
-  );
+  const decision = decideJourneyCommand(command, { interest: interests.get(solutionInterestId), personAccounts }, at);
   if (!decision.ok) {
     logger.warn({ eventId: command.id, accountId, reason: decision.reason }, 'journey command refused');
     return { touch: null, outbox: [deadLetterOf(incoming, 'invalid-command', decision.reason)] };

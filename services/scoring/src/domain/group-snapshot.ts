@@ -32,6 +32,8 @@ export interface GroupView {
   stageModel?: GroupStageModel | null;
   explicitStage?: ExplicitStage | null;
   journeyStatus?: string | null;
+  /** Members removed because they left the account: the accounts each is linked to now (CONTRACT.md §7). */
+  departures?: ReadonlyMap<string, string[]> | undefined;
   cause: Cause;
   coalesced?: string[] | undefined;
 }
@@ -100,7 +102,7 @@ export function buildSnapshot(
   const before = { members: previous?.members ?? [], removedMembers: previous?.removedMembers ?? [] };
   const changes: GroupChange[] = [
     ...lifecycleChanges(previous?.status ?? null, group.status),
-    ...diffMembership(before, group),
+    ...withDepartures(diffMembership(before, group), group.departures),
     ...roleTransitions.missing.map((role): GroupChange => ({ kind: 'role.missing', role })),
     ...roleTransitions.filled.map((role): GroupChange => ({ kind: 'role.filled', role })),
     ...scoreChange('completeness.changed', previous?.completeness.score ?? 0, completeness.score),
@@ -165,6 +167,14 @@ function diffRoles(before: readonly string[], after: readonly string[]): RoleTra
 
 function noTransitions(): RoleTransitions {
   return { missing: [], filled: [] };
+}
+
+function withDepartures(changes: GroupChange[], departures: ReadonlyMap<string, string[]> | undefined): GroupChange[] {
+  if (!departures || departures.size === 0) return changes;
+  return changes.map((change) => {
+    const toAccountIds = change.kind === 'member.removed' ? departures.get(change.personId) : undefined;
+    return toAccountIds ? { ...change, departure: { toAccountIds } } : change;
+  });
 }
 
 function stageChange(before: GroupStage | null, after: GroupStage | null): GroupChange[] {

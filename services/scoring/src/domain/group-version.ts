@@ -31,6 +31,8 @@ export function decideVersion(input: {
   next: GroupHeader;
   after: GroupMembers;
   causes: Coalesced;
+  /** Members removed because they left the account (from the membership changes). */
+  departures?: ReadonlyMap<string, string[]>;
   now: Date;
 }): GroupDecision {
   const { stored, before, next, after, causes } = input;
@@ -46,6 +48,7 @@ export function decideVersion(input: {
     stageModel: next.stageModel,
     explicitStage: next.explicitStage,
     journeyStatus: next.journeyStatus,
+    departures: input.departures,
     ...causes,
   };
   const published = buildSnapshot(

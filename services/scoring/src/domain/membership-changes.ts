@@ -18,6 +18,8 @@ export interface FoldedChanges {
   group: GroupHeader;
   membership: Membership;
   causes: Coalesced;
+  /** Members who left the account, with the accounts they are linked to now (the latest word per person). */
+  departures: Map<string, string[]>;
 }
 
 /**
@@ -34,6 +36,7 @@ export function foldMembershipChanges(
   let group = stored;
   let current = membership;
   const applied: GroupMembershipChanged[] = [];
+  const departures = new Map<string, string[]>();
   for (const change of changes) {
     const reached = group?.membershipVersion ?? 0;
     if (change.membershipVersion <= reached) continue;
@@ -57,6 +60,7 @@ export function foldMembershipChanges(
       slots,
     };
     current = applyMembershipDelta(current, change);
+    for (const { personId, toAccountIds } of change.departures ?? []) departures.set(personId, toAccountIds);
     applied.push(change);
   }
   const last = applied.at(-1);
@@ -68,7 +72,7 @@ export function foldMembershipChanges(
     throw new Error(
       `membership version ${last.membershipVersion} of group ${group.buyingGroupId} lists ${both.personId} both as a member and as removed`,
     );
-  return { group, membership: current, causes: coalesce(applied.slice(0, -1), last) };
+  return { group, membership: current, causes: coalesce(applied.slice(0, -1), last), departures };
 }
 
 /** What journeys and operators set stays through membership changes. */

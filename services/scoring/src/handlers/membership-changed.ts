@@ -59,6 +59,7 @@ export async function applyMembershipChanges(
       next: change.group,
       after: carryScores(before, change.membership, (personId) => scoreOf(change.group.accountId, personId)),
       causes: change.causes,
+      departures: change.departures,
       now,
     }),
   );
