@@ -11,6 +11,7 @@ CREATE TABLE stage_models (
 
 ALTER TABLE solution_interests ADD COLUMN stage_model_id text;
 
--- The stage and journey status of each group's latest version, as published (null: none).
-ALTER TABLE buying_groups ADD COLUMN stage jsonb, ADD COLUMN journey_status text;
-CREATE INDEX buying_groups_stage_idx ON buying_groups ((stage ->> 'name'), buying_group_id);
+-- The stage and journey status of each group's latest version, as published: `{ "stage", "journeyStatus" }`, or NULL
+-- for a version published before they existed (given back without them, exactly as published).
+ALTER TABLE buying_groups ADD COLUMN journey jsonb;
+CREATE INDEX buying_groups_stage_idx ON buying_groups ((journey -> 'stage' ->> 'name'), buying_group_id);

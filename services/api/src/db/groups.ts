@@ -72,7 +72,7 @@ export async function listGroups(db: Queryable, filter: GroupFilter): Promise<Gr
   if (filter.completenessLt !== undefined) where((p) => `g.completeness < ${p}`, filter.completenessLt);
   if (filter.completenessGte !== undefined) where((p) => `g.completeness >= ${p}`, filter.completenessGte);
   if (filter.engagementGte !== undefined) where((p) => `g.engagement >= ${p}`, filter.engagementGte);
-  if (filter.stage !== undefined) where((p) => `g.stage ->> 'name' = ${p}`, filter.stage);
+  if (filter.stage !== undefined) where((p) => `g.journey -> 'stage' ->> 'name' = ${p}`, filter.stage);
   if (filter.after !== undefined) where((p) => `g.buying_group_id > ${p}`, filter.after);
   values.push(filter.limit);
   const { rows } = await db.query<SummaryRow>(
@@ -210,8 +210,7 @@ type GroupRecordRow = {
   cause: GroupRecord['cause'];
   coalesced: string[] | null;
   published_people: PublishedPeople | null;
-  stage: GroupRecord['stage'];
-  journey_status: string | null;
+  journey: GroupRecord['journey'];
   /** The member rows, as json_build_array(person_id, role, source, removed, changed_at, reason, score, weight). */
   people: [string, string, MemberSource, boolean, string, MemberReason | null, number | null, number | null][];
 };
@@ -224,7 +223,7 @@ async function loadSnapshots(db: Queryable, where: string, values: unknown[]): P
   const { rows } = await db.query<GroupRecordRow>(
     `SELECT g.account_id, g.buying_group_id, g.solution_interest_id, g.name, g.version, g.status, g.completeness,
             g.engagement, g.missing_roles, g.member_count, g.updated_at, g.completeness_slots, g.engagement_by_member,
-            g.changes, g.cause, g.coalesced, g.published_people, g.stage, g.journey_status,
+            g.changes, g.cause, g.coalesced, g.published_people, g.journey,
             coalesce((SELECT json_agg(json_build_array(m.person_id, m.role, m.source, m.removed, m.changed_at, m.reason,
                                                        m.engagement_score, m.engagement_weight))
                       FROM buying_group_members m
@@ -252,8 +251,7 @@ async function loadSnapshots(db: Queryable, where: string, values: unknown[]): P
         cause: row.cause,
         coalesced: row.coalesced,
         publishedPeople: row.published_people,
-        stage: row.stage,
-        journeyStatus: row.journey_status,
+        journey: row.journey,
       },
       row.people.map(([personId, role, source, removed, changedAt, reason, score, weight]) => ({
         personId,

@@ -50,21 +50,20 @@ export async function saveGroupRows(db: Queryable, groups: readonly GroupRecord[
     `WITH incoming AS (
        SELECT i.* FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::int[],
                               $9::jsonb[], $10::int[], $11::timestamptz[], $12::jsonb[], $13::boolean[], $14::jsonb[],
-                              $15::jsonb[], $16::jsonb[], $17::jsonb[], $18::jsonb[], $19::text[])
+                              $15::jsonb[], $16::jsonb[], $17::jsonb[], $18::jsonb[])
          AS i (account_id, buying_group_id, solution_interest_id, name, version, status, completeness, engagement,
                missing_roles, member_count, updated_at, completeness_slots, engagement_by_member, changes, cause,
-               coalesced, published_people, stage, journey_status)
+               coalesced, published_people, journey)
        LEFT JOIN buying_groups g USING (account_id, buying_group_id)
        -- Only newer versions reach the upsert, so a stale one does not even lock the row.
        WHERE g.version IS NULL OR g.version < i.version)
      INSERT INTO buying_groups (account_id, buying_group_id, solution_interest_id, name, version, status, completeness,
                                 engagement, missing_roles, member_count, updated_at, completeness_slots,
-                                engagement_by_member, changes, cause, coalesced, published_people, stage,
-                                journey_status)
+                                engagement_by_member, changes, cause, coalesced, published_people, journey)
      SELECT account_id, buying_group_id, solution_interest_id, name, version, status, completeness, engagement,
             ARRAY(SELECT r FROM jsonb_array_elements_text(missing_roles) WITH ORDINALITY AS t (r, n) ORDER BY n),
             member_count, updated_at, completeness_slots, engagement_by_member, changes, cause, coalesced,
-            published_people, stage, journey_status
+            published_people, journey
      FROM incoming
      ON CONFLICT ON CONSTRAINT buying_groups_pkey DO UPDATE
        SET solution_interest_id = EXCLUDED.solution_interest_id, name = EXCLUDED.name, version = EXCLUDED.version,
@@ -72,8 +71,7 @@ export async function saveGroupRows(db: Queryable, groups: readonly GroupRecord[
            missing_roles = EXCLUDED.missing_roles, member_count = EXCLUDED.member_count,
            updated_at = EXCLUDED.updated_at, completeness_slots = EXCLUDED.completeness_slots,
            engagement_by_member = EXCLUDED.engagement_by_member, changes = EXCLUDED.changes, cause = EXCLUDED.cause,
-           coalesced = EXCLUDED.coalesced, published_people = EXCLUDED.published_people, stage = EXCLUDED.stage,
-           journey_status = EXCLUDED.journey_status
+           coalesced = EXCLUDED.coalesced, published_people = EXCLUDED.published_people, journey = EXCLUDED.journey
        WHERE buying_groups.version < EXCLUDED.version
      RETURNING buying_group_id`,
     [
@@ -94,8 +92,7 @@ export async function saveGroupRows(db: Queryable, groups: readonly GroupRecord[
       groups.map((g) => json(g.cause)),
       groups.map((g) => json(g.coalesced)),
       groups.map((g) => json(g.publishedPeople)),
-      groups.map((g) => json(g.stage)),
-      groups.map((g) => g.journeyStatus),
+      groups.map((g) => json(g.journey)),
     ],
   );
   return new Set(rows.map((row) => row.buying_group_id));

@@ -30,9 +30,8 @@ export type GroupRecord = GroupRow & {
   cause: BuyingGroupChanged['cause'];
   coalesced: string[] | null;
   publishedPeople: PublishedPeople | null;
-  /** CONTRACT.md §7 (null in versions published before stages existed). */
-  stage: GroupStageView | null;
-  journeyStatus: string | null;
+  /** CONTRACT.md §7: the stage and journey status as published; null for a version published before they existed. */
+  journey: { stage: GroupStageView | null; journeyStatus: string | null } | null;
 };
 
 /** One person of a group's latest version: a member (with its reason and engagement entry) or an explicitly removed one. */
@@ -85,8 +84,10 @@ export function splitSnapshot(snapshot: BuyingGroupChanged): { group: GroupRecor
     changes: snapshot.changes,
     cause: snapshot.cause,
     coalesced: snapshot.coalesced ?? null,
-    stage: snapshot.stage ?? null,
-    journeyStatus: snapshot.journeyStatus ?? null,
+    journey:
+      snapshot.stage === undefined && snapshot.journeyStatus === undefined
+        ? null
+        : { stage: snapshot.stage ?? null, journeyStatus: snapshot.journeyStatus ?? null },
     publishedPeople: rowsGiveBack(snapshot)
       ? null
       : {
@@ -139,8 +140,7 @@ export function assembleSnapshot(group: GroupRecord, rows: readonly MemberRow[])
       ? { score: group.engagement, members: people.engagementMembers ?? [] }
       : { score: group.engagement },
     missingRoles: group.missingRoles,
-    stage: group.stage,
-    journeyStatus: group.journeyStatus,
+    ...(group.journey ?? {}),
     changes: group.changes,
     cause: group.cause,
     ...(group.coalesced === null ? {} : { coalesced: group.coalesced }),

@@ -25,6 +25,7 @@ describe('foldMembershipChanges', () => {
       group: stored(1),
       membership: { members: [ana], removedMembers: [] },
       causes: { cause: first.cause, coalesced: undefined },
+      departures: new Map(),
     });
   });
 
