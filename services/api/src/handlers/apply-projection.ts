@@ -5,6 +5,7 @@ import {
   type BuyingGroupChanged,
   type EventType,
   type PersonChanged,
+  type PersonEngagementChanged,
 } from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
 import type { PoolClient } from '@bg/postgres';
@@ -14,14 +15,19 @@ import { latestPerGroup } from '../domain/group-summary';
 import { accountWrites, newestPerLink, personWrites } from '../domain/record-changes';
 import { insertHistory, saveGroupRows, saveMemberRows } from '../db/projection';
 import { advanceLinkTimes, writeAccounts, writeLinks, writePersons } from '../db/record-changes';
+import { savePersonEngagement } from '../db/engagement';
 
 export const projectionConsumer = 'api-projections';
 
-/** What the projection reads: the public group versions, and accounts and persons from the record changes. */
+/**
+ * What the projection reads: the public group versions, accounts and persons from the record changes, and the
+ * engagement scores conditions read (the preview judges by the same scores as role-assignment).
+ */
 export const projectionConsumes = [
   buyingGroupChangedType,
   internalEventTypes.accountChanged,
   internalEventTypes.personChanged,
+  internalEventTypes.personEngagementChanged,
 ] as const satisfies readonly EventType[];
 
 /**
@@ -53,4 +59,5 @@ export async function applyProjectionEvents(tx: PoolClient, events: readonly Inc
   const writes = personWrites(personChanges, moved);
   await writeLinks(tx, writes.unlinked, writes.linked);
   await writePersons(tx, writes.persons);
+  await savePersonEngagement(tx, ofType<PersonEngagementChanged>(internalEventTypes.personEngagementChanged));
 }
