@@ -32,7 +32,11 @@ const earlier = (ms: number) => new Date(clock.getTime() - ms).toISOString();
 
 const accountId = 'acc-eng';
 const groupId = buyingGroupId('si-eng', accountId);
-const cmo = { role: 'Decision Maker', required: true, conditions: { field: 'jobTitle', op: 'containsAny', value: ['CMO'] } };
+const cmo = {
+  role: 'Decision Maker',
+  required: true,
+  conditions: { field: 'jobTitle', op: 'containsAny', value: ['CMO'] },
+};
 const engaged = { role: 'Champion', weight: 60, conditions: { field: 'engagementScore', op: 'gte', value: 40 } };
 
 const versions = (): BuyingGroupChanged[] =>
@@ -40,7 +44,10 @@ const versions = (): BuyingGroupChanged[] =>
     .values<{ data: BuyingGroupChanged }>()
     .map((e) => e.data)
     .filter((v) => v.buyingGroupId === groupId);
-const latest = () => versions().sort((a, b) => a.version - b.version).at(-1);
+const latest = () =>
+  versions()
+    .sort((a, b) => a.version - b.version)
+    .at(-1);
 const waitForGroup = (predicate: (v: BuyingGroupChanged) => boolean) =>
   publicGroups.waitFor(() => {
     const v = latest();
@@ -84,7 +91,9 @@ beforeAll(async () => {
   engagement = await new TopicProbe(p.ctx.kafka, `${p.ctx.topicPrefix}${Topics.engagement}`).start();
 
   // Live: a template without any engagement rule.
-  expect((await api.call('PUT', '/v1/role-templates/rt-eng', { json: { name: 'Eng', slots: [cmo] } })).status).toBe(201);
+  expect((await api.call('PUT', '/v1/role-templates/rt-eng', { json: { name: 'Eng', slots: [cmo] } })).status).toBe(
+    201,
+  );
   await api.call('POST', '/v1/role-templates/rt-eng/publish');
   await api.call('PUT', '/v1/account-audiences/aud-eng', { json: { name: 'One', accountIds: [accountId] } });
   const si = await api.call('PUT', '/v1/solution-interests/si-eng', {
@@ -161,9 +170,7 @@ describe('engagementScore in slot conditions', () => {
     await waitForGroup((v) => roleOf(v, 'p-late') === 'Champion');
     const joined = latest()!;
     expect(joined.cause).toMatchObject({ eventId: 'crm-l-2', eventType: 'activity.recorded' });
-    expect(joined.engagement.members).toEqual(
-      expect.arrayContaining([{ personId: 'p-late', score: 40, weight: 60 }]),
-    );
+    expect(joined.engagement.members).toEqual(expect.arrayContaining([{ personId: 'p-late', score: 40, weight: 60 }]));
 
     // A month later the meetings are out of the window: scoring's re-score sends 0, and both leave.
     clock = new Date(clock.getTime() + 31 * day);
