@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import {
   Topics,
   buyingGroupId,
+  internalEventTypes,
   type ActivityRecorded,
   type BuyingGroupChanged,
   type PersonEngagementChanged,
 } from '@bg/contracts';
+import { encodeEvent } from '@bg/kafka';
 import { createLogger, loadConfig, type RunningWorker } from '@bg/service-kit';
 import { accountRecord, eventually, personRecord, TopicProbe } from '@bg/testing';
 import { scoringConfigSchema } from '../../../scoring/src/config';
@@ -187,5 +190,50 @@ describe('engagementScore in slot conditions', () => {
       const answer = await preview([cmo, engaged]);
       expect(answer.body.groups).toMatchObject({ changed: 0, unchanged: 1 });
     }, 30_000);
+  });
+});
+
+describe('engagement scores in role-assignment', () => {
+  it('keeps the newest version of a score whatever arrives after it: a redelivery or an older re-send changes nothing', async () => {
+    const db = new pg.Pool({ connectionString: p.ctx.databaseUrl, options: '-c search_path=role_assignment' });
+    try {
+      const score = (personId: string, value: number, version: number) =>
+        encodeEvent(internalEventTypes.personEngagementChanged, {
+          id: `acc-direct:${personId}:e${version}`,
+          key: 'acc-direct',
+          source: 'bg/scoring',
+          data: {
+            accountId: 'acc-direct',
+            personId,
+            score: value,
+            version,
+            scoredAt: new Date().toISOString(),
+            cause: { eventId: `crm-${personId}-${version}`, eventType: 'activity.recorded', source: 'crm/test' },
+          },
+        });
+      await p.producer.send({
+        topic: `${p.ctx.topicPrefix}${Topics.engagement}`,
+        messages: [
+          score('p-direct', 50, 2),
+          score('p-direct', 10, 1),
+          score('p-direct', 50, 2),
+          score('p-marker', 5, 1),
+        ],
+      });
+      // One key, one partition: once the last is stored, every earlier one was applied.
+      const rows = await eventually(async () => {
+        const { rows } = await db.query(
+          `SELECT person_id, score, version FROM person_engagement WHERE account_id = 'acc-direct' ORDER BY person_id`,
+        );
+        expect(rows).toHaveLength(2);
+        return rows;
+      });
+      expect(rows).toEqual([
+        { person_id: 'p-direct', score: 50, version: 2 },
+        { person_id: 'p-marker', score: 5, version: 1 },
+      ]);
+    } finally {
+      await db.end();
+    }
   });
 });
