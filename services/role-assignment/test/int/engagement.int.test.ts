@@ -215,8 +215,8 @@ describe('engagement scores in role-assignment', () => {
         topic: `${p.ctx.topicPrefix}${Topics.engagement}`,
         messages: [
           score('p-direct', 50, 2),
-          score('p-direct', 10, 1),
           score('p-direct', 50, 2),
+          score('p-direct', 10, 1),
           score('p-marker', 5, 1),
         ],
       });
