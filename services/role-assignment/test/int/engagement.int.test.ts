@@ -211,26 +211,22 @@ describe('engagement scores in role-assignment', () => {
             cause: { eventId: `crm-${personId}-${version}`, eventType: 'activity.recorded', source: 'crm/test' },
           },
         });
-      await p.producer.send({
-        topic: `${p.ctx.topicPrefix}${Topics.engagement}`,
-        messages: [
-          score('p-direct', 50, 2),
-          score('p-direct', 50, 2),
-          score('p-direct', 10, 1),
-          score('p-marker', 5, 1),
-        ],
-      });
-      // One key, one partition: once the last is stored, every earlier one was applied.
-      const rows = await eventually(async () => {
-        const { rows } = await db.query(
-          `SELECT person_id, score, version FROM person_engagement WHERE account_id = 'acc-direct' ORDER BY person_id`,
-        );
-        expect(rows).toHaveLength(2);
-        return rows;
-      });
-      expect(rows).toEqual([
+      const send = (...messages: ReturnType<typeof score>[]) =>
+        p.producer.send({ topic: `${p.ctx.topicPrefix}${Topics.engagement}`, messages });
+      const stored = async () =>
+        (
+          await db.query(
+            `SELECT person_id, score, version FROM person_engagement WHERE account_id = 'acc-direct' ORDER BY person_id`,
+          )
+        ).rows;
+      // One key, one partition: once a marker is stored, every earlier message was applied (each send its own chunk).
+      await send(score('p-direct', 50, 2), score('p-direct', 50, 2), score('p-marker', 5, 1));
+      await eventually(async () => expect(await stored()).toHaveLength(2));
+      await send(score('p-direct', 10, 1), score('p-marker', 6, 2));
+      await eventually(async () => expect((await stored())[1]).toMatchObject({ version: 2 }));
+      expect(await stored()).toEqual([
         { person_id: 'p-direct', score: 50, version: 2 },
-        { person_id: 'p-marker', score: 5, version: 1 },
+        { person_id: 'p-marker', score: 6, version: 2 },
       ]);
     } finally {
       await db.end();
