@@ -11,6 +11,9 @@ CREATE TABLE person_scores (
   CONSTRAINT person_scores_pkey PRIMARY KEY (account_id, person_id),
   CONSTRAINT person_scores_score_check CHECK (score BETWEEN 0 AND 100)
 );
+-- People with activities before this: the next re-score pass computes and sends their scores.
+INSERT INTO person_scores (account_id, person_id, score, version, scored_at)
+SELECT DISTINCT account_id, person_id, 0, 0, '-infinity'::timestamptz FROM activities;
 
 -- The account hierarchy, from bg.account.changed: a roll-up group's engagement counts its members' activities at the
 -- descendant accounts in its scope (the one descendant-scope rule, libs/rules hierarchy.ts, runs over this table).
