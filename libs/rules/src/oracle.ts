@@ -1,6 +1,12 @@
 import type { AudienceRule, MemberScope, PersonAccountLink } from '@bg/contracts';
 import { isInAudience } from './audience';
-import { engagementKey, personSubject, type AccountFields, type EngagementScores, type PersonFields } from './conditions';
+import {
+  engagementKey,
+  personSubject,
+  type AccountFields,
+  type EngagementScores,
+  type PersonFields,
+} from './conditions';
 import { accountsInScope } from './hierarchy';
 import { computeMembership, type Candidate, type Membership, type MembershipSlot } from './membership';
 import { compareText } from './ordering';

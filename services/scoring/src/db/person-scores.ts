@@ -40,7 +40,13 @@ export async function savePersonScores(
      SELECT a, p, s, v, $5 FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) AS w (a, p, s, v)
      ON CONFLICT ON CONSTRAINT person_scores_pkey DO UPDATE
        SET score = EXCLUDED.score, version = EXCLUDED.version, scored_at = EXCLUDED.scored_at`,
-    [scores.map((s) => s.accountId), scores.map((s) => s.personId), scores.map((s) => s.score), scores.map((s) => s.version), scoredAt],
+    [
+      scores.map((s) => s.accountId),
+      scores.map((s) => s.personId),
+      scores.map((s) => s.score),
+      scores.map((s) => s.version),
+      scoredAt,
+    ],
   );
 }
 

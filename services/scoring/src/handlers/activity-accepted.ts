@@ -34,12 +34,8 @@ export async function applyActivities(
   const persons = distinctPersons(fresh.map((a) => a.activity));
   const lastCause = new Map<string, Cause>();
   for (const a of fresh) lastCause.set(`${a.activity.accountId}\u0000${a.activity.personId}`, a.cause);
-  const personMessages = await rescorePersons(
-    db,
-    persons,
-    settings,
-    now,
-    (p) => lastCause.get(`${p.accountId}\u0000${p.personId}`)!,
+  const personMessages = await rescorePersons(db, persons, settings, now, (p) =>
+    lastCause.get(`${p.accountId}\u0000${p.personId}`)!,
   );
 
   const groups = await lockActiveGroupsOf(db, persons, ancestors);

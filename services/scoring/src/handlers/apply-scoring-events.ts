@@ -48,11 +48,7 @@ export async function applyScoringEvents(
   // ordered statement, so that a membership change of such a group and the activity never miss each other either.
   const activityAccounts = activities.map((a) => a.activity.accountId);
   const ancestors = await ancestorsOf(tx, activityAccounts);
-  await lockAccounts(tx, [
-    ...changes.map((c) => c.accountId),
-    ...activityAccounts,
-    ...[...ancestors.values()].flat(),
-  ]);
+  await lockAccounts(tx, [...changes.map((c) => c.accountId), ...activityAccounts, ...[...ancestors.values()].flat()]);
   const now = settings.now();
   const outbox = [
     ...(await applyMembershipChanges(tx, changes, settings, now)),

@@ -76,7 +76,9 @@ async function rescorePass(pool: Pool, logger: Logger, settings: ScoringSettings
       };
       let person: PersonKey = { accountId: '', personId: '' };
       for (;;) {
-        const last = await withTransaction(pool, (tx) => rescorePersonPage(tx, person, batchSize, settings, now, cause));
+        const last = await withTransaction(pool, (tx) =>
+          rescorePersonPage(tx, person, batchSize, settings, now, cause),
+        );
         if (!last) break;
         person = last;
       }
