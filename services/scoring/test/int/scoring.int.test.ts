@@ -484,7 +484,7 @@ describe('scoring', () => {
     ];
     const input = changeTo(accountId, slots, [member('p-dm', 'Decision Maker', 0), member('p-inf', 'Influencer', 1)]);
     const id = input.buyingGroupId;
-    // Record changes scoring does not use are skipped, not dead-lettered.
+    // A record change scoring does not use (a person) is skipped, not dead-lettered; an account change keeps the hierarchy.
     const person = {
       personId: 'p-dm',
       email: 'dm@acme.example',
