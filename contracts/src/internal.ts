@@ -148,4 +148,5 @@ export const internalEventTypes = {
   roleFilled: 'bg.role.filled',
   groupDissolved: 'bg.group.dissolved',
   personEngagementChanged: 'bg.person.engagement-changed',
+  aiModelTrained: 'bg.ai.model.trained',
 } as const;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { buyingGroupChangedSchema, buyingGroupChangedType } from './buying-group';
-import { solutionInterestDefinedSchema, solutionInterestDeletedSchema } from './components';
+import { aiModelTrainedSchema, solutionInterestDefinedSchema, solutionInterestDeletedSchema } from './components';
 import {
   accountDeletedSchema,
   accountUpsertedSchema,
@@ -42,6 +42,7 @@ export const eventRegistry = {
   [internalEventTypes.opportunityChanged]: { topic: Topics.recordChanges, schema: opportunityChangedSchema },
   [internalEventTypes.solutionInterestDefined]: { topic: Topics.components, schema: solutionInterestDefinedSchema },
   [internalEventTypes.solutionInterestDeleted]: { topic: Topics.components, schema: solutionInterestDeletedSchema },
+  [internalEventTypes.aiModelTrained]: { topic: Topics.components, schema: aiModelTrainedSchema },
   [internalEventTypes.memberCommand]: { topic: Topics.memberCommands, schema: memberCommandSchema },
   [internalEventTypes.groupMembershipChanged]: {
     topic: Topics.membershipChanges,

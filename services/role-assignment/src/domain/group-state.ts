@@ -11,6 +11,7 @@ import {
   type MemberOverride,
   type Membership,
   type MembershipDelta,
+  type Suggester,
 } from '@bg/rules';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -60,6 +61,8 @@ export type FullInputs = {
   previous: GroupRecord | null;
   previousMembership: Membership;
   now: string;
+  /** The model's suggestions, when the solution interest wants them (CONTRACT.md §8). */
+  suggest?: Suggester | undefined;
 };
 
 /**
@@ -86,6 +89,7 @@ export function decideGroup(inputs: FullInputs): GroupDecision | null {
     previous: before,
     overrides: inputs.overrides,
     now: inputs.now,
+    suggest: inputs.suggest,
   });
   const candidate: Omit<GroupRecord, 'membershipVersion' | 'slotsRevision'> = {
     accountId: account.accountId,
@@ -123,15 +127,20 @@ export type PersonJudgement = {
  * An active group with only some people re-judged, each alone, or null when one of them cannot be judged alone (a
  * capped slot is involved): then the caller computes the whole group instead.
  */
-export function decidePeople(group: GroupRecord, people: PersonJudgement[], now: string): GroupDecision | null {
-  if (people.some((p) => !canJudgeAlone({ slots: group.slots, ...p }))) return null;
+export function decidePeople(
+  group: GroupRecord,
+  people: PersonJudgement[],
+  now: string,
+  suggest?: Suggester,
+): GroupDecision | null {
+  if (people.some((p) => !canJudgeAlone({ slots: group.slots, ...p, suggest }))) return null;
   const before: Membership = {
     members: people.flatMap((p) => p.previous.members),
     removedMembers: people.flatMap((p) => p.previous.removedMembers),
   };
   const after: Membership = { members: [], removedMembers: [] };
   for (const person of people) {
-    const judged = judgePerson({ slots: group.slots, ...person, now });
+    const judged = judgePerson({ slots: group.slots, ...person, now, suggest });
     after.members.push(...judged.members);
     after.removedMembers.push(...judged.removedMembers);
   }

@@ -1,6 +1,7 @@
 import {
   internalEventTypes,
   type AccountChanged,
+  type AiModelTrained,
   type Cause,
   type EventType,
   type MemberCommand,
@@ -12,6 +13,7 @@ import {
 import type { IncomingEvent } from '@bg/kafka';
 import type { PoolClient, Queryable } from '@bg/postgres';
 import type { Logger, UnitResult } from '@bg/service-kit';
+import { saveModel } from '../db/ai-model';
 import { enqueueRecomputeJob } from '../db/jobs';
 import { requestRecomputes } from '../db/pending-recomputes';
 import {
@@ -43,6 +45,7 @@ export const roleAssignmentConsumes = [
   internalEventTypes.solutionInterestDefined,
   internalEventTypes.solutionInterestDeleted,
   internalEventTypes.memberCommand,
+  internalEventTypes.aiModelTrained,
 ] as const satisfies readonly EventType[];
 
 /**
@@ -102,6 +105,9 @@ export async function applyEvents(
         break;
       case internalEventTypes.personEngagementChanged:
         engagement.push(event.data as PersonEngagementChanged);
+        break;
+      case internalEventTypes.aiModelTrained:
+        await applyModel(tx, event.data as AiModelTrained, interests, cause);
         break;
       case internalEventTypes.memberCommand: {
         const touch = await applyMemberCommand(tx, event.data as MemberCommand, cause);
@@ -291,6 +297,21 @@ async function applyDefinition(
       : await markSolutionInterestDeleted(tx, data.solutionInterestId, data.revision);
   if (saved) await enqueueRecomputeJob(tx, data.solutionInterestId, cause);
   return saved;
+}
+
+/**
+ * A newer role model is stored, and every solution interest that wants suggested members is recomputed with it (a job
+ * over its accounts, as for a new definition): suggestions follow the model. Others are not touched.
+ */
+async function applyModel(
+  tx: Queryable,
+  model: AiModelTrained,
+  interests: ReadonlyMap<string, { aiSuggestions?: unknown }>,
+  cause: Cause,
+): Promise<void> {
+  if (!(await saveModel(tx, model))) return;
+  for (const [solutionInterestId, interest] of interests)
+    if (interest.aiSuggestions) await enqueueRecomputeJob(tx, solutionInterestId, cause);
 }
 
 async function applyMemberCommand(tx: Queryable, command: MemberCommand, cause: Cause): Promise<Touch | null> {

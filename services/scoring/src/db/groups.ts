@@ -73,17 +73,17 @@ export async function lockActiveGroupsOf(
 }
 
 /**
- * Locks and reads the next active groups after `after` in key order (keyset pagination, so a re-score never holds all
- * groups in memory). Groups a consumer holds right now are skipped: it is re-scoring them anyway.
+ * The keys of the next active groups after `after` in key order (keyset pagination, so a re-score never holds all
+ * groups in memory). Read without locks: the re-score locks only the groups of accounts it could lock first.
  */
-export async function lockActiveGroupsAfter(db: Queryable, after: GroupKey, limit: number): Promise<StoredGroup[]> {
-  const { rows } = await db.query<GroupRow>(
-    `SELECT ${columns} FROM groups
+export async function activeGroupKeysAfter(db: Queryable, after: GroupKey, limit: number): Promise<GroupKey[]> {
+  const { rows } = await db.query<{ account_id: string; buying_group_id: string }>(
+    `SELECT account_id, buying_group_id FROM groups
      WHERE status = 'active' AND (account_id, buying_group_id) > ($1, $2)
-     ORDER BY account_id, buying_group_id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+     ORDER BY account_id, buying_group_id LIMIT $3`,
     [after.accountId, after.buyingGroupId, limit],
   );
-  return rows.map(fromRow);
+  return rows.map((row) => ({ accountId: row.account_id, buyingGroupId: row.buying_group_id }));
 }
 
 /** A group's new row; `stored` is the row read under lock (null for a group not stored yet), whose version is checked. */

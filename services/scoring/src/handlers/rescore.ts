@@ -3,7 +3,7 @@ import { enqueue, withTransaction, type Pool, type Queryable } from '@bg/postgre
 import type { Logger } from '@bg/service-kit';
 import { tryLockAccounts } from '../db/account-locks';
 import { loadGroupMembers } from '../db/group-members';
-import { lockActiveGroupsAfter, type GroupKey } from '../db/groups';
+import { activeGroupKeysAfter, lockGroups, type GroupKey } from '../db/groups';
 import { recordRescoreRun } from '../db/rescore-runs';
 import { noMembers, withScores } from '../domain/group-state';
 import { shouldEmitEngagementOnly } from '../domain/group-snapshot';
@@ -145,13 +145,20 @@ async function rescorePage(
   now: Date,
   cause: Cause,
 ): Promise<{ last: GroupKey | null; evaluated: number; published: number }> {
-  const page = await lockActiveGroupsAfter(db, after, limit);
+  const page = await activeGroupKeysAfter(db, after, limit);
   // Groups of an account a consumer is working on are left to it (its version carries the cause, not a re-score).
+  // The accounts are locked before the group rows, as a consumer does: a page then never holds a row that a
+  // consumer, already holding its account, would wait for until the whole page commits.
   const free = await tryLockAccounts(
     db,
     page.map((g) => g.accountId),
   );
-  const groups = page.filter((g) => free.has(g.accountId));
+  const locked = await lockGroups(
+    db,
+    page.filter((g) => free.has(g.accountId)),
+  );
+  // Read again under the account's lock: a group dissolved since the page was listed is no longer re-scored.
+  const groups = [...locked.values()].filter((g) => g.status === 'active');
   const people = await loadGroupMembers(db, groups);
   const scopeOf = await scopesOfGroups(db, groups);
   const scoreOf = await freshScores(
