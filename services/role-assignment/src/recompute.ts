@@ -1,4 +1,4 @@
-import { internalEventTypes, type GroupMembershipChanged } from '@bg/contracts';
+import { internalEventTypes, type GroupMembershipChanged, type MemberScope } from '@bg/contracts';
 import { encodeEvent } from '@bg/kafka';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
 import { compareText, type Candidate, type Membership, type Suggester } from '@bg/rules';
@@ -91,7 +91,12 @@ export async function recomputeGroups(
   const changed = decisions.filter(({ decision }) => decision.changed);
   const writes: GroupWrite[] = changed.map(({ decision }) => ({ group: decision.next, delta: decision.delta }));
   await saveGroups(db, writes);
-  return { outbox: changed.map(({ target, decision }) => membershipChanged(decision, target)), deferred };
+  return {
+    outbox: changed.map(({ target, decision }) =>
+      membershipChanged(decision, target, interests.get(decision.next.solutionInterestId)?.memberScope),
+    ),
+    deferred,
+  };
 }
 
 /**
@@ -250,7 +255,11 @@ async function decideWholeGroups(
   return decided;
 }
 
-function membershipChanged({ next, delta, slotsChanged }: GroupDecision, target: RecomputeTarget): OutboxMessage {
+function membershipChanged(
+  { next, delta, slotsChanged }: GroupDecision,
+  target: RecomputeTarget,
+  memberScope: MemberScope | undefined,
+): OutboxMessage {
   const data: GroupMembershipChanged = {
     buyingGroupId: next.buyingGroupId,
     accountId: next.accountId,
@@ -258,6 +267,8 @@ function membershipChanged({ next, delta, slotsChanged }: GroupDecision, target:
     name: next.name,
     status: next.status,
     membershipVersion: next.membershipVersion,
+    // Scoring counts a roll-up group's activities over its scope; a deleted interest's last scope stays as it was.
+    ...(memberScope ? { memberScope } : {}),
     ...(slotsChanged ? { slots: next.slots } : {}),
     members: delta.members,
     removedMembers: delta.removedMembers,

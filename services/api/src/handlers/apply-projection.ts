@@ -6,6 +6,7 @@ import {
   type EventType,
   type OpportunityChanged,
   type PersonChanged,
+  type PersonEngagementChanged,
 } from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
 import type { PoolClient } from '@bg/postgres';
@@ -17,18 +18,21 @@ import { accountWrites, newestPerLink, personWrites } from '../domain/record-cha
 import { saveOpportunities } from '../db/opportunities';
 import { insertHistory, saveGroupRows, saveMemberRows } from '../db/projection';
 import { advanceLinkTimes, writeAccounts, writeLinks, writePersons } from '../db/record-changes';
+import { savePersonEngagement } from '../db/engagement';
 
 export const projectionConsumer = 'api-projections';
 
 /**
- * What the projection reads: the public group versions, and accounts, persons and opportunities (what the role model
- * learns from) from the record changes.
+ * What the projection reads: the public group versions; accounts, persons and opportunities (what the role model
+ * learns from) from the record changes; and the engagement scores conditions read (the preview judges by the same
+ * scores as role-assignment).
  */
 export const projectionConsumes = [
   buyingGroupChangedType,
   internalEventTypes.accountChanged,
   internalEventTypes.personChanged,
   internalEventTypes.opportunityChanged,
+  internalEventTypes.personEngagementChanged,
 ] as const satisfies readonly EventType[];
 
 /**
@@ -64,6 +68,7 @@ export async function applyProjectionEvents(
   const writes = personWrites(personChanges, moved);
   await writeLinks(tx, writes.unlinked, writes.linked);
   await writePersons(tx, writes.persons);
+  await savePersonEngagement(tx, ofType<PersonEngagementChanged>(internalEventTypes.personEngagementChanged));
 
   const opportunities = ofType<OpportunityChanged>(internalEventTypes.opportunityChanged).map((o) => o.opportunity);
   // The model is retrained a quiet moment later (debounced), from what is committed by then.
