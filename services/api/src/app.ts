@@ -7,9 +7,11 @@ import { clientErrorHandler } from './http/client-error';
 import { validatorCompiler } from './http/validator';
 import './http/types';
 import { authPlugin } from './plugins/auth';
+import { consolePlugin } from './plugins/console';
 import { databasePlugin } from './plugins/database';
 import { docsPlugin } from './plugins/docs';
 import { kafkaPlugin } from './plugins/kafka';
+import { livePlugin } from './plugins/live';
 import { metricsPlugin } from './plugins/metrics';
 import { outboxRelayPlugin } from './plugins/outbox-relay';
 import { problemsPlugin, sendProblem } from './plugins/problems';
@@ -17,8 +19,10 @@ import { projectionsPlugin } from './plugins/projections';
 import { componentRoutes } from './routes/components';
 import { groupRoutes } from './routes/groups';
 import { importRoutes } from './routes/imports';
+import { liveRoutes } from './routes/live';
 import { memberRoutes } from './routes/members';
 import { opsRoutes } from './routes/ops';
+import { sessionRoutes } from './routes/session';
 
 export { apiSchema } from './plugins/database';
 export const apiMigrations = fileURLToPath(new URL('../migrations', import.meta.url));
@@ -72,11 +76,15 @@ export function buildApp(opts: AppOptions): FastifyInstance {
   app.register(kafkaPlugin);
   app.register(outboxRelayPlugin);
   app.register(docsPlugin);
+  app.register(consolePlugin);
+  app.register(livePlugin);
   app.register(opsRoutes, { phase });
   app.register(componentRoutes);
   app.register(groupRoutes);
   app.register(memberRoutes);
   app.register(importRoutes);
+  app.register(liveRoutes);
+  app.register(sessionRoutes);
   app.register(projectionsPlugin, { onFatal: opts.onFatal });
   return app;
 }
