@@ -66,7 +66,11 @@ export type LiveState = 'connecting' | 'live' | 'reconnecting';
  */
 export function follow(
   path: string,
-  handlers: { onEvent: (event: StreamEvent) => void; onState: (state: LiveState) => void; onOpen: (again: boolean) => void },
+  handlers: {
+    onEvent: (event: StreamEvent) => void;
+    onState: (state: LiveState) => void;
+    onOpen: (again: boolean) => void;
+  },
 ): () => void {
   const abort = new AbortController();
   let connections = 0;

@@ -101,6 +101,14 @@ export type Preview = {
   members: { added: number; removed: number; roleChanged: number };
   samples: Record<
     string,
-    { buyingGroupId: string; accountId: string; accountName: string | null; personId?: string; role?: string; from?: string; to?: string }[]
+    {
+      buyingGroupId: string;
+      accountId: string;
+      accountName: string | null;
+      personId?: string;
+      role?: string;
+      from?: string;
+      to?: string;
+    }[]
   >;
 };

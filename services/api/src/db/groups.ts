@@ -77,7 +77,9 @@ export async function listGroups(db: Queryable, page: GroupPage): Promise<GroupS
     if (typeof page.after === 'object') {
       const score = param(page.after.score);
       const id = param(page.after.id);
-      conditions.push(`(${column} ${key.descending ? '<' : '>'} ${score} OR (${column} = ${score} AND g.buying_group_id > ${id}))`);
+      conditions.push(
+        `(${column} ${key.descending ? '<' : '>'} ${score} OR (${column} = ${score} AND g.buying_group_id > ${id}))`,
+      );
     }
   } else if (typeof page.after === 'string') {
     where((p) => `g.buying_group_id > ${p}`, page.after);

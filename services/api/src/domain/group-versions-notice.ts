@@ -38,9 +38,7 @@ export function parseNotice(payload: string): AdvancedGroup[] {
   }
   if (!Array.isArray(parsed)) return [];
   return parsed.flatMap((entry: unknown) =>
-    Array.isArray(entry) &&
-    typeof entry[0] === 'string' &&
-    (entry[1] === null || Number.isInteger(entry[1]))
+    Array.isArray(entry) && typeof entry[0] === 'string' && (entry[1] === null || Number.isInteger(entry[1]))
       ? [{ buyingGroupId: entry[0], previousVersion: entry[1] as number | null }]
       : [],
   );

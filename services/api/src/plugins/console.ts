@@ -15,21 +15,30 @@ export const consoleAssets = fileURLToPath(new URL('../../dist/console', import.
  * send a bearer token when it opens a page); the page signs in with a token and sends it on every API call.
  */
 export const consolePlugin = shared<{ root?: string }>('console', async (app, { root = consoleAssets }) => {
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith(consolePath.slice(0, -1)))
+      route.config = { ...route.config, auth: 'none' } as typeof route.config;
+  });
   app.get('/', { schema: { hide: true }, config: { auth: 'none' } }, async (_request, reply) =>
     reply.redirect(consolePath, 302),
   );
   if (!existsSync(root)) {
-    app.get(`${consolePath}*`, { schema: { hide: true }, config: { auth: 'none' } }, async () => {
-      throw new ProblemError(503, `the console is not built (no ${root}): run npm run build`);
-    });
+    for (const url of [consolePath.slice(0, -1), `${consolePath}*`]) {
+      app.get(url, { schema: { hide: true } }, async () => {
+        throw new ProblemError(503, `the console is not built (no ${root}): run npm run build`);
+      });
+    }
     return;
   }
   await app.register(fastifyStatic, {
     root,
     prefix: consolePath,
-    decorateReply: false,
     // Not hashed file names: the browser revalidates, so a rebuilt console is picked up at the next load.
     cacheControl: false,
     setHeaders: (response) => response.setHeader('cache-control', 'no-cache'),
   });
+  // The router ignores trailing slashes, so /console/ arrives as /console, which the wildcard above does not cover.
+  app.get(consolePath.slice(0, -1), { schema: { hide: true } }, async (_request, reply) =>
+    reply.sendFile('index.html'),
+  );
 });

@@ -21,9 +21,10 @@ function frame(event: FeedEvent): string {
  */
 export const liveRoutes: FastifyPluginAsyncZod = async (app) => {
   const open = new Set<ServerResponse>();
-  // Streams never go idle, so the server's close would wait for them: end them first.
+  // Streams never go idle, so the server's close would wait for them: end them first, and their connections with
+  // them (a connection that turns idle after the server closed its idle ones would hold it for the keep-alive time).
   app.addHook('preClose', async () => {
-    for (const response of open) response.end();
+    for (const response of open) response.end(() => response.socket?.end());
   });
 
   app.get('/v1/buying-groups/live', {

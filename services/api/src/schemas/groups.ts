@@ -33,12 +33,12 @@ export const listGroupsQuery = z
         .min(1, 'limit must be from 1 to 500')
         .max(500, 'limit must be at most 500'),
     ).describe('page size, default 50, at most 500'),
-    sort: optionalParam(
-      z.enum(groupSorts, { error: `sort must be one of ${groupSorts.join(', ')}` }),
-    ).describe(
+    sort: optionalParam(z.enum(groupSorts, { error: `sort must be one of ${groupSorts.join(', ')}` })).describe(
       'additive: buyingGroupId (default), completeness or engagement ascending, -completeness or -engagement descending; ties by buyingGroupId',
     ),
-    cursor: optionalParam(z.string().max(2048)).describe('nextCursor of the previous page (same filters and sort), unchanged'),
+    cursor: optionalParam(z.string().max(2048)).describe(
+      'nextCursor of the previous page (same filters and sort), unchanged',
+    ),
   })
   .strict();
 

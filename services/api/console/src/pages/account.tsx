@@ -19,7 +19,8 @@ export function AccountPage({ id }: { id: string }) {
       {account.deleted && <p class="tag missing">deleted in the CRM</p>}
       <Section title="Hierarchy" id="hierarchy">
         <p>
-          Parent: {parent ? <AccountLink id={parent.accountId}>{parent.name}</AccountLink> : <span class="muted">none</span>}
+          Parent:{' '}
+          {parent ? <AccountLink id={parent.accountId}>{parent.name}</AccountLink> : <span class="muted">none</span>}
         </p>
         <p>Children: {children.length === 0 && <span class="muted">none</span>}</p>
         <ul>

@@ -30,7 +30,8 @@ export function ComponentsPage({ admin }: { admin: boolean }) {
             </h3>
             <p>
               Template <strong>{si.roleTemplateId}</strong> version {si.roleTemplateVersion} · audience{' '}
-              <strong>{si.audienceId}</strong> · members from the {si.memberScope === 'account' ? 'account only' : 'account and its descendants'}
+              <strong>{si.audienceId}</strong> · members from the{' '}
+              {si.memberScope === 'account' ? 'account only' : 'account and its descendants'}
             </p>
             {admin && <PreviewTemplate interest={si} template={templates.find((t) => t.id === si.roleTemplateId)} />}
           </div>

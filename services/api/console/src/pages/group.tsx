@@ -10,7 +10,9 @@ async function loadHistory(id: string): Promise<HistoryItem[]> {
   const items: HistoryItem[] = [];
   let cursor: string | null = null;
   do {
-    const page: History = await get<History>(`/v1/buying-groups/${encodeURIComponent(id)}/history${query({ limit: 500, cursor })}`);
+    const page: History = await get<History>(
+      `/v1/buying-groups/${encodeURIComponent(id)}/history${query({ limit: 500, cursor })}`,
+    );
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor !== null && items.length < 5_000);
@@ -63,8 +65,9 @@ export function GroupPage({ id, admin }: { id: string; admin: boolean }) {
         <LiveBadge state={live} />
       </div>
       <p class="meta">
-        <span class={`status ${g.status}`}>{g.status}</span> · version <strong data-testid="version">{g.version}</strong> ·
-        account <AccountLink id={g.accountId} /> · solution interest {g.solutionInterestId} ·{' '}
+        <span class={`status ${g.status}`}>{g.status}</span> · version{' '}
+        <strong data-testid="version">{g.version}</strong> · account <AccountLink id={g.accountId} /> · solution
+        interest {g.solutionInterestId} ·{' '}
         <span class={fresh ? 'cue' : ''} role="status" aria-live="polite">
           {fresh ? `updated just now (version ${g.version})` : `updated ${ago(g.computedAt, now)}`}
         </span>
@@ -308,10 +311,14 @@ function AddMember({ groupId, roles }: { groupId: string; roles: Role[] }) {
     event.preventDefault();
     setState({});
     try {
-      const answer = await call<{ expected: string }>('POST', `/v1/buying-groups/${encodeURIComponent(groupId)}/members`, {
-        personId: personId.trim(),
-        role,
-      });
+      const answer = await call<{ expected: string }>(
+        'POST',
+        `/v1/buying-groups/${encodeURIComponent(groupId)}/members`,
+        {
+          personId: personId.trim(),
+          role,
+        },
+      );
       setState({ message: `Requested: ${answer.expected}` });
     } catch (error) {
       setState({ error: error as ApiError });
@@ -321,7 +328,12 @@ function AddMember({ groupId, roles }: { groupId: string; roles: Role[] }) {
     <form class="inline-form" onSubmit={submit} aria-labelledby="add-member-title">
       <h3 id="add-member-title">Add a member or change a member's role</h3>
       <label for="add-person">Person id</label>
-      <input id="add-person" required value={personId} onInput={(e) => setPersonId((e.target as HTMLInputElement).value)} />
+      <input
+        id="add-person"
+        required
+        value={personId}
+        onInput={(e) => setPersonId((e.target as HTMLInputElement).value)}
+      />
       <label for="add-role">Role</label>
       <select id="add-role" required value={role} onChange={(e) => setRole((e.target as HTMLSelectElement).value)}>
         <option value="">Choose a role</option>

@@ -47,10 +47,7 @@ export function GroupsPage({ query: hashQuery }: { query: URLSearchParams }) {
   const cursor = cursors[cursors.length - 1] ?? null;
   useEffect(() => setCursors([null]), [filterKey]);
 
-  const list = useLoad(
-    () => get<GroupList>(`/v1/buying-groups${query({ ...filters, cursor })}`),
-    [filterKey, cursor],
-  );
+  const list = useLoad(() => get<GroupList>(`/v1/buying-groups${query({ ...filters, cursor })}`), [filterKey, cursor]);
   const interests = useLoad(() => get<Items<SolutionInterest>>('/v1/solution-interests'), []);
   const roles = useLoad(() => get<Items<Role>>('/v1/roles'), []);
 

@@ -18,7 +18,14 @@ export function ImportPage({ admin }: { admin: boolean }) {
     setResult(null);
     const ndjson = /\.(ndjson|jsonl)$/i.test(file.name) || file.type === 'application/x-ndjson';
     try {
-      setResult(await call<ImportResult>('POST', '/v1/imports/buying-groups', file, ndjson ? 'application/x-ndjson' : 'text/csv'));
+      setResult(
+        await call<ImportResult>(
+          'POST',
+          '/v1/imports/buying-groups',
+          file,
+          ndjson ? 'application/x-ndjson' : 'text/csv',
+        ),
+      );
     } catch (e) {
       setError(e as ApiError);
     } finally {

@@ -18,7 +18,9 @@ export function SignIn({ onSignedIn }: { onSignedIn: (scope: Scope) => void }) {
     } catch (e) {
       session.clear();
       setError(
-        e instanceof ApiError && e.status === 401 ? new ApiError(401, 'this token is not valid for this API') : (e as ApiError),
+        e instanceof ApiError && e.status === 401
+          ? new ApiError(401, 'this token is not valid for this API')
+          : (e as ApiError),
       );
     } finally {
       setBusy(false);
