@@ -269,6 +269,60 @@ describe('the operator console in a browser', () => {
     await page.screenshot({ path: join(artifacts, 'group-after-removal.png'), fullPage: true });
   });
 
+  it('previews a template change as a dry run from the components page', async () => {
+    const draft = await api('PUT', '/v1/role-templates/rt-console', {
+      name: 'Marketing buyers',
+      slots: [
+        {
+          role: DM,
+          weight: 100,
+          required: true,
+          minMembers: 1,
+          conditions: { field: 'department', op: 'eq', value: 'Marketing' },
+        },
+        {
+          role: 'Influencer',
+          weight: 60,
+          required: true,
+          minMembers: 1,
+          conditions: { field: 'jobTitle', op: 'hasAnyWord', value: ['VP'] },
+        },
+      ],
+    });
+    expect(draft.body.version).toBe(2);
+    await page.getByRole('link', { name: 'Components' }).click();
+    await page.getByRole('heading', { name: 'Solution interests' }).waitFor();
+    await page.getByLabel('Preview template version').selectOption('2');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    const result = page.locator('.preview');
+    await result.waitFor();
+    expect(await result.innerText()).toMatch(/2 accounts evaluated: .* Nothing was changed\./);
+    await page.screenshot({ path: join(artifacts, 'components.png'), fullPage: true });
+  });
+
+  it('imports a CSV file and shows each refused line with its reason', async () => {
+    await page.getByRole('link', { name: 'Import' }).click();
+    await page.getByLabel('File (CSV or NDJSON)').setInputFiles({
+      name: 'members.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(
+        [
+          'accountId,solutionInterestId,personId,role',
+          `${GLOBEX.accountId},${SI},p-globex-cmo,Champion`,
+          `${ACME.accountId},${SI},p-nobody,Champion`,
+          `${ACME.accountId},${SI},p-acme-cmo,Boss`,
+        ].join('\n'),
+      ),
+    });
+    await page.getByRole('button', { name: 'Import' }).click();
+    await page.getByRole('heading', { name: '1 accepted, 2 refused' }).waitFor();
+    const refused = await page.locator('table tbody tr').allInnerTexts();
+    expect(refused).toHaveLength(2);
+    expect(refused[0]).toMatch(/^3\s+.*p-nobody/);
+    expect(refused[1]).toMatch(/^4\s+.*Boss/);
+    await page.screenshot({ path: join(artifacts, 'import.png'), fullPage: true });
+  });
+
   it('labels every control, reaches them by keyboard and keeps text readable', async () => {
     await page.goto(`${apiUrl}/console/#/groups`);
     await page.getByRole('heading', { name: 'Buying groups', level: 1 }).waitFor();

@@ -131,6 +131,14 @@ function SlotTable({ slots }: { slots: Template['slots'] }) {
   );
 }
 
+const sampleKinds: Record<string, string> = {
+  groupsCreated: 'group created',
+  groupsDissolved: 'group dissolved',
+  membersAdded: 'member added',
+  membersRemoved: 'member removed',
+  membersRoleChanged: 'member moved',
+};
+
 /** Dry run: what pinning another version of the template would change in this solution interest's groups. */
 function PreviewTemplate({ interest, template }: { interest: SolutionInterest; template: Template | undefined }) {
   const [version, setVersion] = useState(template?.version ?? 1);
@@ -186,7 +194,8 @@ function PreviewTemplate({ interest, template }: { interest: SolutionInterest; t
             {Object.entries(result.samples).flatMap(([kind, samples]) =>
               samples.slice(0, 5).map((s, i) => (
                 <li key={`${kind}-${i}`}>
-                  {kind}: <GroupLink id={s.buyingGroupId}>{s.accountName ?? s.accountId}</GroupLink>
+                  {sampleKinds[kind] ?? kind}:{' '}
+                  <GroupLink id={s.buyingGroupId}>{s.accountName ?? s.accountId}</GroupLink>
                   {s.personId ? ` · ${s.personId}` : ''}
                   {s.role ? ` as ${s.role}` : ''}
                   {s.from ? ` from ${s.from} to ${s.to}` : ''}

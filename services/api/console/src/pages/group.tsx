@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, call, follow, get, query, type LiveState } from '../api';
 import { useLoad, useNow } from '../hooks';
-import type { History, HistoryItem, Items, Member, Role, Snapshot } from '../types';
+import type { AccountView, History, HistoryItem, Items, Member, Role, Snapshot } from '../types';
 import { AccountLink, LiveBadge, PersonLink, ProblemBox, Score, Section } from '../ui';
 import { ago, causeInWords, changeInWords, reasonInWords } from '../words';
 
@@ -25,7 +25,9 @@ export function GroupPage({ id, admin }: { id: string; admin: boolean }) {
       get<Snapshot>(`/v1/buying-groups/${encodeURIComponent(id)}`),
       loadHistory(id),
     ]);
-    return { snapshot, history };
+    // The account's name and parent, one click from the group (a group outlives a deleted account: then no name).
+    const account = await get<AccountView>(`/v1/accounts/${encodeURIComponent(snapshot.accountId)}`).catch(() => null);
+    return { snapshot, history, account };
   }, [id]);
   const roles = useLoad(() => get<Items<Role>>('/v1/roles'), []);
   const [live, setLive] = useState<LiveState>('connecting');
@@ -33,6 +35,7 @@ export function GroupPage({ id, admin }: { id: string; admin: boolean }) {
   const now = useNow(2_000);
   const reload = useRef(group.reload);
   reload.current = group.reload;
+  const [editing, setEditing] = useState<string>('');
 
   useEffect(
     () =>
@@ -50,7 +53,7 @@ export function GroupPage({ id, admin }: { id: string; admin: boolean }) {
   );
 
   if (!group.data) return group.error ? <ProblemBox error={group.error} /> : <p aria-busy="true">Loading the group…</p>;
-  const { snapshot: g, history } = group.data;
+  const { snapshot: g, history, account } = group.data;
   const fresh = freshAt !== null && now - freshAt < 10_000;
   const slotRoles = g.completeness.slots.map((s) => s.role);
   const contributions = new Map((g.engagement.members ?? []).map((m) => [m.personId, m]));
@@ -130,6 +133,10 @@ export function GroupPage({ id, admin }: { id: string; admin: boolean }) {
                       admin={admin}
                       groupId={g.buyingGroupId}
                       now={now}
+                      onChangeRole={() => {
+                        setEditing(m.personId);
+                        document.getElementById('add-role')?.focus();
+                      }}
                     />
                   ))}
                 </tbody>
@@ -137,7 +144,14 @@ export function GroupPage({ id, admin }: { id: string; admin: boolean }) {
             </div>
           );
         })}
-        {admin && <AddMember groupId={g.buyingGroupId} roles={roles.data?.items ?? []} />}
+        {admin && (
+          <AddMember
+            groupId={g.buyingGroupId}
+            roles={roles.data?.items ?? []}
+            personId={editing}
+            setPersonId={setEditing}
+          />
+        )}
       </Section>
 
       <Section title="Removed members" id="removed">
@@ -259,6 +273,7 @@ function MemberRow(props: {
   admin: boolean;
   groupId: string;
   now: number;
+  onChangeRole: () => void;
 }) {
   const { member: m } = props;
   const [state, setState] = useState<{ pending?: string; error?: ApiError }>({});
@@ -287,6 +302,9 @@ function MemberRow(props: {
       <td class="num">{props.contribution ? props.contribution.score : '–'}</td>
       {props.admin && (
         <td>
+          <button type="button" class="secondary" onClick={props.onChangeRole}>
+            Change role<span class="visually-hidden"> of {m.personId}</span>
+          </button>{' '}
           <button type="button" class="danger" onClick={remove} disabled={state.pending !== undefined}>
             Remove<span class="visually-hidden"> {m.personId}</span>
           </button>
@@ -303,8 +321,13 @@ function MemberRow(props: {
 }
 
 /** Adds a person in a role, or moves a member to another role (a manual edit: it wins over the rules). */
-function AddMember({ groupId, roles }: { groupId: string; roles: Role[] }) {
-  const [personId, setPersonId] = useState('');
+function AddMember(props: {
+  groupId: string;
+  roles: Role[];
+  personId: string;
+  setPersonId: (personId: string) => void;
+}) {
+  const { groupId, roles, personId, setPersonId } = props;
   const [role, setRole] = useState('');
   const [state, setState] = useState<{ message?: string; error?: ApiError }>({});
   const submit = async (event: Event) => {

@@ -92,6 +92,7 @@ export function GroupsPage({ query: hashQuery }: { query: URLSearchParams }) {
     });
   }, [filterKey]);
 
+  const interestNames = new Map((interests.data?.items ?? []).map((si) => [si.id, si.name]));
   const setFilters = (next: Filters) => {
     const clean = Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined && v !== ''));
     navigate(['groups'], clean as Record<string, string>);
@@ -222,7 +223,7 @@ export function GroupsPage({ query: hashQuery }: { query: URLSearchParams }) {
                 <td>
                   <AccountLink id={g.accountId}>{g.accountName ?? g.accountId}</AccountLink>
                 </td>
-                <td>{g.solutionInterestId}</td>
+                <td>{interestNames.get(g.solutionInterestId) ?? g.solutionInterestId}</td>
                 <td>
                   <span class={`status ${g.status}`}>{g.status}</span>
                 </td>
