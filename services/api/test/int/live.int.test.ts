@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { buyingGroupId } from '@bg/contracts';
+import { groupRowOf } from '../../src/domain/group-summary';
+import { matchesFilter, type GroupFilter } from '../../src/domain/group-filter';
 import { connectTestProducer, createTestContext, type TestContext } from '@bg/testing';
 import { parseEvents, type StreamEvent } from '../../console/src/sse';
 import {
@@ -126,6 +128,52 @@ describe('the live feed of group versions (server-sent events)', () => {
     const answer = await api.call('GET', '/v1/buying-groups/live?missingrole=x', { token: 'read' });
     expect(answer.status).toBe(400);
     expect(answer.body.errors[0].path).toBe('query.missingrole');
+  });
+});
+
+describe('one filter rule in two forms', () => {
+  it('the live feed judges a group as the list selects it (pure predicate and SQL agree)', async () => {
+    const roles = [[], ['Decision Maker'], ['Influencer'], ['Decision Maker', 'Influencer']];
+    const snapshots = Array.from({ length: 12 }, (_, i) =>
+      groupSnapshot({
+        solutionInterestId: `si-eq-${i % 3}`,
+        accountId: `acc-eq-${i}`,
+        status: i % 5 === 0 ? 'dissolved' : 'active',
+        completeness: (i * 37) % 101,
+        engagement: (i * 53) % 101,
+        missingRoles: roles[i % roles.length],
+      }),
+    );
+    await publishGroups(producer, ctx.topicPrefix, snapshots);
+    await eventually(async () => {
+      for (const s of snapshots) {
+        expect((await api.call('GET', `/v1/buying-groups/${s.buyingGroupId}`, { token: 'read' })).status).toBe(200);
+      }
+    });
+    const filters: (Partial<GroupFilter> & { status: GroupFilter['status'] })[] = [
+      { status: 'active' },
+      { status: 'all' },
+      { status: 'dissolved' },
+      { status: 'active', missingRole: DM, completenessLt: 50 },
+      { status: 'all', missingRole: 'Influencer', engagementGte: 40 },
+      { status: 'active', solutionInterestId: 'si-eq-1', completenessGte: 37 },
+      { status: 'all', accountId: 'acc-eq-4' },
+      { status: 'all', completenessGte: 50, completenessLt: 90 },
+    ];
+    for (const filter of filters) {
+      const query = new URLSearchParams(
+        Object.entries(filter).map(([k, v]) => [k, String(v)] as [string, string]),
+      ).toString();
+      const listed = await api.call('GET', `/v1/buying-groups?${query}&limit=500`, { token: 'read' });
+      const fromSql = listed.body.items
+        .map((g: { buyingGroupId: string }) => g.buyingGroupId)
+        .filter((g: string) => snapshots.some((s) => s.buyingGroupId === g));
+      const fromPredicate = snapshots
+        .filter((s) => matchesFilter(filter, groupRowOf(s)))
+        .map((s) => s.buyingGroupId)
+        .sort();
+      expect(fromSql, query).toEqual(fromPredicate);
+    }
   });
 });
 
