@@ -323,6 +323,16 @@ describe('the operator console in a browser', () => {
     await page.screenshot({ path: join(artifacts, 'import.png'), fullPage: true });
   });
 
+  it("opens Swagger UI from the console, loading the OpenAPI document with the tab's token", async () => {
+    const [docs] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByRole('link', { name: 'API docs' }).click(),
+    ]);
+    await docs.getByText('/v1/buying-groups/live').first().waitFor();
+    expect(await docs.locator('.info .title').innerText()).toContain('Buying groups API');
+    await docs.close();
+  });
+
   it('labels every control, reaches them by keyboard and keeps text readable', async () => {
     await page.goto(`${apiUrl}/console/#/groups`);
     await page.getByRole('heading', { name: 'Buying groups', level: 1 }).waitFor();

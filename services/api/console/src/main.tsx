@@ -74,9 +74,8 @@ function App() {
               {label}
             </a>
           ))}
-          <a href="/docs/ui/" target="_blank" rel="noopener">
-            API docs
-          </a>
+          {/* Same tab: a tab opened without an opener does not get this tab's sessionStorage (the token). */}
+          <a href="/docs/ui/">API docs</a>
         </nav>
         <span class="who">
           {admin ? 'Admin' : 'Read-only'} token

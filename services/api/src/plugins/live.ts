@@ -8,6 +8,8 @@ import { shared } from '../http/shared-plugin';
 /** What a subscriber is told: a group of its view changed (or left it), or it must reload (notifications were lost). */
 export type FeedEvent = { kind: 'group'; matches: boolean; group: GroupSummary } | { kind: 'resync' };
 
+const maxQueuedNotices = 1_000;
+
 type Subscriber = { filter: GroupFilter; send: (event: FeedEvent) => void };
 
 export type GroupFeed = {
@@ -37,7 +39,14 @@ export const livePlugin = shared('live', async (app) => {
     name: 'live group feed',
     logger: app.log as Logger,
     onNotification: (payload) => {
-      if (subscribers.size > 0) notices.push(payload);
+      if (subscribers.size === 0) return;
+      // Far behind (a burst while the database is slow): tell the views to reload rather than queue without bound.
+      if (notices.length >= maxQueuedNotices) {
+        notices.length = 0;
+        for (const subscriber of subscribers) subscriber.send({ kind: 'resync' });
+        return;
+      }
+      notices.push(payload);
     },
     onReconnected: () => {
       for (const subscriber of subscribers) subscriber.send({ kind: 'resync' });

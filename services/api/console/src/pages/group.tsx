@@ -69,8 +69,15 @@ export function GroupPage({ id, admin }: { id: string; admin: boolean }) {
       </div>
       <p class="meta">
         <span class={`status ${g.status}`}>{g.status}</span> · version{' '}
-        <strong data-testid="version">{g.version}</strong> · account <AccountLink id={g.accountId} /> · solution
-        interest {g.solutionInterestId} ·{' '}
+        <strong data-testid="version">{g.version}</strong> · account{' '}
+        <AccountLink id={g.accountId}>{account?.account.name ?? g.accountId}</AccountLink>
+        {account?.parent && (
+          <>
+            {' '}
+            (part of <AccountLink id={account.parent.accountId}>{account.parent.name}</AccountLink>)
+          </>
+        )}{' '}
+        · solution interest {g.solutionInterestId} ·{' '}
         <span class={fresh ? 'cue' : ''} role="status" aria-live="polite">
           {fresh ? `updated just now (version ${g.version})` : `updated ${ago(g.computedAt, now)}`}
         </span>
