@@ -229,7 +229,7 @@ export function GroupPage({ id, admin }: { id: string; admin: boolean }) {
                 <th scope="col">Person</th>
                 <th scope="col">Score</th>
                 <th scope="col">Slot weight</th>
-                <th scope="col">Share of the group score</th>
+                <th scope="col">Weight in the group score</th>
               </tr>
             </thead>
             <tbody>
