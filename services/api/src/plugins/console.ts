@@ -5,8 +5,6 @@ import { ProblemError } from '../domain/problem';
 import { consolePath } from '../domain/console-session';
 import { shared } from '../http/shared-plugin';
 
-export { tokenStorageKey } from '../domain/console-session';
-
 /** What `npm run build` makes of services/api/console (a page, its script and styles; nothing fetched elsewhere). */
 export const consoleAssets = fileURLToPath(new URL('../../dist/console', import.meta.url));
 

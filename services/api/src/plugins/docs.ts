@@ -4,7 +4,7 @@ import { jsonSchemaTransform, jsonSchemaTransformObject } from 'fastify-type-pro
 import { prefersHtml } from '../domain/negotiation';
 import { shared } from '../http/shared-plugin';
 import { openPaths } from './auth';
-import { tokenStorageKey } from './console';
+import { tokenStorageKey } from '../domain/console-session';
 
 export const docsUiPath = '/docs/ui';
 

@@ -15,8 +15,6 @@ type Subscriber = { filter: GroupFilter; send: (event: FeedEvent) => void };
 export type GroupFeed = {
   /** Starts sending `filter`'s events to `send`; returns the unsubscribe function. */
   subscribe: (filter: GroupFilter, send: (event: FeedEvent) => void) => () => void;
-  /** How many views listen now. */
-  readonly size: number;
 };
 
 declare module 'fastify' {
@@ -54,7 +52,14 @@ export const livePlugin = shared('live', async (app) => {
     work: async () => {
       const payload = notices.shift();
       if (payload === undefined) return false;
-      const moves = await groupMoves(app.db, parseNotice(payload));
+      let moves;
+      try {
+        moves = await groupMoves(app.db, parseNotice(payload));
+      } catch (error) {
+        // The loop retries, but this notice is gone: the views reload instead of missing its groups.
+        for (const subscriber of subscribers) subscriber.send({ kind: 'resync' });
+        throw error;
+      }
       for (const subscriber of subscribers) {
         for (const move of moves) {
           const decision = feedDecision(subscriber.filter, move.now, move.before);
@@ -70,9 +75,6 @@ export const livePlugin = shared('live', async (app) => {
       const subscriber = { filter, send };
       subscribers.add(subscriber);
       return () => subscribers.delete(subscriber);
-    },
-    get size() {
-      return subscribers.size;
     },
   } satisfies GroupFeed);
   app.addHook('onClose', async () => {
