@@ -20,6 +20,10 @@ export const memberReasonSchema = z.object({
   /** Higher-priority slots the person did not match (or that were full), by index. */
   skipped: z.array(z.object({ slot: z.number().int(), why: z.enum(['no-match', 'full']) })).optional(),
   note: z.string().optional(),
+  /** Source `ai` (CONTRACT.md §8): the model version, its confidence and the features that drove the suggestion. */
+  model: z.string().optional(),
+  confidence: z.number().min(0).max(1).optional(),
+  because: z.array(z.object({ field: z.string(), value: z.string(), weight: z.number() })).optional(),
 });
 export type MemberReason = z.infer<typeof memberReasonSchema>;
 
@@ -94,6 +98,12 @@ export const operatorActionTypes = {
   /** `POST /v1/imports/buying-groups`, one per accepted row. */
   memberImported: 'operator.member.imported',
 } as const;
+
+/**
+ * The public `cause.eventType` of versions that a newly trained role model changed (suggested members, CONTRACT.md §8);
+ * `cause.eventId` is the model version.
+ */
+export const aiModelTrainedCause = 'ai.model.trained';
 
 /** `buying-group.changed` data on `buying-groups.changes.v1` (CONTRACT.md §3). */
 export const buyingGroupChangedSchema = z.object({

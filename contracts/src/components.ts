@@ -103,6 +103,10 @@ export const audienceRuleSchema = z.union([
 ]);
 export type AudienceRule = z.infer<typeof audienceRuleSchema>;
 
+/** CONTRACT.md §8: a solution interest that wants the model's member suggestions, and how sure the model must be. */
+export const aiSuggestionsSchema = z.object({ minConfidence: z.number().min(0).max(1) });
+export type AiSuggestions = z.infer<typeof aiSuggestionsSchema>;
+
 /**
  * Internal: a solution interest with its pinned template version and its audience resolved, so that a consumer
  * needs nothing else to compute its groups. Published on the compacted components topic, keyed by id.
@@ -114,6 +118,8 @@ export const solutionInterestDefinedSchema = z.object({
   template: z.object({ id, version: z.number().int().min(1), name: z.string(), slots: z.array(roleSlotSchema).min(1) }),
   audience: z.object({ id, name: z.string() }).and(audienceRuleSchema),
   definedAt: z.string(),
+  /** Suggested members (source `ai`) when present; absent in definitions published before it existed. */
+  aiSuggestions: aiSuggestionsSchema.nullish(),
   /** Rises with every definition or deletion of any component: a consumer ignores one not newer than what it holds. */
   revision: z.number().int().min(1),
   /**
@@ -132,3 +138,15 @@ export const solutionInterestDeletedSchema = z.object({
   cause: causeSchema.optional(),
 });
 export type SolutionInterestDeleted = z.infer<typeof solutionInterestDeletedSchema>;
+
+/**
+ * Internal: the role model the API trained from won opportunities (CONTRACT.md §8), everything role-assignment needs to
+ * suggest members. Published on the compacted components topic under one key, so the latest model is kept.
+ */
+export const aiModelTrainedSchema = z.object({
+  version: z.string().min(1),
+  trainedAt: z.string(),
+  classifier: z.object({ lexicon: z.record(z.string(), z.number()), naiveBayes: z.string() }),
+  cause: causeSchema,
+});
+export type AiModelTrained = z.infer<typeof aiModelTrainedSchema>;

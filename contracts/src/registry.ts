@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { buyingGroupChangedSchema, buyingGroupChangedType } from './buying-group';
-import { solutionInterestDefinedSchema, solutionInterestDeletedSchema } from './components';
+import { aiModelTrainedSchema, solutionInterestDefinedSchema, solutionInterestDeletedSchema } from './components';
 import {
   accountDeletedSchema,
   accountUpsertedSchema,
@@ -18,6 +18,7 @@ import {
   memberCommandSchema,
   opportunityChangedSchema,
   personChangedSchema,
+  personEngagementChangedSchema,
   roleGapSchema,
 } from './internal';
 import { Topics } from './topics';
@@ -41,6 +42,7 @@ export const eventRegistry = {
   [internalEventTypes.opportunityChanged]: { topic: Topics.recordChanges, schema: opportunityChangedSchema },
   [internalEventTypes.solutionInterestDefined]: { topic: Topics.components, schema: solutionInterestDefinedSchema },
   [internalEventTypes.solutionInterestDeleted]: { topic: Topics.components, schema: solutionInterestDeletedSchema },
+  [internalEventTypes.aiModelTrained]: { topic: Topics.components, schema: aiModelTrainedSchema },
   [internalEventTypes.memberCommand]: { topic: Topics.memberCommands, schema: memberCommandSchema },
   [internalEventTypes.groupMembershipChanged]: {
     topic: Topics.membershipChanges,
@@ -49,6 +51,7 @@ export const eventRegistry = {
   [internalEventTypes.roleMissing]: { topic: Topics.roleEvents, schema: roleGapSchema },
   [internalEventTypes.roleFilled]: { topic: Topics.roleEvents, schema: roleGapSchema },
   [internalEventTypes.groupDissolved]: { topic: Topics.roleEvents, schema: groupDissolvedSchema },
+  [internalEventTypes.personEngagementChanged]: { topic: Topics.engagement, schema: personEngagementChangedSchema },
 } as const satisfies Record<string, { topic: string; schema: z.ZodType }>;
 
 export type EventType = keyof typeof eventRegistry;

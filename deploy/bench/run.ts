@@ -51,6 +51,8 @@ const { values: args } = parseArgs({
     'solution-interests': { type: 'string', default: '3' },
     /** Write V8 CPU profiles of every service into this folder (open in Chrome DevTools, or summarize-profile.ts). */
     profile: { type: 'string' },
+    /** Keep the bench's database afterwards (its name is printed), to EXPLAIN statements against the data it left. */
+    'keep-database': { type: 'boolean', default: false },
   },
 });
 
@@ -479,7 +481,8 @@ async function main() {
     await supervisor.stopAll();
     await db.end();
     await kafkaProcess.stop();
-    await dropDatabase(adminUrl, database).catch(() => undefined);
+    if (args['keep-database']) say(`database kept: ${database}`);
+    else await dropDatabase(adminUrl, database).catch(() => undefined);
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -213,6 +213,9 @@ export class BatchConsumer {
         if (!(error instanceof InputFailure)) throw error;
         await this.deadLetterFailed(topic, partition, event, raw, error.cause);
       }
+      // One transaction per event can outlast the session timeout under load: without a heartbeat the group would
+      // hand the partition on, and the chunk (its dead letters included) would be delivered again.
+      await heartbeat();
     }
   }
 

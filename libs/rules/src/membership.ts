@@ -22,6 +22,17 @@ export interface Membership {
 
 export type MembershipSlot = Pick<RoleSlot, 'role' | 'maxMembers' | 'conditions'>;
 
+/** A model's role for a person no rule places (CONTRACT.md §8), at or above the solution interest's confidence. */
+export type AiSuggestion = {
+  role: string;
+  confidence: number;
+  model: string;
+  because: { field: string; value: string; weight: number }[];
+};
+
+/** Asked only for people no explicit edit and no rule places; null when the model has nothing confident to say. */
+export type Suggester = (subject: Subject) => AiSuggestion | null;
+
 export interface MembershipInput {
   /** In priority order: a person takes the first slot they match. */
   slots: readonly MembershipSlot[];
@@ -31,6 +42,8 @@ export interface MembershipInput {
   previous: Membership;
   overrides: readonly MemberOverride[];
   now: string;
+  /** Present when the solution interest has `aiSuggestions` and a model is trained. */
+  suggest?: Suggester | undefined;
 }
 
 type Skip = NonNullable<MemberReason['skipped']>[number];
@@ -95,7 +108,13 @@ export function computeMembership(input: MembershipInput): Membership {
     });
   }
   const ruled = [...candidates.values()].filter((candidate) => !overrides.has(candidate.personId));
-  members.push(...placeByRules(slots, ruled, assigned, sinceIn));
+  const byRules = placeByRules(slots, ruled, assigned, sinceIn);
+  members.push(...byRules);
+  if (input.suggest) {
+    const placed = new Set(byRules.map((member) => member.personId));
+    const unplaced = ruled.filter((candidate) => !placed.has(candidate.personId));
+    members.push(...placeBySuggestions(slots, unplaced, assigned, input.suggest, sinceIn));
+  }
   return {
     members: members.sort(memberOrder),
     removedMembers: removedMembers.sort((a, b) => compareText(a.personId, b.personId)),
@@ -113,9 +132,13 @@ export function canJudgeAlone(input: {
   candidate: Candidate | undefined;
   previous: Membership;
   overrides: readonly MemberOverride[];
+  suggest?: Suggester | undefined;
 }): boolean {
   const capped = input.slots.flatMap((slot, index) => (slot.maxMembers == null ? [] : [index]));
   if (capped.length === 0) return true;
+  // A suggestion takes room in a capped slot too.
+  const suggested = input.suggest && input.candidate ? input.suggest(input.candidate.subject) : null;
+  if (suggested && capped.includes(input.slots.findIndex((slot) => slot.role === suggested.role))) return false;
   if (input.overrides.some((override) => override.action === 'add')) return false;
   for (const member of input.previous.members) {
     if (member.reason.slot !== null && capped.includes(member.reason.slot)) return false;
@@ -138,6 +161,7 @@ export function judgePerson(input: {
   previous: Membership;
   overrides: readonly MemberOverride[];
   now: string;
+  suggest?: Suggester | undefined;
 }): Membership {
   return computeMembership({
     slots: input.slots,
@@ -145,6 +169,7 @@ export function judgePerson(input: {
     previous: input.previous,
     overrides: input.overrides,
     now: input.now,
+    suggest: input.suggest,
   });
 }
 
@@ -269,6 +294,47 @@ function placeByRules(
     }));
     unplaced = [...notMatching, ...overflow];
   });
+  return placed;
+}
+
+/**
+ * People no rule places whom the model names for a slot's role (the first slot of that role) with enough confidence:
+ * members with source `ai`. They take the room the rules left (a suggestion never pushes out a person a rule placed;
+ * it is weaker evidence than the operator's rule), the most confident first, then the longest in the slot, then
+ * personId.
+ */
+function placeBySuggestions(
+  slots: readonly MembershipSlot[],
+  candidates: readonly Candidate[],
+  assigned: number[],
+  suggest: Suggester,
+  sinceIn: (personId: string, role: string, slot: number) => string,
+): GroupMember[] {
+  const bySlot = new Map<number, { personId: string; suggestion: AiSuggestion }[]>();
+  for (const candidate of candidates) {
+    const suggestion = suggest(candidate.subject);
+    const slot = suggestion ? slots.findIndex((s) => s.role === suggestion.role) : -1;
+    if (suggestion && slot >= 0)
+      bySlot.set(slot, [...(bySlot.get(slot) ?? []), { personId: candidate.personId, suggestion }]);
+  }
+  const placed: GroupMember[] = [];
+  for (const [slot, suggested] of [...bySlot].sort(([a], [b]) => a - b)) {
+    const role = slots[slot]!.role;
+    const cap = slots[slot]!.maxMembers;
+    suggested.sort(
+      (a, b) =>
+        b.suggestion.confidence - a.suggestion.confidence ||
+        compareInstants(sinceIn(a.personId, role, slot), sinceIn(b.personId, role, slot)) ||
+        compareText(a.personId, b.personId),
+    );
+    const room = cap == null ? suggested.length : Math.max(0, cap - (assigned[slot] ?? 0));
+    for (const { personId, suggestion } of suggested.slice(0, room)) {
+      const { model, confidence, because } = suggestion;
+      const reason = { slot, matched: [], model, confidence, because };
+      placed.push({ personId, role, source: 'ai', since: sinceIn(personId, role, slot), reason });
+    }
+    assigned[slot] = (assigned[slot] ?? 0) + Math.min(room, suggested.length);
+  }
   return placed;
 }
 

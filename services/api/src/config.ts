@@ -28,5 +28,7 @@ export const apiConfigSchema = z.object({
   PREVIEW_MAX_ACCOUNTS: z.coerce.number().int().min(1).default(50_000),
   /** Rows beyond this in one import file are not read (the answer says so). */
   IMPORT_MAX_ROWS: z.coerce.number().int().min(1).default(100_000),
+  /** The role model is retrained this long after the last opportunity change (CONTRACT.md §8). */
+  AI_RETRAIN_DEBOUNCE_MS: z.coerce.number().int().min(0).default(2_000),
 });
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

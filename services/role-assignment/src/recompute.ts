@@ -1,7 +1,7 @@
-import { internalEventTypes, type GroupMembershipChanged } from '@bg/contracts';
+import { internalEventTypes, type GroupMembershipChanged, type MemberScope } from '@bg/contracts';
 import { encodeEvent } from '@bg/kafka';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
-import { compareText, type Candidate, type Membership } from '@bg/rules';
+import { compareText, type Candidate, type Membership, type Suggester } from '@bg/rules';
 import { groupKey, groupsOfMany, membershipsOf, saveGroups, type GroupWrite } from './db/groups';
 import {
   ancestorsOfMany,
@@ -23,9 +23,13 @@ import {
   type Interest,
   type PersonJudgement,
 } from './domain/group-state';
+import { ModelCache } from './model-cache';
 import { addTarget, byGroup, everyGroupOfTheAccount, type RecomputeTarget } from './domain/targets';
 
 export const roleAssignmentSource = 'bg/role-assignment';
+
+// Keyed by the stored model's version, checked on every use: one per process is enough.
+const models = new ModelCache();
 
 /** What a recomputation produced: the events of the groups that changed, and the targets it left to the queue. */
 export type Recomputed = { outbox: OutboxMessage[]; deferred: RecomputeTarget[] };
@@ -61,6 +65,7 @@ export async function recomputeGroups(
     groups,
     interests,
   ).sort(byGroup);
+  const suggesters = await models.suggesters(db, interests.values());
   const decisions: { target: RecomputeTarget; decision: GroupDecision }[] = [];
   const whole: RecomputeTarget[] = [];
   const partial: { target: RecomputeTarget; group: GroupRecord; interest: Interest; personIds: string[] }[] = [];
@@ -74,19 +79,24 @@ export async function recomputeGroups(
   }
 
   if (partial.length > 0) {
-    const judged = await judgePeople(db, partial, now);
+    const judged = await judgePeople(db, partial, now, suggesters);
     for (const { target } of partial) {
       const decision = judged.get(groupKey(target.accountId, target.solutionInterestId));
       if (decision) decisions.push({ target, decision });
       else whole.push({ ...target, personIds: null });
     }
   }
-  if (whole.length > 0) decisions.push(...(await decideWholeGroups(db, whole, groups, interests, now)));
+  if (whole.length > 0) decisions.push(...(await decideWholeGroups(db, whole, groups, interests, now, suggesters)));
 
   const changed = decisions.filter(({ decision }) => decision.changed);
   const writes: GroupWrite[] = changed.map(({ decision }) => ({ group: decision.next, delta: decision.delta }));
   await saveGroups(db, writes);
-  return { outbox: changed.map(({ target, decision }) => membershipChanged(decision, target)), deferred };
+  return {
+    outbox: changed.map(({ target, decision }) =>
+      membershipChanged(decision, target, interests.get(decision.next.solutionInterestId)?.memberScope),
+    ),
+    deferred,
+  };
 }
 
 /**
@@ -118,6 +128,7 @@ async function judgePeople(
   db: Queryable,
   partial: { target: RecomputeTarget; group: GroupRecord; interest: Interest; personIds: string[] }[],
   now: string,
+  suggesters: ReadonlyMap<string, Suggester>,
 ): Promise<Map<string, GroupDecision>> {
   const personIds = [...new Set(partial.flatMap((p) => p.personIds))];
   const previous = await membershipsOf(
@@ -159,7 +170,7 @@ async function judgePeople(
       previous: rowsOf(rows, personId),
       overrides: edits.filter((o) => o.personId === personId),
     }));
-    const decision = decidePeople(group, judgements, now);
+    const decision = decidePeople(group, judgements, now, suggesters.get(group.solutionInterestId));
     if (decision) decisions.set(key, decision);
   }
   return decisions;
@@ -202,6 +213,7 @@ async function decideWholeGroups(
   groups: ReadonlyMap<string, GroupRecord>,
   interests: ReadonlyMap<string, Interest>,
   now: string,
+  suggesters: ReadonlyMap<string, Suggester>,
 ): Promise<{ target: RecomputeTarget; decision: GroupDecision }[]> {
   const accountIds = [...new Set(targets.map((t) => t.accountId))];
   const rollUpRoots = [
@@ -236,13 +248,18 @@ async function decideWholeGroups(
       previous: groups.get(key) ?? null,
       previousMembership: previous.get(key) ?? emptyMembership,
       now,
+      suggest: suggesters.get(target.solutionInterestId),
     });
     if (decision) decided.push({ target, decision });
   }
   return decided;
 }
 
-function membershipChanged({ next, delta, slotsChanged }: GroupDecision, target: RecomputeTarget): OutboxMessage {
+function membershipChanged(
+  { next, delta, slotsChanged }: GroupDecision,
+  target: RecomputeTarget,
+  memberScope: MemberScope | undefined,
+): OutboxMessage {
   const data: GroupMembershipChanged = {
     buyingGroupId: next.buyingGroupId,
     accountId: next.accountId,
@@ -250,6 +267,8 @@ function membershipChanged({ next, delta, slotsChanged }: GroupDecision, target:
     name: next.name,
     status: next.status,
     membershipVersion: next.membershipVersion,
+    // Scoring counts a roll-up group's activities over its scope; a deleted interest's last scope stays as it was.
+    ...(memberScope ? { memberScope } : {}),
     ...(slotsChanged ? { slots: next.slots } : {}),
     members: delta.members,
     removedMembers: delta.removedMembers,

@@ -1,4 +1,4 @@
-import type { MemberScope } from '@bg/contracts';
+import type { AiSuggestions, MemberScope } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
 
 export type SolutionInterestRecord = {
@@ -9,6 +9,7 @@ export type SolutionInterestRecord = {
   roleTemplateVersion: number;
   audienceId: string;
   memberScope: MemberScope;
+  aiSuggestions: AiSuggestions | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -21,6 +22,7 @@ type Row = {
   role_template_version: number;
   audience_id: string;
   member_scope: MemberScope;
+  ai_suggestions: AiSuggestions | null;
   created_at: Date;
   updated_at: Date;
 };
@@ -33,6 +35,7 @@ const toRecord = (row: Row): SolutionInterestRecord => ({
   roleTemplateVersion: row.role_template_version,
   audienceId: row.audience_id,
   memberScope: row.member_scope,
+  aiSuggestions: row.ai_suggestions,
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
 });
@@ -43,12 +46,13 @@ export async function upsertSolutionInterest(
 ): Promise<{ solutionInterest: SolutionInterestRecord; created: boolean }> {
   const { rows } = await db.query<Row & { created: boolean }>(
     `INSERT INTO solution_interests
-       (solution_interest_id, name, description, role_template_id, role_template_version, audience_id, member_scope)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)
+       (solution_interest_id, name, description, role_template_id, role_template_version, audience_id, member_scope,
+        ai_suggestions)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
      ON CONFLICT ON CONSTRAINT solution_interests_pkey DO UPDATE
        SET name = EXCLUDED.name, description = EXCLUDED.description, role_template_id = EXCLUDED.role_template_id,
            role_template_version = EXCLUDED.role_template_version, audience_id = EXCLUDED.audience_id,
-           member_scope = EXCLUDED.member_scope, updated_at = now()
+           member_scope = EXCLUDED.member_scope, ai_suggestions = EXCLUDED.ai_suggestions, updated_at = now()
      RETURNING *, (xmax = 0) AS created`,
     [
       record.id,
@@ -58,6 +62,7 @@ export async function upsertSolutionInterest(
       record.roleTemplateVersion,
       record.audienceId,
       record.memberScope,
+      record.aiSuggestions === null ? null : JSON.stringify(record.aiSuggestions),
     ],
   );
   const row = rows[0]!;

@@ -4,25 +4,36 @@ import {
   type AccountChanged,
   type BuyingGroupChanged,
   type EventType,
+  type OpportunityChanged,
   type PersonChanged,
+  type PersonEngagementChanged,
 } from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
 import type { PoolClient } from '@bg/postgres';
+import type { UnitResult } from '@bg/service-kit';
 import { historyItemOf } from '../domain/group-history';
 import { groupVersionsChannel, noticePayloads } from '../domain/group-versions-notice';
 import { splitSnapshot } from '../domain/group-rows';
 import { latestPerGroup } from '../domain/group-summary';
 import { accountWrites, newestPerLink, personWrites } from '../domain/record-changes';
+import { saveOpportunities } from '../db/opportunities';
 import { insertHistory, notifyGroupVersions, saveGroupRows, saveMemberRows } from '../db/projection';
 import { advanceLinkTimes, writeAccounts, writeLinks, writePersons } from '../db/record-changes';
+import { savePersonEngagement } from '../db/engagement';
 
 export const projectionConsumer = 'api-projections';
 
-/** What the projection reads: the public group versions, and accounts and persons from the record changes. */
+/**
+ * What the projection reads: the public group versions; accounts, persons and opportunities (what the role model
+ * learns from) from the record changes; and the engagement scores conditions read (the preview judges by the same
+ * scores as role-assignment).
+ */
 export const projectionConsumes = [
   buyingGroupChangedType,
   internalEventTypes.accountChanged,
   internalEventTypes.personChanged,
+  internalEventTypes.opportunityChanged,
+  internalEventTypes.personEngagementChanged,
 ] as const satisfies readonly EventType[];
 
 /**
@@ -31,7 +42,11 @@ export const projectionConsumes = [
  * stored; record changes apply only when newer than the last change of that record (or link). The groups that
  * advanced are announced to live views (delivered when this transaction commits).
  */
-export async function applyProjectionEvents(tx: PoolClient, events: readonly IncomingEvent[]): Promise<void> {
+export async function applyProjectionEvents(
+  tx: PoolClient,
+  events: readonly IncomingEvent[],
+  onOpportunitiesChanged: () => void = () => {},
+): Promise<UnitResult> {
   const ofType = <T>(type: EventType) => events.filter((e) => e.event.type === type).map((e) => e.event.data as T);
   const snapshots = ofType<BuyingGroupChanged>(buyingGroupChangedType);
   await insertHistory(
@@ -60,4 +75,9 @@ export async function applyProjectionEvents(tx: PoolClient, events: readonly Inc
   const writes = personWrites(personChanges, moved);
   await writeLinks(tx, writes.unlinked, writes.linked);
   await writePersons(tx, writes.persons);
+  await savePersonEngagement(tx, ofType<PersonEngagementChanged>(internalEventTypes.personEngagementChanged));
+
+  const opportunities = ofType<OpportunityChanged>(internalEventTypes.opportunityChanged).map((o) => o.opportunity);
+  // The model is retrained a quiet moment later (debounced), from what is committed by then.
+  return (await saveOpportunities(tx, opportunities)) > 0 ? { afterCommit: onOpportunitiesChanged } : {};
 }

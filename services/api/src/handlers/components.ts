@@ -1,5 +1,6 @@
 import {
   operatorActionTypes,
+  type AiSuggestions,
   type AudienceRule,
   type MemberScope,
   type RoleSlot,
@@ -121,6 +122,7 @@ export type SolutionInterestInput = {
   roleTemplateVersion?: number | null;
   audienceId: string;
   memberScope: MemberScope;
+  aiSuggestions?: AiSuggestions | null;
 };
 
 /**
@@ -153,6 +155,7 @@ export async function putSolutionInterest(
       roleTemplateVersion: version,
       audienceId: input.audienceId,
       memberScope: input.memberScope,
+      aiSuggestions: input.aiSuggestions ?? null,
     });
     const definition = await definitionOf(tx, stored.solutionInterest, now);
     await enqueue(tx, [
@@ -227,5 +230,6 @@ async function definitionOf(
     template: { id: template.id, version: template.version, name: template.name, slots: template.slots },
     audience: { id: audience.id, name: audience.name, ...ruleOf(audience) },
     definedAt: now.toISOString(),
+    ...(interest.aiSuggestions ? { aiSuggestions: interest.aiSuggestions } : {}),
   };
 }

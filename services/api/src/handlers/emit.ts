@@ -1,4 +1,6 @@
+import type { TrainedModel } from '@bg/ai';
 import {
+  aiModelTrainedCause,
   internalEventTypes,
   operatorActionTypes,
   type MemberCommand,
@@ -56,4 +58,24 @@ function component(solutionInterestId: string, revision: number) {
     source: apiSource,
     subject: solutionInterestId,
   };
+}
+
+/**
+ * A newly trained role model for role-assignment (suggested members), on the compacted components topic under one
+ * key: the latest model is what a (re)starting consumer finds. The id is the version, so a re-sent event is a no-op.
+ */
+export function aiModelTrained(model: TrainedModel): OutboxMessage {
+  const id = `ai-model:${model.version}`;
+  return encodeEvent(internalEventTypes.aiModelTrained, {
+    id,
+    key: 'ai-model',
+    source: apiSource,
+    subject: model.version,
+    data: {
+      version: model.version,
+      trainedAt: model.trainedAt,
+      classifier: model.classifier,
+      cause: { eventId: model.version, eventType: aiModelTrainedCause, source: apiSource },
+    },
+  });
 }

@@ -32,6 +32,7 @@ const problemDescriptions: Record<number, string> = {
   404: 'No such resource',
   409: 'The resource is in a state that does not allow this',
   415: 'The body has a content type this route does not accept',
+  422: 'Understood, but the data cannot give what was asked (the detail says what is missing)',
 };
 
 /** The error answers a route can give, all application/problem+json (also how they are serialized). */

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { conditionNodeSchema, id as recordIdSchema, memberScopes, roleName, roleSlotSchema } from '@bg/contracts';
+import {
+  aiSuggestionsSchema,
+  conditionNodeSchema,
+  id as recordIdSchema,
+  memberScopes,
+  roleName,
+  roleSlotSchema,
+} from '@bg/contracts';
 import { validateCondition, type ConditionSide } from '@bg/rules';
 import { parseConditionPath } from '../domain/issues';
 import { componentId, description, displayName, readOnlyFields } from './common';
@@ -153,6 +160,10 @@ export const solutionInterestBody = z
       .describe('omitted: the latest published version is pinned'),
     audienceId: componentId,
     memberScope: z.enum(memberScopes).default('account'),
+    aiSuggestions: aiSuggestionsSchema
+      .strict()
+      .nullish()
+      .describe('members suggested by the role model (source ai) when its confidence reaches minConfidence'),
     ...readOnlyFields,
   })
   .strict();
@@ -166,6 +177,7 @@ export const solutionInterestSchema = z
     roleTemplateVersion: z.number().int(),
     audienceId: z.string(),
     memberScope: z.enum(memberScopes),
+    aiSuggestions: aiSuggestionsSchema.nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -11,6 +11,7 @@ import {
   type MemberOverride,
   type Membership,
   type MembershipDelta,
+  type Suggester,
 } from '@bg/rules';
 import { isDeepStrictEqual } from 'node:util';
 
@@ -29,7 +30,13 @@ export type GroupRecord = {
   slotsRevision: number;
 };
 
-export type ScopedPerson = { personId: string; relationship: string; person: Parameters<typeof personSubject>[0] };
+/** A person as linked to one account, with their engagement score there (what `engagementScore` reads), if any. */
+export type ScopedPerson = {
+  personId: string;
+  relationship: string;
+  person: Parameters<typeof personSubject>[0];
+  engagementScore?: number;
+};
 
 /** A solution interest as role-assignment holds it: the definition and its revision. */
 export type Interest = SolutionInterestDefined;
@@ -54,6 +61,8 @@ export type FullInputs = {
   previous: GroupRecord | null;
   previousMembership: Membership;
   now: string;
+  /** The model's suggestions, when the solution interest wants them (CONTRACT.md §8). */
+  suggest?: Suggester | undefined;
 };
 
 /**
@@ -80,6 +89,7 @@ export function decideGroup(inputs: FullInputs): GroupDecision | null {
     previous: before,
     overrides: inputs.overrides,
     now: inputs.now,
+    suggest: inputs.suggest,
   });
   const candidate: Omit<GroupRecord, 'membershipVersion' | 'slotsRevision'> = {
     accountId: account.accountId,
@@ -117,15 +127,20 @@ export type PersonJudgement = {
  * An active group with only some people re-judged, each alone, or null when one of them cannot be judged alone (a
  * capped slot is involved): then the caller computes the whole group instead.
  */
-export function decidePeople(group: GroupRecord, people: PersonJudgement[], now: string): GroupDecision | null {
-  if (people.some((p) => !canJudgeAlone({ slots: group.slots, ...p }))) return null;
+export function decidePeople(
+  group: GroupRecord,
+  people: PersonJudgement[],
+  now: string,
+  suggest?: Suggester,
+): GroupDecision | null {
+  if (people.some((p) => !canJudgeAlone({ slots: group.slots, ...p, suggest }))) return null;
   const before: Membership = {
     members: people.flatMap((p) => p.previous.members),
     removedMembers: people.flatMap((p) => p.previous.removedMembers),
   };
   const after: Membership = { members: [], removedMembers: [] };
   for (const person of people) {
-    const judged = judgePerson({ slots: group.slots, ...person, now });
+    const judged = judgePerson({ slots: group.slots, ...person, now, suggest });
     after.members.push(...judged.members);
     after.removedMembers.push(...judged.removedMembers);
   }
@@ -153,5 +168,5 @@ export function candidatesOf(people: ScopedPerson[]): Candidate[] {
   const seen = new Set<string>();
   return people
     .filter((p) => !seen.has(p.personId) && seen.add(p.personId))
-    .map((p) => ({ personId: p.personId, subject: personSubject(p.person, p.relationship) }));
+    .map((p) => ({ personId: p.personId, subject: personSubject(p.person, p.relationship, p.engagementScore) }));
 }

@@ -21,6 +21,7 @@ type GroupRow = {
   name: string;
   status: StoredGroup['status'];
   membership_version: number;
+  member_scope: StoredGroup['memberScope'];
   version: number;
   slots: RoleSlot[];
   completeness: number;
@@ -29,7 +30,7 @@ type GroupRow = {
 };
 
 const columns = `account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
-  completeness, engagement, missing_roles`;
+  completeness, engagement, missing_roles, member_scope`;
 
 /** Locks and reads these groups (those stored), in key order so that concurrent writers cannot deadlock. */
 export async function lockGroups(db: Queryable, keys: readonly GroupKey[]): Promise<Map<string, StoredGroup>> {
@@ -43,33 +44,46 @@ export async function lockGroups(db: Queryable, keys: readonly GroupKey[]): Prom
   return new Map(rows.map((row) => [row.buying_group_id, fromRow(row)]));
 }
 
-/** Locks and reads the active groups in which one of these persons is a member, at the person's account. */
-export async function lockActiveGroupsOf(db: Queryable, persons: readonly PersonKey[]): Promise<StoredGroup[]> {
+/**
+ * Locks and reads the active groups in which one of these persons is a member whose engagement counts the person's
+ * activities at their account: the groups of that account, and the roll-up groups of its ancestors (`ancestors`).
+ */
+export async function lockActiveGroupsOf(
+  db: Queryable,
+  persons: readonly PersonKey[],
+  ancestors: ReadonlyMap<string, readonly string[]>,
+): Promise<StoredGroup[]> {
   if (persons.length === 0) return [];
+  const asked = persons.flatMap((p) => [
+    { accountId: p.accountId, personId: p.personId, rollUpOnly: false },
+    ...(ancestors.get(p.accountId) ?? []).map((accountId) => ({ accountId, personId: p.personId, rollUpOnly: true })),
+  ]);
   const { rows } = await db.query<GroupRow>(
     `SELECT ${columns} FROM groups
      WHERE status = 'active' AND (account_id, buying_group_id) IN (
        SELECT m.account_id, m.buying_group_id
-       FROM group_members m JOIN unnest($1::text[], $2::text[]) AS p (account_id, person_id) USING (account_id, person_id)
-       WHERE NOT m.removed)
+       FROM group_members m
+       JOIN unnest($1::text[], $2::text[], $3::boolean[]) AS p (account_id, person_id, roll_up_only) USING (account_id, person_id)
+       JOIN groups g USING (account_id, buying_group_id)
+       WHERE NOT m.removed AND (NOT p.roll_up_only OR g.member_scope = 'account-and-descendants'))
      ORDER BY account_id, buying_group_id FOR UPDATE`,
-    [persons.map((p) => p.accountId), persons.map((p) => p.personId)],
+    [asked.map((a) => a.accountId), asked.map((a) => a.personId), asked.map((a) => a.rollUpOnly)],
   );
   return rows.map(fromRow);
 }
 
 /**
- * Locks and reads the next active groups after `after` in key order (keyset pagination, so a re-score never holds all
- * groups in memory). Groups a consumer holds right now are skipped: it is re-scoring them anyway.
+ * The keys of the next active groups after `after` in key order (keyset pagination, so a re-score never holds all
+ * groups in memory). Read without locks: the re-score locks only the groups of accounts it could lock first.
  */
-export async function lockActiveGroupsAfter(db: Queryable, after: GroupKey, limit: number): Promise<StoredGroup[]> {
-  const { rows } = await db.query<GroupRow>(
-    `SELECT ${columns} FROM groups
+export async function activeGroupKeysAfter(db: Queryable, after: GroupKey, limit: number): Promise<GroupKey[]> {
+  const { rows } = await db.query<{ account_id: string; buying_group_id: string }>(
+    `SELECT account_id, buying_group_id FROM groups
      WHERE status = 'active' AND (account_id, buying_group_id) > ($1, $2)
-     ORDER BY account_id, buying_group_id LIMIT $3 FOR UPDATE SKIP LOCKED`,
+     ORDER BY account_id, buying_group_id LIMIT $3`,
     [after.accountId, after.buyingGroupId, limit],
   );
-  return rows.map(fromRow);
+  return rows.map((row) => ({ accountId: row.account_id, buyingGroupId: row.buying_group_id }));
 }
 
 /** A group's new row; `stored` is the row read under lock (null for a group not stored yet), whose version is checked. */
@@ -84,11 +98,11 @@ export async function saveGroups(db: Queryable, writes: readonly GroupWrite[]): 
     const result = await db.query(
       `INSERT INTO groups (${columns})
        SELECT account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots::jsonb,
-              completeness, engagement, ${textArray('missing_roles')}
+              completeness, engagement, ${textArray('missing_roles')}, member_scope
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[],
-                   $10::int[], $11::text[])
+                   $10::int[], $11::text[], $12::text[])
          AS w (account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
-               completeness, engagement, missing_roles)
+               completeness, engagement, missing_roles, member_scope)
        ON CONFLICT ON CONSTRAINT groups_pkey DO NOTHING`,
       rowArrays(inserts),
     );
@@ -100,11 +114,11 @@ export async function saveGroups(db: Queryable, writes: readonly GroupWrite[]): 
        SET solution_interest_id = w.solution_interest_id, name = w.name, status = w.status,
            membership_version = w.membership_version, version = w.version, slots = w.slots::jsonb,
            completeness = w.completeness, engagement = w.engagement,
-           missing_roles = ${textArray('w.missing_roles')}, updated_at = now()
+           missing_roles = ${textArray('w.missing_roles')}, member_scope = w.member_scope, updated_at = now()
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[],
-                   $10::int[], $11::text[], $12::int[])
+                   $10::int[], $11::text[], $12::text[], $13::int[])
          AS w (account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
-               completeness, engagement, missing_roles, expected_version)
+               completeness, engagement, missing_roles, member_scope, expected_version)
        WHERE g.account_id = w.account_id AND g.buying_group_id = w.buying_group_id AND g.version = w.expected_version`,
       [...rowArrays(updates.map((w) => w.group)), updates.map((w) => w.stored!.version)],
     );
@@ -131,6 +145,7 @@ function rowArrays(groups: readonly StoredGroup[]): unknown[] {
     groups.map((g) => g.engagement),
     // text[][] cannot carry arrays of different lengths through unnest: each list travels as JSON.
     groups.map((g) => JSON.stringify(g.missingRoles)),
+    groups.map((g) => g.memberScope),
   ];
 }
 
@@ -142,6 +157,7 @@ function fromRow(row: GroupRow): StoredGroup {
     name: row.name,
     status: row.status,
     membershipVersion: row.membership_version,
+    memberScope: row.member_scope,
     slots: row.slots,
     version: row.version,
     completeness: row.completeness,

@@ -1,8 +1,15 @@
-import { internalEventTypes, type ActivityAccepted, type EventType, type GroupMembershipChanged } from '@bg/contracts';
+import {
+  internalEventTypes,
+  type AccountChanged,
+  type ActivityAccepted,
+  type EventType,
+  type GroupMembershipChanged,
+} from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
 import type { PoolClient } from '@bg/postgres';
 import type { Logger, UnitResult } from '@bg/service-kit';
 import { lockAccounts } from '../db/account-locks';
+import { ancestorsOf, saveAccounts } from '../db/accounts';
 import { applyActivities } from './activity-accepted';
 import { applyMembershipChanges } from './membership-changed';
 import type { ScoringSettings } from './settings';
@@ -13,12 +20,14 @@ export const scoringConsumer = 'scoring';
 export const scoringConsumes = [
   internalEventTypes.groupMembershipChanged,
   internalEventTypes.activityAccepted,
+  internalEventTypes.accountChanged,
 ] as const satisfies readonly EventType[];
 
 /**
- * One chunk, in the transaction the worker shell opened: membership changes, then activities. Idempotent from the
- * data alone: a membership version not newer than the stored one and an activity already stored change nothing, so
- * a redelivery publishes nothing and versions stay gapless.
+ * One chunk, in the transaction the worker shell opened: the hierarchy, then membership changes, then activities.
+ * Idempotent from the data alone: an account change not newer than the stored one, a membership version not newer
+ * than the stored one and an activity already stored change nothing, so a redelivery publishes nothing and versions
+ * stay gapless.
  */
 export async function applyScoringEvents(
   tx: PoolClient,
@@ -28,15 +37,22 @@ export async function applyScoringEvents(
 ): Promise<UnitResult> {
   const changes: GroupMembershipChanged[] = [];
   const activities: ActivityAccepted[] = [];
+  const accounts: AccountChanged[] = [];
   for (const { event } of events) {
     if (event.type === internalEventTypes.groupMembershipChanged) changes.push(event.data as GroupMembershipChanged);
     else if (event.type === internalEventTypes.activityAccepted) activities.push(event.data as ActivityAccepted);
+    else if (event.type === internalEventTypes.accountChanged) accounts.push(event.data as AccountChanged);
   }
-  await lockAccounts(tx, [...changes.map((c) => c.accountId), ...activities.map((a) => a.activity.accountId)]);
+  await saveAccounts(tx, accounts);
+  // An activity also re-scores its ancestors' roll-up groups: their accounts are locked with the chunk's own, in one
+  // ordered statement, so that a membership change of such a group and the activity never miss each other either.
+  const activityAccounts = activities.map((a) => a.activity.accountId);
+  const ancestors = await ancestorsOf(tx, activityAccounts);
+  await lockAccounts(tx, [...changes.map((c) => c.accountId), ...activityAccounts, ...[...ancestors.values()].flat()]);
   const now = settings.now();
   const outbox = [
     ...(await applyMembershipChanges(tx, changes, settings, now)),
-    ...(await applyActivities(tx, activities, settings, now)),
+    ...(await applyActivities(tx, activities, settings, now, ancestors)),
   ];
   if (outbox.length > 0) logger.debug({ events: events.length, messages: outbox.length }, 'chunk scored');
   return { outbox };

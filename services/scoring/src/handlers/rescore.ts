@@ -3,13 +3,18 @@ import { enqueue, withTransaction, type Pool, type Queryable } from '@bg/postgre
 import type { Logger } from '@bg/service-kit';
 import { tryLockAccounts } from '../db/account-locks';
 import { loadGroupMembers } from '../db/group-members';
-import { lockActiveGroupsAfter, type GroupKey } from '../db/groups';
+import { activeGroupKeysAfter, lockGroups, type GroupKey } from '../db/groups';
 import { recordRescoreRun } from '../db/rescore-runs';
 import { noMembers, withScores } from '../domain/group-state';
 import { shouldEmitEngagementOnly } from '../domain/group-snapshot';
 import { decideVersion, groupEngagementOf } from '../domain/group-version';
+import { personScoresToRescore } from '../db/person-scores';
+import type { PersonKey } from '../db/activities';
+import { engagementWindowStart } from '../domain/engagement';
 import { scoringSource } from './emit';
 import { freshScores } from './fresh-scores';
+import { scopesOfGroups } from './group-scopes';
+import { rescorePersons } from './person-scores';
 import { saveDecisions } from './save-decisions';
 import type { ScoringSettings } from './settings';
 
@@ -23,7 +28,8 @@ export interface RescoreOptions {
 
 /**
  * The periodic re-score: every `intervalMs` (after the previous pass ended), applies the window and the decay to the
- * active groups, a page at a time, and publishes a group only when its engagement moved by at least the step. A
+ * persons' condition scores (sending every move of an integer score, as an activity does) and to the active groups, a
+ * page at a time, publishing a group only when its engagement moved by at least the step. A
  * session advisory lock lets one replica run a pass at a time; the others skip that tick.
  */
 export function rescoreJob(pool: Pool, logger: Logger, settings: ScoringSettings, options: RescoreOptions) {
@@ -68,6 +74,14 @@ async function rescorePass(pool: Pool, logger: Logger, settings: ScoringSettings
         eventType: rescoreCauseType,
         source: scoringSource,
       };
+      let person: PersonKey = { accountId: '', personId: '' };
+      for (;;) {
+        const last = await withTransaction(pool, (tx) =>
+          rescorePersonPage(tx, person, batchSize, settings, now, cause),
+        );
+        if (!last) break;
+        person = last;
+      }
       let after: GroupKey = { accountId: '', buyingGroupId: '' };
       let groupsEvaluated = 0;
       let versionsPublished = 0;
@@ -90,6 +104,36 @@ async function rescorePass(pool: Pool, logger: Logger, settings: ScoringSettings
 }
 
 /**
+ * One page of condition scores: those of accounts a consumer is working on are left to the next pass (a chunk holds
+ * them, and sends what its activities move).
+ */
+async function rescorePersonPage(
+  db: Queryable,
+  after: PersonKey,
+  limit: number,
+  settings: ScoringSettings,
+  now: Date,
+  cause: Cause,
+): Promise<PersonKey | null> {
+  const page = await personScoresToRescore(db, after, engagementWindowStart(now, settings.engagement), limit);
+  const free = await tryLockAccounts(
+    db,
+    page.map((p) => p.accountId),
+  );
+  await enqueue(
+    db,
+    await rescorePersons(
+      db,
+      page.filter((p) => free.has(p.accountId)),
+      settings,
+      now,
+      () => cause,
+    ),
+  );
+  return page.at(-1) ?? null;
+}
+
+/**
  * One page: re-scores every member of the page's groups from their activities at `now`; a group whose engagement moved
  * by the step publishes a version and has its members' new scores written, the others are left as they are.
  */
@@ -101,25 +145,33 @@ async function rescorePage(
   now: Date,
   cause: Cause,
 ): Promise<{ last: GroupKey | null; evaluated: number; published: number }> {
-  const page = await lockActiveGroupsAfter(db, after, limit);
+  const page = await activeGroupKeysAfter(db, after, limit);
   // Groups of an account a consumer is working on are left to it (its version carries the cause, not a re-score).
+  // The accounts are locked before the group rows, as a consumer does: a page then never holds a row that a
+  // consumer, already holding its account, would wait for until the whole page commits.
   const free = await tryLockAccounts(
     db,
     page.map((g) => g.accountId),
   );
-  const groups = page.filter((g) => free.has(g.accountId));
+  const locked = await lockGroups(
+    db,
+    page.filter((g) => free.has(g.accountId)),
+  );
+  // Read again under the account's lock: a group dissolved since the page was listed is no longer re-scored.
+  const groups = [...locked.values()].filter((g) => g.status === 'active');
   const people = await loadGroupMembers(db, groups);
+  const scopeOf = await scopesOfGroups(db, groups);
   const scoreOf = await freshScores(
     db,
     groups.flatMap((g) =>
-      (people.get(g.buyingGroupId) ?? noMembers).members.map((m) => ({ accountId: g.accountId, personId: m.personId })),
+      (people.get(g.buyingGroupId) ?? noMembers).members.map((m) => ({ accounts: scopeOf(g), personId: m.personId })),
     ),
     settings,
     now,
   );
   const decisions = groups.flatMap((group) => {
     const before = people.get(group.buyingGroupId) ?? noMembers;
-    const rescored = withScores(before, (personId) => scoreOf(group.accountId, personId));
+    const rescored = withScores(before, (personId) => scoreOf(scopeOf(group), personId));
     const moved = shouldEmitEngagementOnly(
       group.engagement,
       groupEngagementOf(group.slots, rescored).score,
