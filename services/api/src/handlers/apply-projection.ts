@@ -12,11 +12,12 @@ import type { IncomingEvent } from '@bg/kafka';
 import type { PoolClient } from '@bg/postgres';
 import type { UnitResult } from '@bg/service-kit';
 import { historyItemOf } from '../domain/group-history';
+import { groupVersionsChannel, noticePayloads } from '../domain/group-versions-notice';
 import { splitSnapshot } from '../domain/group-rows';
 import { latestPerGroup } from '../domain/group-summary';
 import { accountWrites, newestPerLink, personWrites } from '../domain/record-changes';
 import { saveOpportunities } from '../db/opportunities';
-import { insertHistory, saveGroupRows, saveMemberRows } from '../db/projection';
+import { insertHistory, notifyGroupVersions, saveGroupRows, saveMemberRows } from '../db/projection';
 import { advanceLinkTimes, writeAccounts, writeLinks, writePersons } from '../db/record-changes';
 import { savePersonEngagement } from '../db/engagement';
 
@@ -38,7 +39,8 @@ export const projectionConsumes = [
 /**
  * One chunk → projection in a fixed number of statements, idempotent by the data: every version's changes land in
  * history once; a group's row and the member rows that differ follow its newest version when it is newer than the one
- * stored; record changes apply only when newer than the last change of that record (or link).
+ * stored; record changes apply only when newer than the last change of that record (or link). The groups that
+ * advanced are announced to live views (delivered when this transaction commits).
  */
 export async function applyProjectionEvents(
   tx: PoolClient,
@@ -60,6 +62,11 @@ export async function applyProjectionEvents(
   await saveMemberRows(
     tx,
     changed.map(({ group, members }) => ({ ...group, members })),
+  );
+  await notifyGroupVersions(
+    tx,
+    groupVersionsChannel,
+    noticePayloads([...advanced].map(([buyingGroupId, previousVersion]) => ({ buyingGroupId, previousVersion }))),
   );
 
   await writeAccounts(tx, accountWrites(ofType<AccountChanged>(internalEventTypes.accountChanged)));
