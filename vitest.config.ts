@@ -9,6 +9,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           sequence: { groupOrder: 0 },
+          // Property tests run hundreds of generated cases: under a loaded machine (shared cores) a few take seconds,
+          // which is not a failure of the rule they check.
+          testTimeout: 30_000,
           include: [
             'contracts/test/**/*.test.ts',
             'libs/*/test/unit/**/*.test.ts',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accountUpsertedSchema, activityRecordedSchema, opportunityUpsertedSchema, personUpsertedSchema } from './crm';
 import { causeSchema, groupMemberSchema, memberSources, removedMemberSchema } from './buying-group';
-import { roleSlotSchema, stageModelSchema } from './components';
+import { memberScopes, roleSlotSchema, stageModelSchema } from './components';
 import { id, timestamp } from './envelope';
 
 /**
@@ -73,6 +73,11 @@ export const groupMembershipChangedSchema = z.object({
   name: z.string(),
   status: z.enum(['active', 'dissolved']),
   membershipVersion: z.number().int().min(1),
+  /**
+   * Whose activities the group's engagement counts: the account's, or also its descendants' (roll-up). Sent with
+   * every change; a change without it (sent before it existed) means `account`.
+   */
+  memberScope: z.enum(memberScopes).optional(),
   slots: z.array(slotDefinitionSchema).optional(),
   /** The group's stage model (CONTRACT.md §7), null for none; like `slots`, carried first and whenever it changes. */
   stageModel: stageModelSchema.extend({ id }).nullable().optional(),
@@ -118,6 +123,23 @@ export const groupDissolvedSchema = z.object({
 export type GroupDissolved = z.infer<typeof groupDissolvedSchema>;
 
 /**
+ * A person's engagement score at one account (the score an `engagementScore` condition reads: the activities recorded
+ * for that account, under scoring's engagement settings) moved to another integer, by a new activity or by the clock
+ * (window, decay). From scoring, the one place that computes engagement, keyed by accountId. `version` rises by one per
+ * change of that (account, person): a consumer keeps the highest, so a redelivered or re-sent event has no further
+ * effect. `scoredAt` is the clock the score was computed at.
+ */
+export const personEngagementChangedSchema = z.object({
+  accountId: id,
+  personId: id,
+  score: z.number().int().min(0).max(100),
+  version: z.number().int().min(1),
+  scoredAt: timestamp,
+  cause: causeSchema,
+});
+export type PersonEngagementChanged = z.infer<typeof personEngagementChangedSchema>;
+
+/**
  * An explicit stage and/or journey status of a group (CONTRACT.md §7), from role-assignment (which checked what it names)
  * to scoring, which holds them with the group and publishes them. A field left out is left as it is; `stage: null`
  * hands the stage back to the stage model's rule. Applied only when `requestedAt` is newer than the last applied set of
@@ -158,6 +180,7 @@ export const internalEventTypes = {
   roleMissing: 'bg.role.missing',
   roleFilled: 'bg.role.filled',
   groupDissolved: 'bg.group.dissolved',
+  personEngagementChanged: 'bg.person.engagement-changed',
   aiModelTrained: 'bg.ai.model.trained',
   groupCommand: 'bg.group.command',
   groupExplicitSet: 'bg.group.explicit-set',

@@ -20,6 +20,7 @@ import {
   memberCommandSchema,
   opportunityChangedSchema,
   personChangedSchema,
+  personEngagementChangedSchema,
   roleGapSchema,
 } from './internal';
 import {
@@ -65,6 +66,7 @@ export const eventRegistry = {
   [internalEventTypes.roleMissing]: { topic: Topics.roleEvents, schema: roleGapSchema },
   [internalEventTypes.roleFilled]: { topic: Topics.roleEvents, schema: roleGapSchema },
   [internalEventTypes.groupDissolved]: { topic: Topics.roleEvents, schema: groupDissolvedSchema },
+  [internalEventTypes.personEngagementChanged]: { topic: Topics.engagement, schema: personEngagementChangedSchema },
 } as const satisfies Record<string, { topic: string; schema: z.ZodType }>;
 
 export type EventType = keyof typeof eventRegistry;

@@ -20,6 +20,8 @@ export const Topics = {
   membershipChanges: 'bg.internal.membership-changes.v1',
   /** scoring → enrichment: role missing / role filled / group dissolved, keyed by accountId. */
   roleEvents: 'bg.internal.role-events.v1',
+  /** scoring → role-assignment, api: a person's engagement score at an account changed, keyed by accountId. */
+  engagement: 'bg.internal.engagement.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -1,7 +1,8 @@
 /**
  * `npm run build` (also run by `npm ci`/`npm install`, through `prepare`): compiles each service to one JavaScript file,
  * `services/<name>/dist/main.js`, which `npm start`, the benchmark and the container image run (and the topic and
- * migration commands to `deploy/local/dist/`, for the container image's setup step). The workspace
+ * migration commands to `deploy/local/dist/`, for the container image's setup step), and the operator console's page
+ * to `services/api/dist/console/` (services/api/console/build.ts). The workspace
  * packages (@bg/*) are bundled in; everything from the registry stays an import of node_modules. Tests and development
  * run the TypeScript sources through tsx.
  */
@@ -9,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { buildConsole } from '../../services/api/console/build';
 import { listServices, repoRoot } from './src/services';
 
 /** Registry packages stay external; workspace packages (and relative imports) are bundled. */
@@ -49,8 +51,9 @@ const targets = [
     outfile: join(repoRoot, 'deploy/local/dist', `${name}.js`),
   })),
 ];
-await Promise.all(
-  targets.map((target) =>
+await Promise.all([
+  buildConsole(),
+  ...targets.map((target) =>
     build({
       entryPoints: [target.entry],
       outfile: target.outfile,
@@ -64,5 +67,5 @@ await Promise.all(
       plugins: [externalRegistryPackages, ownImportMetaUrl],
     }),
   ),
-);
-console.log(`built ${targets.map((t) => t.name).join(', ')} in ${Date.now() - started} ms`);
+]);
+console.log(`built ${targets.map((t) => t.name).join(', ')}, console in ${Date.now() - started} ms`);

@@ -72,7 +72,8 @@ Buying groups is up (${((Date.now() - began) / 1000).toFixed(1)} s).
 
   Kafka         ${brokers}   (topics: crm.*.v1 in, buying-groups.changes.v1 out)
   PostgreSQL    ${settings.databaseUrl.replace(/:[^:@/]*@/, ':***@')}
-  API           http://127.0.0.1:${settings.apiPort}/docs
+  Console       http://127.0.0.1:${settings.apiPort}/console/   (sign in with a token below)
+  API           http://127.0.0.1:${settings.apiPort}/v1/…   docs: /docs (OpenAPI JSON), /docs/ui/ (Swagger UI)
   Admin token   ${tokens.admin}${process.env.API_TOKENS ? '   (and those of API_TOKENS)' : ''}
   Read token    ${tokens.read}
   Services (ops endpoints /healthz /readyz /metrics):
@@ -80,7 +81,7 @@ ${ops.join('\n')}
 
   Demo: ${demo}
 
-  Try:
+  Try: open the console, click "Decision Maker missing" and "Completeness < 50", or
     curl -s -H "Authorization: Bearer ${tokens.read}" 'http://127.0.0.1:${settings.apiPort}/v1/buying-groups?missingRole=Decision%20Maker&completenessLt=50'
     kcat -C -b ${brokers} -t buying-groups.changes.v1 -o beginning -e | head
 

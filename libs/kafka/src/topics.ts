@@ -12,6 +12,7 @@ const consumedTopics = [
   Topics.memberCommands,
   Topics.membershipChanges,
   Topics.roleEvents,
+  Topics.engagement,
   Topics.buyingGroupChanges,
 ];
 

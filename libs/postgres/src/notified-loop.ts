@@ -18,6 +18,10 @@ export type NotifiedLoopOptions = {
   pollIntervalMs?: number;
   /** Longest wait between attempts to re-establish the LISTEN connection. */
   maxReconnectDelayMs?: number;
+  /** Sees each notification's payload before the loop wakes (for work that is carried by the payload). */
+  onNotification?: (payload: string) => void;
+  /** After the LISTEN connection came back: notifications sent meanwhile were lost. */
+  onReconnected?: () => void;
 };
 
 /**
@@ -81,7 +85,10 @@ export class NotifiedLoop {
     };
     client.on('error', lost);
     client.on('end', () => lost());
-    client.on('notification', () => this.poke());
+    client.on('notification', (message) => {
+      this.opts.onNotification?.(message.payload ?? '');
+      this.poke();
+    });
     await client.connect();
     await client.query(`LISTEN "${this.opts.channel.replaceAll('"', '""')}"`);
     this.listener = client;
@@ -98,6 +105,7 @@ export class NotifiedLoop {
           this.opts.logger.info({ loop: this.opts.name, attempts: this.reconnectAttempts }, 'listener reconnected');
           this.reconnectAttempts = 0;
           // Notifications sent while we were away are lost: look for work now.
+          this.opts.onReconnected?.();
           this.poke();
         },
         () => this.scheduleReconnect(),

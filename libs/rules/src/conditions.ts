@@ -90,11 +90,31 @@ export function resolveField(subject: Subject, field: string): unknown {
   return isRecord(attributes) ? ownValue(attributes, field.slice(ATTRIBUTES.length)) : undefined;
 }
 
+/** Whether any predicate of `node` reads `field` (e.g. whether a template's slots depend on `engagementScore`). */
+export function conditionReads(node: unknown, field: string, depth = 0): boolean {
+  if (!isRecord(node) || depth > MAX_DEPTH) return false;
+  const children = Array.isArray(node.all) ? node.all : Array.isArray(node.any) ? node.any : null;
+  if (children) return children.some((child) => conditionReads(child, field, depth + 1));
+  return node.field === field;
+}
+
 /** Every problem in `node` as a condition on `side` fields, each with its path; empty when the condition is valid. */
 export function validateCondition(node: unknown, side: ConditionSide): ConditionIssue[] {
   const issues: ConditionIssue[] = [];
   validateNode(node, side, '', 0, issues);
   return issues;
+}
+
+/**
+ * What `engagementScore` reads, by `engagementKey(accountId, personId)`: the person's engagement score at the account
+ * of the link they are judged by (the group's own account, or for a roll-up the nearest in scope), computed by scoring
+ * alone under its one set of engagement settings, and carried to role-assignment and the API by the same event
+ * stream. It is a property of the link, as `relationship` is, so it never depends on the group or its membership.
+ */
+export type EngagementScores = ReadonlyMap<string, number>;
+
+export function engagementKey(accountId: string, personId: string): string {
+  return `${accountId}\u0000${personId}`;
 }
 
 /** A person as the language sees it in one group: `relationship` is that of its link to the group's account. */

@@ -1,6 +1,12 @@
 import type { AudienceRule, MemberScope, PersonAccountLink } from '@bg/contracts';
 import { isInAudience } from './audience';
-import { personSubject, type AccountFields, type PersonFields } from './conditions';
+import {
+  engagementKey,
+  personSubject,
+  type AccountFields,
+  type EngagementScores,
+  type PersonFields,
+} from './conditions';
 import { accountsInScope } from './hierarchy';
 import { computeMembership, type Candidate, type Membership, type MembershipSlot } from './membership';
 import { compareText } from './ordering';
@@ -29,8 +35,8 @@ export interface OracleWorld {
   persons: readonly OraclePerson[];
   solutionInterests: readonly OracleSolutionInterest[];
   overrides: readonly OracleOverride[];
-  /** Engagement score by personId, for conditions on `engagementScore`. */
-  engagementScores?: ReadonlyMap<string, number>;
+  /** Engagement scores by `engagementKey(accountId, personId)`, for conditions on `engagementScore`. */
+  engagementScores?: EngagementScores;
   /**
    * Membership by group key before this computation. Without it every `since` is `now`, so a full slot ranks
    * people by personId alone, where the service would rank the longest-standing members first.
@@ -94,7 +100,11 @@ function candidatesOf(
       const link = person.accounts.find((candidate) => candidate.accountId === accountId);
       if (link === undefined || taken.has(person.personId)) continue;
       taken.add(person.personId);
-      const subject = personSubject(person, link.relationship, world.engagementScores?.get(person.personId));
+      const subject = personSubject(
+        person,
+        link.relationship,
+        world.engagementScores?.get(engagementKey(accountId, person.personId)),
+      );
       candidates.push({ personId: person.personId, subject });
     }
   }

@@ -63,6 +63,11 @@ export const baseConfigShape = {
    */
   KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1).default(1),
   KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(500),
+  /**
+   * Where traces go, over OTLP/HTTP (the collector's base URL; `/v1/traces` is added), as the OpenTelemetry variable of
+   * the same name says. Unset: no SDK is registered and every span is a no-op.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 };
 export const baseConfigSchema = z.object(baseConfigShape);
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ConfigError, loadConfig, type BaseConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { installShutdown } from './shutdown';
+import { startTracing } from './telemetry';
 
 /**
  * Entry-point wrapper: a bad configuration prints every problem and exits 2; any other start-up failure exits 1.
@@ -35,9 +36,14 @@ export function runServiceMain<S extends z.ZodType<BaseConfig>>(opts: {
   runMain(async () => {
     const config = loadConfig(opts.configSchema);
     const logger = createLogger(opts.name, config.LOG_LEVEL);
+    const tracing = startTracing(opts.name, config.OTEL_EXPORTER_OTLP_ENDPOINT);
     // Installed before start: a service still waiting for its dependencies stops at once on SIGTERM.
     let service: { stop: () => Promise<void> } | null = null;
-    const shutdownOnFatal = installShutdown(logger, [{ name: opts.name, run: () => service?.stop() }]);
+    const shutdownOnFatal = installShutdown(logger, [
+      { name: opts.name, run: () => service?.stop() },
+      // Last, so the spans of the shutdown's own work go too.
+      { name: 'traces', run: () => tracing.stop() },
+    ]);
     service = await opts.start(config, logger, (error) => {
       logger.fatal({ err: error }, 'consumer crashed');
       void shutdownOnFatal();

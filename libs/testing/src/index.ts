@@ -4,3 +4,4 @@ export { schemaOf } from './global-setup';
 export * from './synthetic-crm';
 export * from './settled';
 export * from './crm-records';
+export * from './otlp-receiver';

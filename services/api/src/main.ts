@@ -7,6 +7,7 @@ import {
   probePostgres,
   runMain,
   startOpsServer,
+  startTracing,
   waitFor,
   type StartPhase,
 } from '@bg/service-kit';
@@ -16,8 +17,12 @@ import { apiConfigSchema } from './config';
 runMain(async () => {
   const config = loadConfig(apiConfigSchema);
   const logger = createLogger('api', config.LOG_LEVEL);
+  const tracing = startTracing('api', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   let stop: () => Promise<unknown> = async () => undefined;
-  const shutdownOnFatal = installShutdown(logger, [{ name: 'http, consumer, relay, broker, pool', run: () => stop() }]);
+  const shutdownOnFatal = installShutdown(logger, [
+    { name: 'http, consumer, relay, broker, pool', run: () => stop() },
+    { name: 'traces', run: () => tracing.stop() },
+  ]);
 
   // Until PostgreSQL and Kafka answer, the API's port says so (/healthz 200, /readyz 503 naming what it waits for)
   // instead of the process exiting into its supervisor's restart budget.

@@ -1,4 +1,4 @@
-import { internalEventTypes, type GroupMembershipChanged } from '@bg/contracts';
+import { internalEventTypes, type GroupMembershipChanged, type MemberScope } from '@bg/contracts';
 import { encodeEvent } from '@bg/kafka';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
 import { compareText, type Candidate, type Membership, type Suggester } from '@bg/rules';
@@ -99,7 +99,12 @@ export async function recomputeGroups(
   );
   return {
     outbox: changed.map(({ target, decision }) =>
-      membershipChanged(decision, target, departures.get(decision.next.buyingGroupId)),
+      membershipChanged(
+        decision,
+        target,
+        interests.get(decision.next.solutionInterestId)?.memberScope,
+        departures.get(decision.next.buyingGroupId),
+      ),
     ),
     deferred,
   };
@@ -299,6 +304,7 @@ async function decideWholeGroups(
 function membershipChanged(
   { next, delta, slotsChanged, stageModelChanged }: GroupDecision,
   target: RecomputeTarget,
+  memberScope: MemberScope | undefined,
   departures: { personId: string; toAccountIds: string[] }[] | undefined,
 ): OutboxMessage {
   const data: GroupMembershipChanged = {
@@ -308,6 +314,8 @@ function membershipChanged(
     name: next.name,
     status: next.status,
     membershipVersion: next.membershipVersion,
+    // Scoring counts a roll-up group's activities over its scope; a deleted interest's last scope stays as it was.
+    ...(memberScope ? { memberScope } : {}),
     ...(slotsChanged ? { slots: next.slots } : {}),
     ...(stageModelChanged ? { stageModel: next.stageModel } : {}),
     members: delta.members,

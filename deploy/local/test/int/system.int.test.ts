@@ -19,6 +19,7 @@ import {
   eventually,
   createTestContext,
   crmEvent,
+  OtlpReceiver,
   TopicProbe,
   type ReceivedMessage,
   type TestContext,
@@ -109,6 +110,7 @@ let changes: TopicProbe;
 let crmPersons: TopicProbe;
 let personsDlq: TopicProbe;
 let zoomInfo: FakeZoomInfo;
+let otlp: OtlpReceiver;
 let workDir: string;
 let apiUrl: string;
 let failed = false;
@@ -195,7 +197,8 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'bg-system-'));
   supervisor = new Supervisor(join(workDir, 'logs'), join(workDir, 'pids'), (line) => supervisorSays.push(line));
   zoomInfo = new FakeZoomInfo([ZOOMINFO_CMO]);
-  const [zoomInfoUrl, apiPort] = await Promise.all([zoomInfo.start(), freePort()]);
+  otlp = new OtlpReceiver();
+  const [zoomInfoUrl, apiPort, otlpUrl] = await Promise.all([zoomInfo.start(), freePort(), otlp.start()]);
   // Only enrichment talks to the provider, as in production.
   enrichmentEnv = {
     ZOOMINFO_BASE_URL: zoomInfoUrl,
@@ -211,6 +214,8 @@ beforeAll(async () => {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'info',
     API_PORT: String(apiPort),
     API_TOKENS: apiTokensValue(tokens),
+    // Every service exports its spans to the receiver of this file (scenario 9).
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl,
   };
   producer = await connectTestProducer(ctx.kafka);
   const probe = (topic: string) => new TopicProbe(ctx.kafka, `${ctx.topicPrefix}${topic}`).start();
@@ -236,6 +241,7 @@ afterAll(async () => {
     personsDlq?.stop(),
     producer?.disconnect(),
     zoomInfo?.stop(),
+    otlp?.stop(),
   ]);
   if (failed) console.warn(`[system test] service logs kept in ${join(workDir, 'logs')}`);
   else if (workDir) rmSync(workDir, { recursive: true, force: true });
@@ -441,6 +447,27 @@ describe('the system, end to end', () => {
       expect(data.members.map((m) => m.personId)).not.toContain('p-marketer');
       expect(data.removedMembers).toContainEqual(expect.objectContaining({ personId: 'p-marketer', source: 'manual' }));
     }
+  });
+
+  it('9. one CRM event is one trace through every hop, exported over OTLP', async () => {
+    await upsertPersons([person('p-traced', ACME.accountId, SPECIALIST, 30)], ['evt-traced']);
+    await changes.waitFor(() => causedBy(ACME.accountId, 'evt-traced') !== undefined);
+    const version = causedBy(ACME.accountId, 'evt-traced')!;
+    const message = changes.messages.find((m) => m.value?.toString() === version.raw)!;
+    // The public version carries the W3C trace context of the trace it ends.
+    const traceId = message.headers.traceparent?.split('-')[1];
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    const spansOfTrace = () => otlp.spans.filter((s) => s.traceId === traceId);
+    // Every hop on its way to the group version (enrichment reads the person's change too, off that path).
+    await eventually(async () => {
+      const services = new Set(spansOfTrace().map((s) => s.service));
+      for (const hop of ['ingestion', 'role-assignment', 'scoring', 'api']) expect(services, hop).toContain(hop);
+    }, 20_000);
+    // It starts where the CRM event entered, and every other span descends from a span of the same trace.
+    const spans = spansOfTrace();
+    expect(spans.filter((s) => s.parentSpanId === null).map((s) => s.service)).toEqual(['ingestion']);
+    const ids = new Set(spans.map((s) => s.spanId));
+    for (const span of spans.filter((s) => s.parentSpanId !== null)) expect(ids.has(span.parentSpanId!)).toBe(true);
   });
 
   it('5. an import applies the good row with import precedence and reports the bad one by line', async () => {

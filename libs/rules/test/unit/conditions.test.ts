@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConditionNode, ConditionOp } from '@bg/contracts';
 import {
   accountSubject,
+  conditionReads,
   evaluateCondition,
   personSubject,
   resolveField,
@@ -322,5 +323,25 @@ describe('groups and traces', () => {
     for (const node of odd) expect(matches(node as unknown as ConditionNode)).toBe(false);
     expect(matches({ field: 'jobTitle', op: 'in', value: 'not-a-list' })).toBe(false);
     expect(matches({ field: 'jobTitle', op: 'eq', value: { nested: 1 } })).toBe(false);
+  });
+});
+
+describe('conditionReads', () => {
+  it('finds a field anywhere in a condition, however nested', () => {
+    const nested = {
+      all: [
+        { field: 'jobTitle', op: 'exists' },
+        {
+          any: [
+            { field: 'seniority', op: 'eq', value: 'VP' },
+            { field: 'engagementScore', op: 'gte', value: 40 },
+          ],
+        },
+      ],
+    };
+    expect(conditionReads(nested, 'engagementScore')).toBe(true);
+    expect(conditionReads(nested, 'country')).toBe(false);
+    expect(conditionReads({ field: 'engagementScore', op: 'gte', value: 1 }, 'engagementScore')).toBe(true);
+    expect(conditionReads(null, 'engagementScore')).toBe(false);
   });
 });

@@ -7,6 +7,7 @@ import {
   type OracleSolutionInterest,
   type OracleWorld,
 } from '../../src/oracle';
+import { engagementKey } from '../../src/conditions';
 import { EARLIER, EARLIEST, NOW, slot, titleHas } from './fixtures';
 
 // corp ─┬─ div ─── dept
@@ -85,10 +86,12 @@ const world: OracleWorld = {
       requestedAt: EARLIER,
     },
   ],
+  // A score is the person's at one account: p-ana's 20 at dept does not count in corp's group, her 80 at corp does.
   engagementScores: new Map([
-    ['p-ana', 80],
-    ['p-bob', 90],
-    ['p-eve', 50],
+    [engagementKey('corp', 'p-ana'), 80],
+    [engagementKey('dept', 'p-ana'), 20],
+    [engagementKey('div', 'p-bob'), 90],
+    [engagementKey('other', 'p-eve'), 50],
   ]),
   now: NOW,
 };
@@ -144,6 +147,12 @@ describe('computeAllGroups', () => {
     // p-bob is engaged too, but linked to descendants only.
     expect(rolesIn(groups, 'si-big:corp')).toEqual([['p-ana', 'Influencer']]);
     expect(rolesIn(groups, 'si-big:other')).toEqual([['p-eve', 'Influencer']]);
+  });
+
+  it("reads a person's engagement at the account of the link they are judged by, not at another account", () => {
+    const atDeptOnly = new Map([[engagementKey('dept', 'p-ana'), 80]]);
+    const again = computeAllGroups({ ...world, engagementScores: atDeptOnly });
+    expect(rolesIn(again, 'si-big:corp')).toEqual([]);
   });
 
   it('carries since over from the previous membership it is given', () => {

@@ -2,22 +2,21 @@ import type { BuyingGroupChanged, MemberReason, MemberSource } from '@bg/contrac
 import type { Queryable } from '@bg/postgres';
 import type { HistoryItem } from '../domain/group-history';
 import { assembleSnapshot, type GroupRecord, type PublishedPeople } from '../domain/group-rows';
+import type { SortedPosition } from '../domain/cursor';
+import { sortKey, type FilterFields, type GroupFilter, type GroupSort } from '../domain/group-filter';
 import type { GroupRow } from '../domain/group-summary';
 
 export type GroupSummary = GroupRow & { accountName: string | null };
 
-export type GroupFilter = {
-  solutionInterestId?: string;
-  accountId?: string;
-  missingRole?: string;
-  completenessLt?: number;
-  completenessGte?: number;
-  engagementGte?: number;
-  /** The name of the stage the groups are in (CONTRACT.md §7). */
+export type GroupPage = GroupFilter & {
+  /**
+   * The name of the stage the groups are in (CONTRACT.md §7). The list's own filter: the console's live feed judges
+   * changed groups by their history, which does not carry the stage.
+   */
   stage?: string;
-  status: 'active' | 'dissolved' | 'all';
-  /** Keyset: only groups whose id sorts after this one. */
-  after?: string;
+  sort: GroupSort;
+  /** Keyset: only groups after this one in the page's order (an id, or a score and an id when sorted by a score). */
+  after?: string | SortedPosition;
   limit: number;
 };
 
@@ -55,33 +54,99 @@ const toSummary = (row: SummaryRow): GroupSummary => ({
 });
 
 /**
- * One page of groups in buyingGroupId order, after the cursor's id. The key never changes for a group, so concurrent
- * updates can change what a group shows but never make a page repeat or skip one.
+ * One page of groups in the page's order, after the cursor's position: by buyingGroupId, or by a score with ties by
+ * id. The id never changes for a group, so concurrent updates can change what a group shows but never make an
+ * id-ordered page repeat or skip one; a score order follows the scores as they are when each page is read.
  */
-export async function listGroups(db: Queryable, filter: GroupFilter): Promise<GroupSummary[]> {
+export async function listGroups(db: Queryable, page: GroupPage): Promise<GroupSummary[]> {
   const conditions: string[] = [];
   const values: unknown[] = [];
-  const where = (sql: (placeholder: string) => string, value: unknown) => {
+  const param = (value: unknown) => {
     values.push(value);
-    conditions.push(sql(`$${values.length}`));
+    return `$${values.length}`;
   };
-  if (filter.status !== 'all') where((p) => `g.status = ${p}`, filter.status);
-  if (filter.solutionInterestId !== undefined) where((p) => `g.solution_interest_id = ${p}`, filter.solutionInterestId);
-  if (filter.accountId !== undefined) where((p) => `g.account_id = ${p}`, filter.accountId);
-  if (filter.missingRole !== undefined) where((p) => `g.missing_roles @> ARRAY[${p}::text]`, filter.missingRole);
-  if (filter.completenessLt !== undefined) where((p) => `g.completeness < ${p}`, filter.completenessLt);
-  if (filter.completenessGte !== undefined) where((p) => `g.completeness >= ${p}`, filter.completenessGte);
-  if (filter.engagementGte !== undefined) where((p) => `g.engagement >= ${p}`, filter.engagementGte);
-  if (filter.stage !== undefined) where((p) => `g.journey -> 'stage' ->> 'name' = ${p}`, filter.stage);
-  if (filter.after !== undefined) where((p) => `g.buying_group_id > ${p}`, filter.after);
-  values.push(filter.limit);
+  const where = (sql: (placeholder: string) => string, value: unknown) => conditions.push(sql(param(value)));
+  if (page.status !== 'all') where((p) => `g.status = ${p}`, page.status);
+  if (page.buyingGroupId !== undefined) where((p) => `g.buying_group_id = ${p}`, page.buyingGroupId);
+  if (page.solutionInterestId !== undefined) where((p) => `g.solution_interest_id = ${p}`, page.solutionInterestId);
+  if (page.accountId !== undefined) where((p) => `g.account_id = ${p}`, page.accountId);
+  if (page.missingRole !== undefined) where((p) => `g.missing_roles @> ARRAY[${p}::text]`, page.missingRole);
+  if (page.completenessLt !== undefined) where((p) => `g.completeness < ${p}`, page.completenessLt);
+  if (page.completenessGte !== undefined) where((p) => `g.completeness >= ${p}`, page.completenessGte);
+  if (page.engagementGte !== undefined) where((p) => `g.engagement >= ${p}`, page.engagementGte);
+  if (page.stage !== undefined) where((p) => `g.journey -> 'stage' ->> 'name' = ${p}`, page.stage);
+  const key = sortKey(page.sort);
+  let order = 'g.buying_group_id';
+  if (key !== null) {
+    const column = `g.${key.column}`;
+    order = `${column}${key.descending ? ' DESC' : ''}, g.buying_group_id`;
+    if (typeof page.after === 'object') {
+      const score = param(page.after.score);
+      const id = param(page.after.id);
+      conditions.push(
+        `(${column} ${key.descending ? '<' : '>'} ${score} OR (${column} = ${score} AND g.buying_group_id > ${id}))`,
+      );
+    }
+  } else if (typeof page.after === 'string') {
+    where((p) => `g.buying_group_id > ${p}`, page.after);
+  }
+  const limit = param(page.limit);
   const { rows } = await db.query<SummaryRow>(
     `SELECT ${summaryColumns} FROM buying_groups g LEFT JOIN accounts a ON a.account_id = g.account_id
      ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
-     ORDER BY g.buying_group_id LIMIT $${values.length}`,
+     ORDER BY ${order} LIMIT ${limit}`,
     values,
   );
   return rows.map(toSummary);
+}
+
+/** A group as it is now and, when it had one, as its version before `previousVersion`'s successor was: what it was. */
+export type GroupMove = { now: GroupSummary; before: FilterFields | null };
+
+/**
+ * The summaries of these groups now, each with the filter fields of the version it had before (from history), so a
+ * live view can tell a group that entered its filter, changed in it, or left it. One statement for a notification.
+ */
+export async function groupMoves(
+  db: Queryable,
+  groups: readonly { buyingGroupId: string; previousVersion: number | null }[],
+): Promise<GroupMove[]> {
+  if (groups.length === 0) return [];
+  const { rows } = await db.query<
+    SummaryRow & {
+      before_status: 'active' | 'dissolved' | null;
+      before_completeness: number | null;
+      before_engagement: number | null;
+      before_missing_roles: string[] | null;
+    }
+  >(
+    `SELECT ${summaryColumns}, h.status AS before_status, h.completeness AS before_completeness,
+            h.engagement AS before_engagement, h.missing_roles AS before_missing_roles
+     FROM unnest($1::text[], $2::int[]) AS c (buying_group_id, previous_version)
+     JOIN buying_groups g ON g.buying_group_id = c.buying_group_id
+     LEFT JOIN accounts a ON a.account_id = g.account_id
+     LEFT JOIN buying_group_history h
+       ON h.account_id = g.account_id AND h.buying_group_id = g.buying_group_id AND h.version = c.previous_version`,
+    [groups.map((g) => g.buyingGroupId), groups.map((g) => g.previousVersion)],
+  );
+  return rows.map((row) => {
+    const now = toSummary(row);
+    return {
+      now,
+      before:
+        row.before_status === null
+          ? null
+          : {
+              buyingGroupId: now.buyingGroupId,
+              accountId: now.accountId,
+              solutionInterestId: now.solutionInterestId,
+              status: row.before_status,
+              completeness: row.before_completeness!,
+              engagement: row.before_engagement!,
+              missingRoles: row.before_missing_roles!,
+            },
+    };
+  });
 }
 
 /** The latest version of a group as published, assembled from its group row and member rows. */

@@ -41,14 +41,18 @@ export async function insertHistory(
 }
 
 /**
- * Stores each group row whose version is newer than the one held (one statement for the chunk); returns the ids of
- * the groups that took it. An older or re-sent version matches nothing and is not written.
+ * Stores each group row whose version is newer than the one held (one statement for the chunk); returns the groups
+ * that took it, each with the version it had before (null for a new group). An older or re-sent version matches
+ * nothing and is not written.
  */
-export async function saveGroupRows(db: Queryable, groups: readonly GroupRecord[]): Promise<Set<string>> {
-  if (groups.length === 0) return new Set();
-  const { rows } = await db.query<{ buying_group_id: string }>(
+export async function saveGroupRows(
+  db: Queryable,
+  groups: readonly GroupRecord[],
+): Promise<Map<string, number | null>> {
+  if (groups.length === 0) return new Map();
+  const { rows } = await db.query<{ buying_group_id: string; previous_version: number | null }>(
     `WITH incoming AS (
-       SELECT i.* FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::int[],
+       SELECT i.*, g.version AS previous_version FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], $7::int[], $8::int[],
                               $9::jsonb[], $10::int[], $11::timestamptz[], $12::jsonb[], $13::boolean[], $14::jsonb[],
                               $15::jsonb[], $16::jsonb[], $17::jsonb[], $18::jsonb[])
          AS i (account_id, buying_group_id, solution_interest_id, name, version, status, completeness, engagement,
@@ -56,7 +60,8 @@ export async function saveGroupRows(db: Queryable, groups: readonly GroupRecord[
                coalesced, published_people, journey)
        LEFT JOIN buying_groups g USING (account_id, buying_group_id)
        -- Only newer versions reach the upsert, so a stale one does not even lock the row.
-       WHERE g.version IS NULL OR g.version < i.version)
+       WHERE g.version IS NULL OR g.version < i.version),
+     saved AS (
      INSERT INTO buying_groups (account_id, buying_group_id, solution_interest_id, name, version, status, completeness,
                                 engagement, missing_roles, member_count, updated_at, completeness_slots,
                                 engagement_by_member, changes, cause, coalesced, published_people, journey)
@@ -73,7 +78,8 @@ export async function saveGroupRows(db: Queryable, groups: readonly GroupRecord[
            engagement_by_member = EXCLUDED.engagement_by_member, changes = EXCLUDED.changes, cause = EXCLUDED.cause,
            coalesced = EXCLUDED.coalesced, published_people = EXCLUDED.published_people, journey = EXCLUDED.journey
        WHERE buying_groups.version < EXCLUDED.version
-     RETURNING buying_group_id`,
+     RETURNING buying_group_id)
+     SELECT s.buying_group_id, i.previous_version FROM saved s JOIN incoming i USING (buying_group_id)`,
     [
       groups.map((g) => g.accountId),
       groups.map((g) => g.buyingGroupId),
@@ -95,7 +101,16 @@ export async function saveGroupRows(db: Queryable, groups: readonly GroupRecord[
       groups.map((g) => json(g.journey)),
     ],
   );
-  return new Set(rows.map((row) => row.buying_group_id));
+  return new Map(rows.map((row) => [row.buying_group_id, row.previous_version]));
+}
+
+/**
+ * Tells every API replica listening on `channel` which groups this transaction advanced. NOTIFY is delivered at
+ * commit (and not at all on rollback), so a live view never hears of a version before it can be read.
+ */
+export async function notifyGroupVersions(db: Queryable, channel: string, payloads: readonly string[]): Promise<void> {
+  if (payloads.length === 0) return;
+  await db.query(`SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p`, [channel, payloads]);
 }
 
 /**

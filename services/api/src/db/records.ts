@@ -79,14 +79,26 @@ export async function isLinkedToAny(db: Queryable, personId: string, accountIds:
 export async function linkedPersons(
   db: Queryable,
   accountIds: readonly string[],
-): Promise<{ accountId: string; relationship: string; person: PersonUpserted }[]> {
+): Promise<{ accountId: string; relationship: string; person: PersonUpserted; engagementScore?: number }[]> {
   if (accountIds.length === 0) return [];
-  const { rows } = await db.query<{ account_id: string; relationship: string; data: PersonUpserted }>(
-    `SELECT pa.account_id, pa.relationship, p.data FROM person_accounts pa JOIN persons p USING (person_id)
+  const { rows } = await db.query<{
+    account_id: string;
+    relationship: string;
+    data: PersonUpserted;
+    engagement_score: number | null;
+  }>(
+    `SELECT pa.account_id, pa.relationship, p.data, e.score AS engagement_score
+     FROM person_accounts pa JOIN persons p USING (person_id)
+       LEFT JOIN person_engagement e ON e.account_id = pa.account_id AND e.person_id = pa.person_id
      WHERE pa.account_id = ANY($1::text[]) AND NOT p.deleted ORDER BY pa.account_id, pa.person_id COLLATE "C"`,
     [accountIds],
   );
-  return rows.map((row) => ({ accountId: row.account_id, relationship: row.relationship, person: row.data }));
+  return rows.map((row) => ({
+    accountId: row.account_id,
+    relationship: row.relationship,
+    person: row.data,
+    engagementScore: row.engagement_score ?? undefined,
+  }));
 }
 
 /** One page of live accounts after `after`, in accountId order (the preview streams them). */

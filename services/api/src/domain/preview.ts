@@ -91,7 +91,8 @@ export function overridesOf(snapshot: Membership): MemberOverride[] {
 }
 
 export type ScopedPerson = PersonFields & { personId: string; accounts?: PersonAccountLink[] };
-export type AccountLink = { accountId: string; relationship: string; person: ScopedPerson };
+/** A person's link to an account, with their engagement score there (what `engagementScore` reads), if any. */
+export type AccountLink = { accountId: string; relationship: string; person: ScopedPerson; engagementScore?: number };
 
 /** Links grouped by account, for `candidatesInScope`. */
 export function linksByAccount(links: readonly AccountLink[]): Map<string, AccountLink[]> {
@@ -102,22 +103,21 @@ export function linksByAccount(links: readonly AccountLink[]): Map<string, Accou
 
 /**
  * Candidates of a group whose scope is `scope` (nearest account first): a person linked to several accounts in scope
- * is judged by the link to the nearest, as role assignment does.
+ * is judged by the link to the nearest, with their relationship and engagement score there, as role assignment does.
  */
 export function candidatesInScope(
   scope: readonly string[],
   links: ReadonlyMap<string, readonly AccountLink[]>,
-  engagement: ReadonlyMap<string, number> = new Map(),
 ): Candidate[] {
   const taken = new Set<string>();
   const candidates: Candidate[] = [];
   for (const accountId of scope) {
-    for (const { relationship, person } of links.get(accountId) ?? []) {
+    for (const { relationship, person, engagementScore } of links.get(accountId) ?? []) {
       if (taken.has(person.personId)) continue;
       taken.add(person.personId);
       candidates.push({
         personId: person.personId,
-        subject: personSubject(person, relationship, engagement.get(person.personId)),
+        subject: personSubject(person, relationship, engagementScore),
       });
     }
   }

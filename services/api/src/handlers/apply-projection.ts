@@ -6,35 +6,41 @@ import {
   type EventType,
   type OpportunityChanged,
   type PersonChanged,
+  type PersonEngagementChanged,
 } from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
 import type { PoolClient } from '@bg/postgres';
 import type { UnitResult } from '@bg/service-kit';
 import { historyItemOf } from '../domain/group-history';
+import { groupVersionsChannel, noticePayloads } from '../domain/group-versions-notice';
 import { splitSnapshot } from '../domain/group-rows';
 import { latestPerGroup } from '../domain/group-summary';
 import { accountWrites, newestPerLink, personWrites } from '../domain/record-changes';
 import { saveOpportunities } from '../db/opportunities';
-import { insertHistory, saveGroupRows, saveMemberRows } from '../db/projection';
+import { insertHistory, notifyGroupVersions, saveGroupRows, saveMemberRows } from '../db/projection';
 import { advanceLinkTimes, writeAccounts, writeLinks, writePersons } from '../db/record-changes';
+import { savePersonEngagement } from '../db/engagement';
 
 export const projectionConsumer = 'api-projections';
 
 /**
- * What the projection reads: the public group versions, and accounts, persons and opportunities (what the role model
- * learns from) from the record changes.
+ * What the projection reads: the public group versions; accounts, persons and opportunities (what the role model
+ * learns from) from the record changes; and the engagement scores conditions read (the preview judges by the same
+ * scores as role-assignment).
  */
 export const projectionConsumes = [
   buyingGroupChangedType,
   internalEventTypes.accountChanged,
   internalEventTypes.personChanged,
   internalEventTypes.opportunityChanged,
+  internalEventTypes.personEngagementChanged,
 ] as const satisfies readonly EventType[];
 
 /**
  * One chunk → projection in a fixed number of statements, idempotent by the data: every version's changes land in
  * history once; a group's row and the member rows that differ follow its newest version when it is newer than the one
- * stored; record changes apply only when newer than the last change of that record (or link).
+ * stored; record changes apply only when newer than the last change of that record (or link). The groups that
+ * advanced are announced to live views (delivered when this transaction commits).
  */
 export async function applyProjectionEvents(
   tx: PoolClient,
@@ -57,6 +63,11 @@ export async function applyProjectionEvents(
     tx,
     changed.map(({ group, members }) => ({ ...group, members })),
   );
+  await notifyGroupVersions(
+    tx,
+    groupVersionsChannel,
+    noticePayloads([...advanced].map(([buyingGroupId, previousVersion]) => ({ buyingGroupId, previousVersion }))),
+  );
 
   await writeAccounts(tx, accountWrites(ofType<AccountChanged>(internalEventTypes.accountChanged)));
   const personChanges = ofType<PersonChanged>(internalEventTypes.personChanged);
@@ -64,6 +75,7 @@ export async function applyProjectionEvents(
   const writes = personWrites(personChanges, moved);
   await writeLinks(tx, writes.unlinked, writes.linked);
   await writePersons(tx, writes.persons);
+  await savePersonEngagement(tx, ofType<PersonEngagementChanged>(internalEventTypes.personEngagementChanged));
 
   const opportunities = ofType<OpportunityChanged>(internalEventTypes.opportunityChanged).map((o) => o.opportunity);
   // The model is retrained a quiet moment later (debounced), from what is committed by then.

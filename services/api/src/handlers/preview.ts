@@ -109,8 +109,7 @@ async function previewPage(
       continue;
     }
     const snapshot = existing.get(account.accountId) ?? null;
-    const engagement = new Map((snapshot?.engagement.members ?? []).map((m) => [m.personId, m.score]));
-    const candidates = candidatesInScope(scopes.get(account.accountId) ?? [account.accountId], links, engagement);
+    const candidates = candidatesInScope(scopes.get(account.accountId) ?? [account.accountId], links);
     const accountInput = { account, buyingGroupId: groupId, candidates, existing: snapshot };
     tally.add(accountInput, previewAccount(accountInput, current, candidate, now));
   }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { decodeCursor, encodeCursor } from '../domain/cursor';
+import { decodeCursor, encodeCursor, type SortedPosition } from '../domain/cursor';
+import { sortKey } from '../domain/group-filter';
 import { invalid, notFound } from '../domain/problem';
 import { findSnapshot, groupHistory, groupsOfAccount, listGroups, membershipsOf } from '../db/groups';
 import { accountRef, childrenOf, findAccount, findPerson, linksOf } from '../db/records';
@@ -22,7 +23,7 @@ function badCursor(): never {
   throw invalid('the query string', [
     {
       path: 'query.cursor',
-      message: 'not a cursor this listing issued: pass nextCursor from the previous page unchanged',
+      message: 'not a cursor this listing issued: pass nextCursor from the previous page unchanged, with the same sort',
     },
   ]);
 }
@@ -32,23 +33,35 @@ export const groupRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get('/v1/buying-groups', {
     schema: {
       tags: ['groups'],
-      summary: 'Buying groups matching every filter given, in pages (keyset on buyingGroupId)',
+      summary: 'Buying groups matching every filter given, in pages (keyset on buyingGroupId, or on a score with sort)',
       description:
         'The workflow query "Decision Maker missing and completeness under 50": ?missingRole=Decision%20Maker&completenessLt=50',
       querystring: listGroupsQuery,
       response: { 200: groupListSchema, ...problems(400, 401) },
     },
     handler: async (request) => {
-      const { cursor, limit = defaultLimit, status = 'active', ...filters } = request.query;
-      const after = cursor === undefined ? undefined : (decodeCursor('buying-groups', cursor) ?? badCursor());
+      const { cursor, limit = defaultLimit, status = 'active', sort = 'buyingGroupId', ...filters } = request.query;
+      const key = sortKey(sort);
+      let after: string | SortedPosition | undefined;
+      if (cursor !== undefined) {
+        after =
+          key === null
+            ? (decodeCursor('buying-groups', cursor) ?? badCursor())
+            : (decodeCursor('buying-groups-sorted', cursor) ?? badCursor());
+        if (typeof after === 'object' && after.sort !== sort) badCursor();
+      }
       // One extra row tells whether another page exists without a count.
-      const rows = await listGroups(app.db, { ...filters, status, after, limit: limit + 1 });
+      const rows = await listGroups(app.db, { ...filters, status, sort, after, limit: limit + 1 });
       const items = rows.slice(0, limit);
       const last = items[items.length - 1];
-      return {
-        items,
-        nextCursor: rows.length > limit && last ? encodeCursor('buying-groups', last.buyingGroupId) : null,
-      };
+      let nextCursor: string | null = null;
+      if (rows.length > limit && last) {
+        nextCursor =
+          key === null
+            ? encodeCursor('buying-groups', last.buyingGroupId)
+            : encodeCursor('buying-groups-sorted', { sort, score: last[key.column], id: last.buyingGroupId });
+      }
+      return { items, nextCursor };
     },
   });
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { buyingGroupChangedSchema, memberSources } from '@bg/contracts';
+import { groupSorts } from '../domain/group-filter';
 import { optionalParam, recordId } from './common';
 
 export const groupStatusFilter = ['active', 'dissolved', 'all'] as const;
@@ -33,8 +34,19 @@ export const listGroupsQuery = z
         .min(1, 'limit must be from 1 to 500')
         .max(500, 'limit must be at most 500'),
     ).describe('page size, default 50, at most 500'),
-    cursor: optionalParam(z.string().max(2048)).describe('nextCursor of the previous page, unchanged'),
+    sort: optionalParam(z.enum(groupSorts, { error: `sort must be one of ${groupSorts.join(', ')}` })).describe(
+      'additive: buyingGroupId (default), completeness or engagement ascending, -completeness or -engagement descending; ties by buyingGroupId',
+    ),
+    cursor: optionalParam(z.string().max(2048)).describe(
+      'nextCursor of the previous page (same filters and sort), unchanged',
+    ),
   })
+  .strict();
+
+/** The live feed takes the list's filters (not its paging, nor `stage`: history, which it judges by, has none), or one group. */
+export const liveGroupsQuery = listGroupsQuery
+  .omit({ limit: true, cursor: true, sort: true, stage: true })
+  .extend({ buyingGroupId: optionalParam(recordId).describe('only this group (an open group page)') })
   .strict();
 
 export const groupSummarySchema = z

@@ -21,4 +21,17 @@ describe('page cursors', () => {
     expect(decodeCursor('buying-groups', 'bm90IGpzb24')).toBeNull();
     expect(decodeCursor('buying-groups', Buffer.from('null').toString('base64url'))).toBeNull();
   });
+
+  it('positions a score-sorted page by its sort, score and id, and refuses it for another sort or listing', () => {
+    const position = { sort: '-completeness' as const, score: 40, id: 'bg-0a' };
+    const cursor = encodeCursor('buying-groups-sorted', position);
+    expect(decodeCursor('buying-groups-sorted', cursor)).toEqual(position);
+    expect(decodeCursor('buying-groups', cursor)).toBeNull();
+    expect(decodeCursor('buying-groups-sorted', encodeCursor('buying-groups', 'bg-0a'))).toBeNull();
+    const forged = (after: unknown) =>
+      Buffer.from(JSON.stringify({ k: 'buying-groups-sorted', after })).toString('base64url');
+    expect(decodeCursor('buying-groups-sorted', forged({ ...position, sort: 'name' }))).toBeNull();
+    expect(decodeCursor('buying-groups-sorted', forged({ ...position, score: 'x' }))).toBeNull();
+    expect(decodeCursor('buying-groups-sorted', forged({ ...position, id: '' }))).toBeNull();
+  });
 });

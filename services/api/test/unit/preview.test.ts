@@ -35,9 +35,9 @@ const person = (personId: string, jobTitle: string, seniority = 'Staff') => ({
 const acme = { accountId: 'acc-1', name: 'Acme', annualRevenue: 5_000_000 };
 const small = { accountId: 'acc-2', name: 'Small', annualRevenue: 10_000 };
 const links = linksByAccount([
-  { accountId: 'acc-1', relationship: 'employee', person: person('p-cto', 'CTO') },
+  { accountId: 'acc-1', relationship: 'employee', person: person('p-cto', 'CTO'), engagementScore: 42 },
   { accountId: 'acc-1', relationship: 'employee', person: person('p-vp', 'VP Sales', 'VP') },
-  { accountId: 'acc-1a', relationship: 'contractor', person: person('p-cto', 'CTO') },
+  { accountId: 'acc-1a', relationship: 'contractor', person: person('p-cto', 'CTO'), engagementScore: 7 },
   { accountId: 'acc-1a', relationship: 'employee', person: person('p-dev', 'Developer') },
 ]);
 const input = (account: AccountInput['account'], existing: AccountInput['existing'] = null): AccountInput => ({
@@ -96,7 +96,10 @@ describe('candidates in scope', () => {
     expect(candidates.map((c) => c.personId)).toEqual(['p-cto', 'p-vp', 'p-dev']);
     expect(candidates[0]!.subject.relationship).toBe('employee');
     expect(candidatesInScope(['acc-1a'], links)[0]!.subject.relationship).toBe('contractor');
-    expect(candidatesInScope(['acc-1'], links, new Map([['p-cto', 42]]))[0]!.subject.engagementScore).toBe(42);
+    // The engagement score, like the relationship, is the person's at the account of that link.
+    expect(candidates[0]!.subject.engagementScore).toBe(42);
+    expect(candidatesInScope(['acc-1a'], links)[0]!.subject.engagementScore).toBe(7);
+    expect(candidates[1]!.subject.engagementScore).toBeNull();
   });
 });
 

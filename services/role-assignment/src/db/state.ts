@@ -1,4 +1,4 @@
-import type { AccountUpserted, PersonUpserted, SolutionInterestDefined } from '@bg/contracts';
+import type { AccountUpserted, PersonEngagementChanged, PersonUpserted, SolutionInterestDefined } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
 import { ancestorsQuery, groupRows, scopeQuery, type MemberOverride, type OverrideSource } from '@bg/rules';
 import type { ScopedPerson } from '../domain/group-state';
@@ -165,6 +165,35 @@ export async function savePersonLinks(db: Queryable, writes: PersonLinkWrite[]):
   return new Set(rows.map((r) => `${r.account_id}\u0000${r.person_id}`));
 }
 
+/**
+ * Stores engagement scores from scoring, each only when its version is newer than the stored one (a redelivery or an
+ * older re-send does nothing). One statement; returns the `accountId\u0000personId` keys written.
+ */
+export async function savePersonEngagement(
+  db: Queryable,
+  scores: readonly PersonEngagementChanged[],
+): Promise<Set<string>> {
+  if (scores.length === 0) return new Set();
+  const { rows } = await db.query<{ account_id: string; person_id: string }>(
+    `INSERT INTO person_engagement (account_id, person_id, score, version, scored_at)
+     SELECT DISTINCT ON (a, p) a, p, s, v, t
+     FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::timestamptz[]) AS w (a, p, s, v, t)
+     ORDER BY a, p, v DESC
+     ON CONFLICT ON CONSTRAINT person_engagement_pkey DO UPDATE
+       SET score = EXCLUDED.score, version = EXCLUDED.version, scored_at = EXCLUDED.scored_at
+       WHERE person_engagement.version < EXCLUDED.version
+     RETURNING account_id, person_id`,
+    [
+      scores.map((s) => s.accountId),
+      scores.map((s) => s.personId),
+      scores.map((s) => s.score),
+      scores.map((s) => s.version),
+      scores.map((s) => s.scoredAt),
+    ],
+  );
+  return new Set(rows.map((r) => `${r.account_id}\u0000${r.person_id}`));
+}
+
 /** Saves an explicit member edit unless that writer already made a newer one; returns whether it was saved. */
 export async function saveOverride(
   db: Queryable,
@@ -213,14 +242,21 @@ export async function peopleOfMany(db: Queryable, accountIds: string[]): Promise
     person_id: string;
     relationship: string;
     person: PersonUpserted;
+    engagement_score: number | null;
   }>(
-    `SELECT account_id, person_id, relationship, person FROM account_people
-     WHERE account_id = ANY($1::text[]) AND linked ORDER BY account_id, person_id COLLATE "C"`,
+    `SELECT p.account_id, p.person_id, p.relationship, p.person, e.score AS engagement_score
+     FROM account_people p LEFT JOIN person_engagement e USING (account_id, person_id)
+     WHERE p.account_id = ANY($1::text[]) AND p.linked ORDER BY p.account_id, p.person_id COLLATE "C"`,
     [accountIds],
   );
   for (const r of rows) {
     const list = result.get(r.account_id) ?? [];
-    list.push({ personId: r.person_id, relationship: r.relationship, person: r.person });
+    list.push({
+      personId: r.person_id,
+      relationship: r.relationship,
+      person: r.person,
+      engagementScore: r.engagement_score ?? undefined,
+    });
     result.set(r.account_id, list);
   }
   return result;
@@ -238,9 +274,12 @@ export async function linksOfPersons(db: Queryable, personIds: string[]): Promis
     relationship: string;
     person: PersonUpserted;
     account_live: boolean;
+    engagement_score: number | null;
   }>(
-    `SELECT p.account_id, p.person_id, p.relationship, p.person, coalesce(NOT a.deleted, false) AS account_live
+    `SELECT p.account_id, p.person_id, p.relationship, p.person, coalesce(NOT a.deleted, false) AS account_live,
+            e.score AS engagement_score
      FROM account_people p LEFT JOIN accounts a ON a.account_id = p.account_id
+       LEFT JOIN person_engagement e ON e.account_id = p.account_id AND e.person_id = p.person_id
      WHERE p.person_id = ANY($1::text[]) AND p.linked`,
     [personIds],
   );
@@ -252,6 +291,7 @@ export async function linksOfPersons(db: Queryable, personIds: string[]): Promis
       personId: r.person_id,
       relationship: r.relationship,
       person: r.person,
+      engagementScore: r.engagement_score ?? undefined,
     });
     result.set(r.person_id, list);
   }

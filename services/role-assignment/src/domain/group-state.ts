@@ -33,7 +33,13 @@ export type GroupRecord = {
   stageModel: GroupStageModel | null;
 };
 
-export type ScopedPerson = { personId: string; relationship: string; person: Parameters<typeof personSubject>[0] };
+/** A person as linked to one account, with their engagement score there (what `engagementScore` reads), if any. */
+export type ScopedPerson = {
+  personId: string;
+  relationship: string;
+  person: Parameters<typeof personSubject>[0];
+  engagementScore?: number;
+};
 
 /** A solution interest as role-assignment holds it: the definition and its revision. */
 export type Interest = SolutionInterestDefined;
@@ -174,5 +180,5 @@ export function candidatesOf(people: ScopedPerson[]): Candidate[] {
   const seen = new Set<string>();
   return people
     .filter((p) => !seen.has(p.personId) && seen.add(p.personId))
-    .map((p) => ({ personId: p.personId, subject: personSubject(p.person, p.relationship) }));
+    .map((p) => ({ personId: p.personId, subject: personSubject(p.person, p.relationship, p.engagementScore) }));
 }

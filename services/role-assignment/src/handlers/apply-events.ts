@@ -8,6 +8,7 @@ import {
   type EventType,
   type MemberCommand,
   type PersonChanged,
+  type PersonEngagementChanged,
   type SolutionInterestDefined,
   type SolutionInterestDeleted,
 } from '@bg/contracts';
@@ -23,6 +24,7 @@ import {
   markSolutionInterestDeleted,
   saveAccounts,
   saveOverride,
+  savePersonEngagement,
   savePersonLinks,
   saveSolutionInterest,
   storedAccounts,
@@ -33,13 +35,15 @@ import type { InterestCache } from '../interest-cache';
 import { recomputeGroups } from '../recompute';
 import { causeOf } from '../domain/causes';
 import { addTarget, everyGroupOfTheAccount, type RecomputeTarget } from '../domain/targets';
+import { readsEngagement } from '../domain/engagement-conditions';
 import { applyJourneyCommand, explicitSet } from './journey-commands';
 
 export const roleAssignmentConsumer = 'role-assignment';
 
-/** What role-assignment applies: record changes that move people, definitions, and member edits. */
+/** What role-assignment applies: record changes that move people, engagement scores, definitions, and member edits. */
 export const roleAssignmentConsumes = [
   internalEventTypes.personChanged,
+  internalEventTypes.personEngagementChanged,
   internalEventTypes.accountChanged,
   internalEventTypes.solutionInterestDefined,
   internalEventTypes.solutionInterestDeleted,
@@ -52,7 +56,17 @@ export const roleAssignmentConsumes = [
   journeyCommandTypes.statusSet,
 ] as const satisfies readonly EventType[];
 
-type Touch = { accountId: string; solutionInterestIds: string[] | 'all'; personId: string | null; cause: Cause };
+/**
+ * A change to apply to the groups of an account: `rollsUp` when it changes a person of the account as the ancestors'
+ * roll-up groups (of the same solution interests) see them too.
+ */
+type Touch = {
+  accountId: string;
+  solutionInterestIds: string[] | 'all';
+  personId: string | null;
+  cause: Cause;
+  rollsUp: boolean;
+};
 
 /**
  * One chunk: state changes of every event (each applied only when newer than what is stored) → the groups they touch,
@@ -71,6 +85,7 @@ export async function applyEvents(
   let interests = await deps.interests.current(tx);
   const personLinks: { write: PersonLinkWrite; cause: Cause }[] = [];
   const accounts: { change: AccountChanged; cause: Cause }[] = [];
+  const engagement: PersonEngagementChanged[] = [];
   const touches: Touch[] = [];
   // Explicit stage/status sets and refused commands, in the order of the chunk (scoring applies them in that order).
   const messages: OutboxMessage[] = [];
@@ -78,10 +93,12 @@ export async function applyEvents(
   for (const incoming of events) {
     const { event } = incoming;
     if (isJourneyCommand(event.type)) {
+      // A command judges against the definitions as of its place in the chunk.
       if (definitionsChanged) interests = await deps.interests.current(tx);
       definitionsChanged = false;
       const outcome = await applyJourneyCommand(tx, incoming, interests, deps.logger);
-      if (outcome.touch) touches.push({ ...outcome.touch, solutionInterestIds: [outcome.touch.solutionInterestId] });
+      if (outcome.touch)
+        touches.push({ ...outcome.touch, solutionInterestIds: [outcome.touch.solutionInterestId], rollsUp: false });
       messages.push(...outcome.outbox);
       continue;
     }
@@ -106,6 +123,9 @@ export async function applyEvents(
       }
       case internalEventTypes.accountChanged:
         accounts.push({ change: event.data as AccountChanged, cause });
+        break;
+      case internalEventTypes.personEngagementChanged:
+        engagement.push(event.data as PersonEngagementChanged);
         break;
       case internalEventTypes.aiModelTrained:
         await applyModel(tx, event.data as AiModelTrained, interests, cause);
@@ -136,9 +156,16 @@ export async function applyEvents(
   );
   for (const { write, cause } of personLinks) {
     if (savedLinks.has(`${write.accountId}\u0000${write.personId}`)) {
-      touches.push({ accountId: write.accountId, solutionInterestIds: 'all', personId: write.personId, cause });
+      touches.push({
+        accountId: write.accountId,
+        solutionInterestIds: 'all',
+        personId: write.personId,
+        cause,
+        rollsUp: true,
+      });
     }
   }
+  touches.push(...(await applyEngagement(tx, engagement, interests)));
   const structural = await applyAccounts(tx, accounts, touches);
 
   // Targets: the chunk's own accounts here; ancestors' roll-up groups queued (whole after a hierarchy change).
@@ -163,9 +190,10 @@ export async function applyEvents(
         coalesced: [],
       });
     }
-    if (touch.personId === null || touch.solutionInterestIds !== 'all') continue;
+    if (touch.personId === null || !touch.rollsUp) continue;
+    const asked = touch.solutionInterestIds;
     for (const ancestor of chains.get(touch.accountId) ?? []) {
-      for (const solutionInterestId of rollUps) {
+      for (const solutionInterestId of rollUps.filter((id) => asked === 'all' || asked.includes(id))) {
         addTarget(forAncestors, {
           accountId: ancestor,
           solutionInterestId,
@@ -248,11 +276,35 @@ async function applyAccounts(
   const structural: { from: string; also: string[]; cause: Cause }[] = [];
   for (const { change, cause } of newest) {
     if (!saved.has(change.accountId)) continue;
-    touches.push({ accountId: change.accountId, solutionInterestIds: 'all', personId: null, cause });
+    touches.push({ accountId: change.accountId, solutionInterestIds: 'all', personId: null, cause, rollsUp: false });
     const moved = hierarchyChange(before.get(change.accountId), change.account);
     if (moved) structural.push({ from: change.accountId, also: moved.formerParent ? [moved.formerParent] : [], cause });
   }
   return structural;
+}
+
+/**
+ * Stores the chunk's engagement scores (each only when newer) and re-judges each person whose score moved, alone, in
+ * the groups — of their account, and the ancestors' roll-ups — whose template reads `engagementScore`: when no live
+ * template does, a score costs its one stored row.
+ */
+async function applyEngagement(
+  tx: Queryable,
+  scores: PersonEngagementChanged[],
+  interests: ReadonlyMap<string, SolutionInterestDefined>,
+): Promise<Touch[]> {
+  const saved = await savePersonEngagement(tx, scores);
+  const readers = [...interests.values()].filter(readsEngagement).map((si) => si.solutionInterestId);
+  if (readers.length === 0) return [];
+  return scores
+    .filter((s) => saved.has(`${s.accountId}\u0000${s.personId}`))
+    .map((s) => ({
+      accountId: s.accountId,
+      solutionInterestIds: readers,
+      personId: s.personId,
+      cause: s.cause,
+      rollsUp: true,
+    }));
 }
 
 /** The newest of each key by `timeOf` (a later arrival wins a tie): what applying them one by one would leave. */
@@ -310,6 +362,7 @@ async function applyMemberCommand(tx: Queryable, command: MemberCommand, cause: 
         solutionInterestIds: [command.solutionInterestId],
         personId: command.personId,
         cause,
+        rollsUp: false,
       }
     : null;
 }

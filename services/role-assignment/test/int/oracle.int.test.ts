@@ -2,14 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import {
   Topics,
+  internalEventTypes,
   memberSources,
   type AccountUpserted,
   type MemberCommand,
+  type PersonEngagementChanged,
   type PersonUpserted,
   type SolutionInterestDefined,
 } from '@bg/contracts';
 import {
   computeAllGroups,
+  engagementKey,
   groupKey,
   maxHierarchyDepth,
   type Membership,
@@ -32,7 +35,8 @@ import { solutionInterestDefinition, startPipeline, type Pipeline } from './pipe
 
 /*
  * The service against the from-scratch oracle, replaying the whole input history: the oracle sees only the inputs
- * (accounts, people, deletions, hierarchy moves, member edits of every source) and its own previous results, never
+ * (accounts, people, deletions, hierarchy moves, member edits of every source, engagement scores as scoring sends
+ * them) and its own previous results, never
  * the service's state. The history runs in phases; role-assignment's clock reads the phase's time, so `since` is
  * comparable: it is the time of the phase in which a person entered the slot. Within a phase no two inputs touch the
  * same group, so the order in which partitions apply them cannot matter, and after each phase every group — members
@@ -101,6 +105,15 @@ const interests: Omit<SolutionInterestDefined, 'revision'>[] = [
             ],
           },
         },
+        {
+          // Placed by engagement alone: scores move people in and out, in the group and in the ancestors' roll-ups.
+          role: 'Champion',
+          weight: 60,
+          required: false,
+          minMembers: 1,
+          maxMembers: null,
+          conditions: { field: 'engagementScore', op: 'gte', value: 50 },
+        },
       ],
     },
   }),
@@ -115,6 +128,8 @@ const world = {
   accounts: new Map<string, OracleAccount & AccountUpserted>(),
   persons: new Map<string, OraclePerson & PersonUpserted>(),
   overrides: [] as OracleOverride[],
+  /** The engagement scores sent, by `engagementKey(accountId, personId)`, with their version. */
+  engagement: new Map<string, { score: number; version: number }>(),
 };
 
 beforeAll(async () => {
@@ -180,6 +195,11 @@ describe('role-assignment equals the from-scratch oracle replaying the input his
     const incumbents = [...oracle.values()].flatMap((g) => g.members).filter((m) => m.since !== phaseTime);
     expect(incumbents.length).toBeGreaterThan(1000);
     expect(tally.events).toBeGreaterThan(PHASES * 100);
+    // ... and engagement: people placed by their score, and scores that moved people out again.
+    const champions = [...oracle.values()].flatMap((g) => g.members).filter((m) => m.role === 'Champion');
+    expect(champions.filter((m) => m.reason.matched.some((t) => t.field === 'engagementScore')).length).toBeGreaterThan(
+      20,
+    );
   }, 600_000);
 });
 
@@ -190,6 +210,7 @@ function expected(previous: ReadonlyMap<string, Membership>): Map<string, Oracle
     persons: [...world.persons.values()],
     solutionInterests: interests.map((si) => ({ ...si, template: { slots: si.template.slots } })),
     overrides: world.overrides,
+    engagementScores: new Map([...world.engagement].map(([key, { score }]) => [key, score])),
     previous,
     now: phaseTime,
   });
@@ -225,7 +246,8 @@ function phaseEvents(phase: number): Event[] {
     const time = at(base + attempt + 1);
     const roll = random();
     let change: Change | null;
-    if (roll < 0.85) change = personChange(roll / 0.85, time);
+    if (roll < 0.75) change = personChange(roll / 0.75, time);
+    else if (roll < 0.85) change = engagementChange(time);
     else if (roll < 0.93) change = accountChange(time);
     else change = memberEdit(phase, attempt, time);
     if (change === null) continue;
@@ -277,6 +299,34 @@ function personChange(roll: number, updatedAt: string): Change {
       }
       world.persons.set(personId, next);
       return { topic: Topics.crmPersons, key: personId, type: 'person.upserted', data: next };
+    },
+  };
+}
+
+/** A person's engagement score at one of their accounts moves, as scoring would send it (the next version). */
+function engagementChange(scoredAt: string): Change {
+  const person = pickLivePerson();
+  const { accountId } = pick(random, person.accounts);
+  const key = engagementKey(accountId, person.personId);
+  const current = world.engagement.get(key);
+  const next = { score: Math.floor(random() * 101), version: (current?.version ?? 0) + 1 };
+  return {
+    accounts: [accountId],
+    undo: () => (current ? world.engagement.set(key, current) : world.engagement.delete(key)),
+    apply: () => {
+      world.engagement.set(key, next);
+      const data: PersonEngagementChanged = {
+        accountId,
+        personId: person.personId,
+        ...next,
+        scoredAt,
+        cause: {
+          eventId: `score-${accountId}-${person.personId}-${next.version}`,
+          eventType: 'activity.recorded',
+          source: 'crm/test',
+        },
+      };
+      return { topic: Topics.engagement, key: accountId, type: internalEventTypes.personEngagementChanged, data };
     },
   };
 }
@@ -393,7 +443,7 @@ async function send(events: Event[]) {
 async function settled() {
   const { ctx } = p;
   const crm = [Topics.crmAccounts, Topics.crmPersons].map((t) => `${ctx.topicPrefix}${t}`);
-  const internal = [Topics.recordChanges, Topics.components, Topics.memberCommands].map(
+  const internal = [Topics.recordChanges, Topics.components, Topics.memberCommands, Topics.engagement].map(
     (t) => `${ctx.topicPrefix}${t}`,
   );
   const [ingestionLag, roleLag, pending] = await Promise.all([

@@ -22,6 +22,7 @@ type GroupRow = {
   name: string;
   status: StoredGroup['status'];
   membership_version: number;
+  member_scope: StoredGroup['memberScope'];
   version: number;
   slots: RoleSlot[];
   completeness: number;
@@ -36,7 +37,8 @@ type GroupRow = {
 };
 
 const columns = `account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
-  completeness, engagement, missing_roles, stage_model, explicit_stage, stage_set_at, journey_status, status_set_at, stage`;
+  completeness, engagement, missing_roles, member_scope, stage_model, explicit_stage, stage_set_at, journey_status,
+  status_set_at, stage`;
 
 /** Locks and reads these groups (those stored), in key order so that concurrent writers cannot deadlock. */
 export async function lockGroups(db: Queryable, keys: readonly GroupKey[]): Promise<Map<string, StoredGroup>> {
@@ -50,17 +52,30 @@ export async function lockGroups(db: Queryable, keys: readonly GroupKey[]): Prom
   return new Map(rows.map((row) => [row.buying_group_id, fromRow(row)]));
 }
 
-/** Locks and reads the active groups in which one of these persons is a member, at the person's account. */
-export async function lockActiveGroupsOf(db: Queryable, persons: readonly PersonKey[]): Promise<StoredGroup[]> {
+/**
+ * Locks and reads the active groups in which one of these persons is a member whose engagement counts the person's
+ * activities at their account: the groups of that account, and the roll-up groups of its ancestors (`ancestors`).
+ */
+export async function lockActiveGroupsOf(
+  db: Queryable,
+  persons: readonly PersonKey[],
+  ancestors: ReadonlyMap<string, readonly string[]>,
+): Promise<StoredGroup[]> {
   if (persons.length === 0) return [];
+  const asked = persons.flatMap((p) => [
+    { accountId: p.accountId, personId: p.personId, rollUpOnly: false },
+    ...(ancestors.get(p.accountId) ?? []).map((accountId) => ({ accountId, personId: p.personId, rollUpOnly: true })),
+  ]);
   const { rows } = await db.query<GroupRow>(
     `SELECT ${columns} FROM groups
      WHERE status = 'active' AND (account_id, buying_group_id) IN (
        SELECT m.account_id, m.buying_group_id
-       FROM group_members m JOIN unnest($1::text[], $2::text[]) AS p (account_id, person_id) USING (account_id, person_id)
-       WHERE NOT m.removed)
+       FROM group_members m
+       JOIN unnest($1::text[], $2::text[], $3::boolean[]) AS p (account_id, person_id, roll_up_only) USING (account_id, person_id)
+       JOIN groups g USING (account_id, buying_group_id)
+       WHERE NOT m.removed AND (NOT p.roll_up_only OR g.member_scope = 'account-and-descendants'))
      ORDER BY account_id, buying_group_id FOR UPDATE`,
-    [persons.map((p) => p.accountId), persons.map((p) => p.personId)],
+    [asked.map((a) => a.accountId), asked.map((a) => a.personId), asked.map((a) => a.rollUpOnly)],
   );
   return rows.map(fromRow);
 }
@@ -91,14 +106,14 @@ export async function saveGroups(db: Queryable, writes: readonly GroupWrite[]): 
     const result = await db.query(
       `INSERT INTO groups (${columns})
        SELECT account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots::jsonb,
-              completeness, engagement, ${textArray('missing_roles')}, stage_model::jsonb, explicit_stage::jsonb,
-              stage_set_at, journey_status, status_set_at, stage::jsonb
+              completeness, engagement, ${textArray('missing_roles')}, member_scope, stage_model::jsonb,
+              explicit_stage::jsonb, stage_set_at, journey_status, status_set_at, stage::jsonb
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[],
-                   $10::int[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::text[], $16::timestamptz[],
-                   $17::text[])
+                   $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[], $16::text[],
+                   $17::timestamptz[], $18::text[])
          AS w (account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
-               completeness, engagement, missing_roles, stage_model, explicit_stage, stage_set_at, journey_status,
-               status_set_at, stage)
+               completeness, engagement, missing_roles, member_scope, stage_model, explicit_stage, stage_set_at,
+               journey_status, status_set_at, stage)
        ON CONFLICT ON CONSTRAINT groups_pkey DO NOTHING`,
       rowArrays(inserts),
     );
@@ -110,15 +125,15 @@ export async function saveGroups(db: Queryable, writes: readonly GroupWrite[]): 
        SET solution_interest_id = w.solution_interest_id, name = w.name, status = w.status,
            membership_version = w.membership_version, version = w.version, slots = w.slots::jsonb,
            completeness = w.completeness, engagement = w.engagement,
-           missing_roles = ${textArray('w.missing_roles')}, stage_model = w.stage_model::jsonb,
-           explicit_stage = w.explicit_stage::jsonb, stage_set_at = w.stage_set_at, journey_status = w.journey_status,
-           status_set_at = w.status_set_at, stage = w.stage::jsonb, updated_at = now()
+           missing_roles = ${textArray('w.missing_roles')}, member_scope = w.member_scope,
+           stage_model = w.stage_model::jsonb, explicit_stage = w.explicit_stage::jsonb, stage_set_at = w.stage_set_at,
+           journey_status = w.journey_status, status_set_at = w.status_set_at, stage = w.stage::jsonb, updated_at = now()
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[],
-                   $10::int[], $11::text[], $12::text[], $13::text[], $14::timestamptz[], $15::text[], $16::timestamptz[],
-                   $17::text[], $18::int[])
+                   $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[], $16::text[],
+                   $17::timestamptz[], $18::text[], $19::int[])
          AS w (account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
-               completeness, engagement, missing_roles, stage_model, explicit_stage, stage_set_at, journey_status,
-               status_set_at, stage, expected_version)
+               completeness, engagement, missing_roles, member_scope, stage_model, explicit_stage, stage_set_at,
+               journey_status, status_set_at, stage, expected_version)
        WHERE g.account_id = w.account_id AND g.buying_group_id = w.buying_group_id AND g.version = w.expected_version`,
       [...rowArrays(updates.map((w) => w.group)), updates.map((w) => w.stored!.version)],
     );
@@ -145,6 +160,7 @@ function rowArrays(groups: readonly StoredGroup[]): unknown[] {
     groups.map((g) => g.engagement),
     // text[][] cannot carry arrays of different lengths through unnest: each list travels as JSON.
     groups.map((g) => JSON.stringify(g.missingRoles)),
+    groups.map((g) => g.memberScope),
     // A JSON null travels as SQL NULL (a jsonb 'null' would read back as null too, but the column stays plain NULL).
     groups.map((g) => json(g.stageModel)),
     groups.map((g) => json(g.explicitStage)),
@@ -167,6 +183,7 @@ function fromRow(row: GroupRow): StoredGroup {
     name: row.name,
     status: row.status,
     membershipVersion: row.membership_version,
+    memberScope: row.member_scope,
     slots: row.slots,
     version: row.version,
     completeness: row.completeness,

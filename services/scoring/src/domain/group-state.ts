@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { BuyingGroupChanged, MemberReason, MemberSource, RoleSlot } from '@bg/contracts';
+import type { BuyingGroupChanged, MemberReason, MemberScope, MemberSource, RoleSlot } from '@bg/contracts';
 import type { ExplicitStage, GroupStage, GroupStageModel, Membership } from '@bg/rules';
 
 /** A group as stored, besides its people: what role-assignment last said about it. */
@@ -10,6 +10,8 @@ export interface GroupHeader {
   name: string;
   status: BuyingGroupChanged['status'];
   membershipVersion: number;
+  /** Whose activities its engagement counts: the account's, or also its descendants' (a roll-up group). */
+  memberScope: MemberScope;
   /** The full slot definitions, from the last membership change that carried them. */
   slots: RoleSlot[];
   /** The stage model, likewise (null: the group has no stage). */

@@ -57,6 +57,7 @@ export function foldMembershipChanges(
       name: change.name,
       status: change.status,
       membershipVersion: change.membershipVersion,
+      memberScope: change.memberScope ?? group?.memberScope ?? 'account',
       slots,
     };
     current = applyMembershipDelta(current, change);

@@ -1,28 +1,36 @@
 import type { Queryable } from '@bg/postgres';
-import { loadActivities, type PersonKey } from '../db/activities';
-import { engagementWindowStart, personEngagement } from '../domain/engagement';
+import { loadActivities } from '../db/activities';
+import { engagementWindowStart, personEngagement, type ScoredActivity } from '../domain/engagement';
 import type { ScoringSettings } from './settings';
 
-/** A person's engagement score at an account, at `now`. */
-export type ScoreOf = (accountId: string, personId: string) => number;
+/** Whose activities a score counts: one person's, at these accounts. */
+export type ScoreRequest = { accounts: readonly string[]; personId: string };
+
+/** A person's engagement score over their activities at these accounts, at `now`. */
+export type ScoreOf = (accounts: readonly string[], personId: string) => number;
 
 /**
- * Reads the activities of these persons in the window once, and scores each (account, person) at most once however
- * many groups ask: a person's score does not depend on the group.
+ * Reads the activities of these persons at these accounts in the window once, and scores each (accounts, person) at
+ * most once however many groups ask: a person's score depends on the accounts counted, never on the group.
  */
 export async function freshScores(
   db: Queryable,
-  persons: readonly PersonKey[],
+  requests: readonly ScoreRequest[],
   settings: ScoringSettings,
   now: Date,
 ): Promise<ScoreOf> {
-  const activities = await loadActivities(db, persons, engagementWindowStart(now, settings.engagement));
+  const activities = await loadActivities(
+    db,
+    requests.flatMap((r) => r.accounts.map((accountId) => ({ accountId, personId: r.personId }))),
+    engagementWindowStart(now, settings.engagement),
+  );
   const scores = new Map<string, number>();
-  return (accountId, personId) => {
-    const key = `${accountId}\u0000${personId}`;
+  return (accounts, personId) => {
+    const key = `${personId}\u0000${accounts.join('\u0000')}`;
     let score = scores.get(key);
     if (score === undefined) {
-      score = personEngagement(activities.get(accountId)?.get(personId) ?? [], now, settings.engagement).score;
+      const counted: ScoredActivity[] = accounts.flatMap((accountId) => activities.get(accountId)?.get(personId) ?? []);
+      score = personEngagement(counted, now, settings.engagement).score;
       scores.set(key, score);
     }
     return score;

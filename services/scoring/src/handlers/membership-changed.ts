@@ -2,10 +2,11 @@ import type { GroupMembershipChanged } from '@bg/contracts';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
 import { loadGroupMembers } from '../db/group-members';
 import { lockGroups } from '../db/groups';
-import { carryScores, joiners, noMembers } from '../domain/group-state';
+import { carryScores, joiners, noMembers, withScores } from '../domain/group-state';
 import { decideVersion } from '../domain/group-version';
 import { foldMembershipChanges } from '../domain/membership-changes';
 import { freshScores } from './fresh-scores';
+import { scopesOfGroups } from './group-scopes';
 import { saveDecisions } from './save-decisions';
 import type { ScoringSettings } from './settings';
 
@@ -44,24 +45,35 @@ export async function applyMembershipChanges(
     const change = foldMembershipChanges(row, before, arrivals);
     return change ? [{ row, before, change }] : [];
   });
+  const scopeOf = await scopesOfGroups(
+    db,
+    folded.map(({ change }) => change.group),
+  );
+  // A group whose scope changed (its solution interest now rolls up, or no longer does) re-scores every member.
+  const scored = folded.map((f) => ({ ...f, sameScope: f.row?.memberScope === f.change.group.memberScope }));
   const scoreOf = await freshScores(
     db,
-    folded.flatMap(({ before, change }) =>
-      joiners(before, change.membership).map((personId) => ({ accountId: change.group.accountId, personId })),
+    scored.flatMap(({ before, change, sameScope }) =>
+      (sameScope ? joiners(before, change.membership) : change.membership.members.map((m) => m.personId)).map(
+        (personId) => ({ accounts: scopeOf(change.group), personId }),
+      ),
     ),
     settings,
     now,
   );
-  const decisions = folded.map(({ row, before, change }) =>
-    decideVersion({
+  const decisions = scored.map(({ row, before, change, sameScope }) => {
+    const fresh = (personId: string) => scoreOf(scopeOf(change.group), personId);
+    return decideVersion({
       stored: row,
       before,
       next: change.group,
-      after: carryScores(before, change.membership, (personId) => scoreOf(change.group.accountId, personId)),
+      after: sameScope
+        ? carryScores(before, change.membership, fresh)
+        : withScores({ ...change.membership, scores: new Map() }, fresh),
       causes: change.causes,
       departures: change.departures,
       now,
-    }),
-  );
+    });
+  });
   return saveDecisions(db, decisions);
 }

@@ -8,8 +8,13 @@ import { recordRescoreRun } from '../db/rescore-runs';
 import { noMembers, withScores } from '../domain/group-state';
 import { shouldEmitEngagementOnly } from '../domain/group-snapshot';
 import { decideVersion, groupEngagementOf } from '../domain/group-version';
+import { personScoresToRescore } from '../db/person-scores';
+import type { PersonKey } from '../db/activities';
+import { engagementWindowStart } from '../domain/engagement';
 import { scoringSource } from './emit';
 import { freshScores } from './fresh-scores';
+import { scopesOfGroups } from './group-scopes';
+import { rescorePersons } from './person-scores';
 import { saveDecisions } from './save-decisions';
 import type { ScoringSettings } from './settings';
 
@@ -23,7 +28,8 @@ export interface RescoreOptions {
 
 /**
  * The periodic re-score: every `intervalMs` (after the previous pass ended), applies the window and the decay to the
- * active groups, a page at a time, and publishes a group only when its engagement moved by at least the step. A
+ * persons' condition scores (sending every move of an integer score, as an activity does) and to the active groups, a
+ * page at a time, publishing a group only when its engagement moved by at least the step. A
  * session advisory lock lets one replica run a pass at a time; the others skip that tick.
  */
 export function rescoreJob(pool: Pool, logger: Logger, settings: ScoringSettings, options: RescoreOptions) {
@@ -68,6 +74,14 @@ async function rescorePass(pool: Pool, logger: Logger, settings: ScoringSettings
         eventType: rescoreCauseType,
         source: scoringSource,
       };
+      let person: PersonKey = { accountId: '', personId: '' };
+      for (;;) {
+        const last = await withTransaction(pool, (tx) =>
+          rescorePersonPage(tx, person, batchSize, settings, now, cause),
+        );
+        if (!last) break;
+        person = last;
+      }
       let after: GroupKey = { accountId: '', buyingGroupId: '' };
       let groupsEvaluated = 0;
       let versionsPublished = 0;
@@ -87,6 +101,36 @@ async function rescorePass(pool: Pool, logger: Logger, settings: ScoringSettings
   } finally {
     session.release();
   }
+}
+
+/**
+ * One page of condition scores: those of accounts a consumer is working on are left to the next pass (a chunk holds
+ * them, and sends what its activities move).
+ */
+async function rescorePersonPage(
+  db: Queryable,
+  after: PersonKey,
+  limit: number,
+  settings: ScoringSettings,
+  now: Date,
+  cause: Cause,
+): Promise<PersonKey | null> {
+  const page = await personScoresToRescore(db, after, engagementWindowStart(now, settings.engagement), limit);
+  const free = await tryLockAccounts(
+    db,
+    page.map((p) => p.accountId),
+  );
+  await enqueue(
+    db,
+    await rescorePersons(
+      db,
+      page.filter((p) => free.has(p.accountId)),
+      settings,
+      now,
+      () => cause,
+    ),
+  );
+  return page.at(-1) ?? null;
 }
 
 /**
@@ -116,17 +160,18 @@ async function rescorePage(
   // Read again under the account's lock: a group dissolved since the page was listed is no longer re-scored.
   const groups = [...locked.values()].filter((g) => g.status === 'active');
   const people = await loadGroupMembers(db, groups);
+  const scopeOf = await scopesOfGroups(db, groups);
   const scoreOf = await freshScores(
     db,
     groups.flatMap((g) =>
-      (people.get(g.buyingGroupId) ?? noMembers).members.map((m) => ({ accountId: g.accountId, personId: m.personId })),
+      (people.get(g.buyingGroupId) ?? noMembers).members.map((m) => ({ accounts: scopeOf(g), personId: m.personId })),
     ),
     settings,
     now,
   );
   const decisions = groups.flatMap((group) => {
     const before = people.get(group.buyingGroupId) ?? noMembers;
-    const rescored = withScores(before, (personId) => scoreOf(group.accountId, personId));
+    const rescored = withScores(before, (personId) => scoreOf(scopeOf(group), personId));
     const moved = shouldEmitEngagementOnly(
       group.engagement,
       groupEngagementOf(group.slots, rescored).score,

@@ -15,6 +15,7 @@ import {
   type BuyingGroupChanged,
   type GroupMember,
   type GroupMembershipChanged,
+  type PersonEngagementChanged,
   type RemovedMember,
   type RoleGap,
   type RoleSlot,
@@ -32,6 +33,7 @@ let producer: Producer;
 let changes: TopicProbe;
 let roleEvents: TopicProbe;
 let recordChangesDlq: TopicProbe;
+let engagementEvents: TopicProbe;
 let db: pg.Pool;
 
 const day = 86_400_000;
@@ -76,6 +78,7 @@ function changeTo(
     solutionInterestId?: string;
     cause?: GroupMembershipChanged['cause'];
     status?: GroupMembershipChanged['status'];
+    memberScope?: GroupMembershipChanged['memberScope'];
   } = {},
 ): GroupMembershipChanged {
   const solutionInterestId = extra.solutionInterestId ?? 'si-x';
@@ -91,6 +94,7 @@ function changeTo(
     name: `Product X for ${accountId}`,
     status: extra.status ?? 'active',
     membershipVersion,
+    ...(extra.memberScope ? { memberScope: extra.memberScope } : {}),
     ...(isDeepStrictEqual(before?.slots, slots) ? {} : { slots }),
     ...membershipDelta(before?.membership ?? { members: [], removedMembers: [] }, membership),
     cause: extra.cause ?? { eventId: `crm-${accountId}-${membershipVersion}`, eventType: 'person.upserted' },
@@ -161,6 +165,42 @@ const latest = (groupId: string) => versionsOf(groupId).at(-1);
 const waitForVersion = (groupId: string, predicate: (v: BuyingGroupChanged) => boolean, timeoutMs = 30_000) =>
   changes.waitFor(() => versionsOf(groupId).some((p) => predicate(p.data)), timeoutMs);
 
+type EngagementEvent = { id: string; key: string | null; data: PersonEngagementChanged };
+/** The condition scores sent for one person at one account, in the order sent (one key, one partition). */
+const scoresSentFor = (accountId: string, personId: string): EngagementEvent[] =>
+  engagementEvents.messages
+    .map((m) => ({ ...(m.json() as Omit<EngagementEvent, 'key'>), key: m.key }))
+    .filter((e) => e.data.accountId === accountId && e.data.personId === personId);
+
+/** bg.account.changed as ingestion writes it: scoring keeps the hierarchy from it. */
+function accountMessage(accountId: string, parentAccountId: string | null) {
+  const { key, value, headers } = encodeEvent(internalEventTypes.accountChanged, {
+    id: `crm-${accountId}/${accountId}`,
+    key: accountId,
+    source: 'bg/ingestion',
+    data: {
+      accountId,
+      account: {
+        accountId,
+        name: accountId,
+        domain: null,
+        parentAccountId,
+        industry: null,
+        annualRevenue: null,
+        employeeCount: null,
+        country: null,
+        productsOwned: [],
+        attributes: {},
+        updatedAt: at(-day),
+      },
+      previousParentAccountId: null,
+      changedAt: at(-day),
+      cause: { eventId: `crm-${accountId}`, eventType: 'account.upserted' },
+    },
+  });
+  return { key, value, headers };
+}
+
 type RoleEvent = { id: string; type: string; data: RoleGap; key: string | null };
 const roleEventsOf = (groupId: string): RoleEvent[] =>
   roleEvents.messages
@@ -189,12 +229,19 @@ beforeAll(async () => {
   changes = await new TopicProbe(ctx.kafka, t(Topics.buyingGroupChanges)).start();
   roleEvents = await new TopicProbe(ctx.kafka, t(Topics.roleEvents)).start();
   recordChangesDlq = await new TopicProbe(ctx.kafka, t(deadLetterTopic(Topics.recordChanges))).start();
+  engagementEvents = await new TopicProbe(ctx.kafka, t(Topics.engagement)).start();
   service = await start();
 });
 
 afterAll(async () => {
   await service?.stop();
-  await Promise.all([changes?.stop(), roleEvents?.stop(), recordChangesDlq?.stop(), producer?.disconnect()]);
+  await Promise.all([
+    changes?.stop(),
+    roleEvents?.stop(),
+    recordChangesDlq?.stop(),
+    engagementEvents?.stop(),
+    producer?.disconnect(),
+  ]);
   await db?.end();
 });
 
@@ -437,7 +484,7 @@ describe('scoring', () => {
     ];
     const input = changeTo(accountId, slots, [member('p-dm', 'Decision Maker', 0), member('p-inf', 'Influencer', 1)]);
     const id = input.buyingGroupId;
-    // Record changes scoring does not use are skipped, not dead-lettered.
+    // A record change scoring does not use (a person) is skipped, not dead-lettered; an account change keeps the hierarchy.
     const person = {
       personId: 'p-dm',
       email: 'dm@acme.example',
@@ -645,6 +692,99 @@ describe('scoring', () => {
     expect(versionsOf(id)).toHaveLength(received.length);
   });
 
+  it("a roll-up group counts its members' activities at descendant accounts, and such an activity re-scores it", async () => {
+    // top ─ kid ─ grandkid; a group of top that rolls up, and one of top that does not, both holding p-kid.
+    await sendRecordChanges(
+      accountMessage('acc-top', null),
+      accountMessage('acc-kid', 'acc-top'),
+      accountMessage('acc-grandkid', 'acc-kid'),
+    );
+    const slots = [slot('Decision Maker', { required: true })];
+    const rollUp = changeTo('acc-top', slots, [member('p-kid', 'Decision Maker', 0)], {
+      memberScope: 'account-and-descendants',
+    });
+    const flat = changeTo('acc-top', slots, [member('p-kid', 'Decision Maker', 0)], {
+      solutionInterestId: 'si-flat',
+      memberScope: 'account',
+    });
+    await sendChanges(rollUp, flat);
+    await waitForVersion(rollUp.buyingGroupId, (v) => v.version === 1);
+    await waitForVersion(flat.buyingGroupId, (v) => v.version === 1);
+
+    // Activities of p-kid at the child and the grandchild (their own partitions) reach the roll-up group of top.
+    await sendRecordChanges(
+      activityMessage(activity('kid-meet', 'acc-kid', 'p-kid', 'meeting.completed', at(-3_600_000))),
+    );
+    await waitForVersion(rollUp.buyingGroupId, (v) => v.cause.eventId === 'crm-kid-meet');
+    expect(latest(rollUp.buyingGroupId)!.data.engagement).toEqual({
+      score: 20,
+      members: [{ personId: 'p-kid', score: 20, weight: 60 }],
+    });
+    await sendRecordChanges(
+      activityMessage(activity('grandkid-form', 'acc-grandkid', 'p-kid', 'form.submitted', at(-3_600_000))),
+    );
+    await waitForVersion(rollUp.buyingGroupId, (v) => v.cause.eventId === 'crm-grandkid-form');
+    expect(latest(rollUp.buyingGroupId)!.data.engagement.score).toBe(30);
+
+    // A group of top that does not roll up counts only what happened at top.
+    await sendMarkerAndWait('acc-top');
+    expect(versionsOf(flat.buyingGroupId).map((v) => v.data.engagement.score)).toEqual([0]);
+
+    // A new member of the roll-up group is scored over the whole scope.
+    const joined = changeTo(
+      'acc-top',
+      slots,
+      [member('p-kid', 'Decision Maker', 0), member('p-other', 'Decision Maker', 0)],
+      { memberScope: 'account-and-descendants' },
+    );
+    await sendRecordChanges(
+      activityMessage(activity('other-meet', 'acc-grandkid', 'p-other', 'meeting.completed', at(-3_600_000))),
+    );
+    await sendChanges(joined);
+    // (The activity and the change travel on different partitions: whichever comes second scores p-other at 20.)
+    await waitForVersion(rollUp.buyingGroupId, (v) =>
+      Boolean(v.engagement.members?.some((m) => m.personId === 'p-other' && m.score === 20)),
+    );
+    expect(latest(rollUp.buyingGroupId)!.data.engagement.members).toEqual([
+      { personId: 'p-kid', score: 30, weight: 60 },
+      { personId: 'p-other', score: 20, weight: 60 },
+    ]);
+  });
+
+  it("sends a person's engagement at an account whenever its integer score moves, member of a group or not", async () => {
+    const accountId = 'acc-solo';
+    await sendRecordChanges(
+      activityMessage(activity('solo-1', accountId, 'p-solo', 'meeting.completed', at(-3_600_000))),
+      activityMessage(activity('solo-2', accountId, 'p-solo', 'email.opened', at(-3_600_000))),
+    );
+    await engagementEvents.waitFor(() => scoresSentFor(accountId, 'p-solo').length > 0);
+    // One chunk or two: the last score sent is 21, each move once, versions gapless.
+    await engagementEvents.waitFor(() => scoresSentFor(accountId, 'p-solo').at(-1)?.data.score === 21);
+    const sent = scoresSentFor(accountId, 'p-solo');
+    expect(sent.map((e) => e.data.version)).toEqual(sent.map((_, i) => i + 1));
+    expect(sent.at(-1)).toMatchObject({
+      id: `${accountId}:p-solo:e${sent.length}`,
+      key: accountId,
+      data: {
+        accountId,
+        personId: 'p-solo',
+        score: 21,
+        cause: { eventId: 'crm-solo-2', eventType: 'activity.recorded' },
+      },
+    });
+    // A redelivered activity sends nothing more.
+    await sendRecordChanges(
+      activityMessage(activity('solo-2', accountId, 'p-solo', 'email.opened', at(-3_600_000)), 'crm-solo-2-again'),
+    );
+    await sendMarkerAndWait(accountId);
+    expect(scoresSentFor(accountId, 'p-solo')).toHaveLength(sent.length);
+    const { rows } = await db.query(
+      'SELECT score, version FROM person_scores WHERE account_id = $1 AND person_id = $2',
+      [accountId, 'p-solo'],
+    );
+    expect(rows).toEqual([{ score: 21, version: sent.length }]);
+  });
+
   it('re-scores periodically with decay and the window, publishing only moves of at least the step', async () => {
     await service.stop();
     service = await start({ ENGAGEMENT_HALF_LIFE_DAYS: '10', ENGAGEMENT_STEP: '5' });
@@ -698,5 +838,10 @@ describe('scoring', () => {
       changes: [{ kind: 'engagement.changed', from: 54, to: 0 }],
     });
     expect(roleEventsOf(id)).toEqual([]);
+    // The same passes moved the condition score of a person in no group: down with the decay, to 0 out of the window.
+    await engagementEvents.waitFor(() => scoresSentFor('acc-solo', 'p-solo').at(-1)?.data.score === 0);
+    const solo = scoresSentFor('acc-solo', 'p-solo');
+    expect(solo.at(-1)!.data.cause).toMatchObject({ eventType: 'engagement.rescored' });
+    expect(solo.map((e) => e.data.version)).toEqual(solo.map((_, i) => i + 1));
   });
 });

@@ -22,6 +22,7 @@ const header = (membershipVersion: number, overrides: Partial<GroupHeader> = {})
   name: 'Product X for Acme Corp',
   status: 'active',
   membershipVersion,
+  memberScope: 'account',
   slots: templateSlots,
   ...noJourney,
   ...overrides,

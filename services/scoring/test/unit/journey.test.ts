@@ -11,6 +11,7 @@ const header: GroupHeader = {
   status: 'active',
   membershipVersion: 1,
   slots: [],
+  memberScope: 'account',
   ...noJourney,
 };
 const set = (eventId: string, minute: number, fields: Partial<GroupExplicitSet>): GroupExplicitSet => ({

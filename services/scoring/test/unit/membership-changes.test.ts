@@ -13,6 +13,7 @@ const stored = (membershipVersion: number, overrides: Partial<GroupHeader> = {})
   name: 'Product X for Acme Corp',
   status: 'active',
   membershipVersion,
+  memberScope: 'account',
   slots: templateSlots,
   ...noJourney,
   ...overrides,
