@@ -213,9 +213,11 @@ export class BatchConsumer {
         }
       }
       if (skipped > 0) this.opts.observer?.skipped?.(topic, skipped);
-      if (invalid.length > 0) await this.deadLetter(topic, batch.partition, invalid);
       if (valid.length > 0) await this.applyOrIsolate(topic, batch.partition, valid, chunk, heartbeat);
       if (valid.length > 0) this.opts.observer?.applied?.(valid, startedAt);
+      // After the apply, right before the offset moves: a chunk whose apply fails and is delivered again has not
+      // dead-lettered its invalid messages yet (a dead letter is at least once: a crash between the two repeats it).
+      if (invalid.length > 0) await this.deadLetter(topic, batch.partition, invalid);
       resolveOffset(chunk[chunk.length - 1]!.offset);
       await commitOffsetsIfNecessary();
       await heartbeat();

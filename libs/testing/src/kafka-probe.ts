@@ -84,7 +84,8 @@ export class TopicProbe {
 
 /** A plain producer for tests, as an upstream CRM would be. */
 export async function connectTestProducer(kafka: Kafka): Promise<Producer> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  // Idempotent: a send retried after a timeout on a loaded machine must not put a message on the topic twice.
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
   await producer.connect();
   return producer;
 }
