@@ -42,11 +42,7 @@ export function acceptedKey(accepted: ActivityAccepted): string {
 }
 
 /** The activities of these persons that occurred since `since` (older ones are out of every window). */
-export async function loadActivities(
-  db: Queryable,
-  persons: readonly PersonKey[],
-  since: Date,
-): Promise<ActivitiesByAccount> {
+export async function loadActivities(db: Queryable, persons: readonly PersonKey[], since: Date): Promise<ActivitiesByAccount> {
   const byAccount: ActivitiesByAccount = new Map();
   if (persons.length === 0) return byAccount;
   const { rows } = await db.query<{
