@@ -336,6 +336,8 @@ describe('scoring', () => {
     // Slots travel only with the first version: the role event's slot definition comes from the stored ones.
     expect(lost).not.toHaveProperty('slots');
     await sendChanges(lost);
+    // Applied before the next is sent: two membership versions in one chunk fold into one group version.
+    await waitForVersion(before.buyingGroupId, (v) => v.version === 2);
     const filled = changeTo('acc-dm', slots, [ben, member('p-cy', 'Decision Maker', 0)], { removedMembers: [removed] });
     await sendChanges(filled);
     await roleEvents.waitFor(() => roleEventsOf(before.buyingGroupId).some((e) => e.type === 'bg.role.filled'));
