@@ -6,7 +6,7 @@ export async function consumerLag(kafka: Kafka, groupId: string, topics: string[
   await admin.connect();
   try {
     let lag = 0;
-    const committed = await admin.fetchOffsets({ groupId, topics });
+    const committed = await retryingRetriable(() => admin.fetchOffsets({ groupId, topics }));
     for (const { topic, partitions } of committed) {
       const ends = await admin.fetchTopicOffsets(topic);
       for (const end of ends) {
@@ -18,6 +18,21 @@ export async function consumerLag(kafka: Kafka, groupId: string, topics: string[
     return lag;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Retries what the broker refuses with a retriable error for a moment (on a loaded machine the group's coordinator may
+ * answer "not the coordinator" while it loads the group): the admin client does not retry that by itself.
+ */
+async function retryingRetriable<T>(call: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= attempts || !(error as { retriable?: boolean }).retriable) throw error;
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
 }
 
