@@ -18,6 +18,19 @@ export async function saveOpportunities(db: Queryable, opportunities: Opportunit
   return result.rowCount ?? 0;
 }
 
+/** Whether any of these people is a contact on a won deal, i.e. part of the role model's training data. */
+export async function areWonDealContacts(db: Queryable, personIds: string[]): Promise<boolean> {
+  if (personIds.length === 0) return false;
+  const { rows } = await db.query<{ found: boolean }>(
+    `SELECT EXISTS (
+       SELECT 1 FROM opportunities
+       WHERE stage = 'won' AND jsonb_path_query_array(data, '$.contactRoles[*].personId') ?| $1::text[]
+     ) AS found`,
+    [personIds],
+  );
+  return rows[0]!.found;
+}
+
 /** Won opportunities closed in [from, to], and the current fields of the live people in their contact roles. */
 export async function wonDealsWithPeople(
   db: Queryable,

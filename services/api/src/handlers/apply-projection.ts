@@ -16,7 +16,7 @@ import { groupVersionsChannel, noticePayloads } from '../domain/group-versions-n
 import { splitSnapshot } from '../domain/group-rows';
 import { latestPerGroup } from '../domain/group-summary';
 import { accountWrites, newestPerLink, personWrites } from '../domain/record-changes';
-import { saveOpportunities } from '../db/opportunities';
+import { areWonDealContacts, saveOpportunities } from '../db/opportunities';
 import { insertHistory, notifyGroupVersions, saveGroupRows, saveMemberRows } from '../db/projection';
 import { advanceLinkTimes, writeAccounts, writeLinks, writePersons } from '../db/record-changes';
 import { savePersonEngagement } from '../db/engagement';
@@ -45,7 +45,7 @@ export const projectionConsumes = [
 export async function applyProjectionEvents(
   tx: PoolClient,
   events: readonly IncomingEvent[],
-  onOpportunitiesChanged: () => void = () => {},
+  onTrainingDataChanged: () => void = () => {},
 ): Promise<UnitResult> {
   const ofType = <T>(type: EventType) => events.filter((e) => e.event.type === type).map((e) => e.event.data as T);
   const snapshots = ofType<BuyingGroupChanged>(buyingGroupChangedType);
@@ -78,6 +78,10 @@ export async function applyProjectionEvents(
   await savePersonEngagement(tx, ofType<PersonEngagementChanged>(internalEventTypes.personEngagementChanged));
 
   const opportunities = ofType<OpportunityChanged>(internalEventTypes.opportunityChanged).map((o) => o.opportunity);
-  // The model is retrained a quiet moment later (debounced), from what is committed by then.
-  return (await saveOpportunities(tx, opportunities)) > 0 ? { afterCommit: onOpportunitiesChanged } : {};
+  // The model learns from won deals and the fields of their contacts: when either changes (a contact may also arrive
+  // after their deal), it is retrained a quiet moment later (debounced), from what is committed by then.
+  const trainingDataChanged =
+    (await saveOpportunities(tx, opportunities)) > 0 ||
+    (await areWonDealContacts(tx, [...writes.persons.upserts, ...writes.persons.deletions].map((p) => p.id)));
+  return trainingDataChanged ? { afterCommit: onTrainingDataChanged } : {};
 }

@@ -2,8 +2,8 @@ import type { Logger } from '@bg/service-kit';
 import { retrainModel } from '../handlers/ai-model';
 import { shared } from '../http/shared-plugin';
 
-/** Retrains the role model a quiet moment after opportunities change (never per event), or at once on request. */
-export type AiTrainer = { opportunitiesChanged(): void; retrainNow(): void };
+/** Retrains the role model a quiet moment after its training data changes (never per event), or at once on request. */
+export type AiTrainer = { trainingDataChanged(): void; retrainNow(): void };
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,8 +12,8 @@ declare module 'fastify' {
 }
 
 /**
- * Debounced retraining: after the last opportunity change, wait `AI_RETRAIN_DEBOUNCE_MS` of quiet, but never longer
- * than ten times that since the first, so a steady stream still retrains. One training at a time; a change during a
+ * Debounced retraining: after the last change of a won deal or of a contact on one, wait `AI_RETRAIN_DEBOUNCE_MS` of
+ * quiet, but never longer than ten times that since the first, so a steady stream still retrains. One training at a time; a change during a
  * training schedules another.
  */
 export const aiTrainerPlugin = shared('ai-trainer', async (app) => {
@@ -58,7 +58,7 @@ export const aiTrainerPlugin = shared('ai-trainer', async (app) => {
     timer = setTimeout(() => void train(), delay);
   };
 
-  app.decorate<AiTrainer>('aiTrainer', { opportunitiesChanged: schedule, retrainNow: () => void train() });
+  app.decorate<AiTrainer>('aiTrainer', { trainingDataChanged: schedule, retrainNow: () => void train() });
   // Once at start too: deals may have arrived while no replica was up, or the window moved on.
   app.addHook('onReady', async () => schedule());
   app.addHook('onClose', async () => {

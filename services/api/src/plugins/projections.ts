@@ -32,7 +32,7 @@ export const projectionsPlugin = shared<ProjectionsOptions>('projections', async
     {
       groupId: projectionConsumer,
       consumes: projectionConsumes,
-      apply: (tx, events) => applyProjectionEvents(tx, events, () => app.aiTrainer.opportunitiesChanged()),
+      apply: (tx, events) => applyProjectionEvents(tx, events, () => app.aiTrainer.trainingDataChanged()),
     },
   );
   registerLagGauge(
