@@ -82,6 +82,9 @@ export async function applyProjectionEvents(
   // after their deal), it is retrained a quiet moment later (debounced), from what is committed by then.
   const trainingDataChanged =
     (await saveOpportunities(tx, opportunities)) > 0 ||
-    (await areWonDealContacts(tx, [...writes.persons.upserts, ...writes.persons.deletions].map((p) => p.id)));
+    (await areWonDealContacts(
+      tx,
+      [...writes.persons.upserts, ...writes.persons.deletions].map((p) => p.id),
+    ));
   return trainingDataChanged ? { afterCommit: onTrainingDataChanged } : {};
 }
