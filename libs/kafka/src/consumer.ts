@@ -1,4 +1,4 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { deadLetterTopic, type DeadLetterCode, type TopicReading } from '@bg/contracts';
 import { physicalTopic, type KafkaLogger } from './client';
 import { decodeCloudEvent, printable, typeHeader, type DecodedEvent } from './cloud-event';
@@ -107,6 +107,9 @@ export type ConsumerOptions = {
 
 type Rejected = { message: KafkaMessage; code: DeadLetterCode; reason: string };
 
+/** How far a consumer group is behind on one partition: messages in the log past its committed offset. */
+export type PartitionLag = { topic: string; partition: number; lag: number };
+
 /**
  * Runs a batch consumer: decode → dead-letter the invalid → hand the valid to `apply` in chunks → commit offsets.
  * At-least-once delivery; the handler's idempotence makes the effect exactly-once. A chunk that fails because of its
@@ -116,6 +119,9 @@ type Rejected = { message: KafkaMessage; code: DeadLetterCode; reason: string };
 export class BatchConsumer {
   private readonly consumer: Consumer;
   private readonly logicalByPhysical: Map<string, string>;
+  /** Connected on the first `lag()`: only a process whose metrics are scraped pays for it. */
+  private admin: Admin | undefined;
+  private stopped = false;
 
   constructor(private readonly opts: ConsumerOptions) {
     this.consumer = opts.kafka.consumer({
@@ -159,7 +165,43 @@ export class BatchConsumer {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     await this.consumer.disconnect();
+    await this.admin?.disconnect();
+  }
+
+  /**
+   * The group's lag on every partition of its topics, as the broker sees it (its committed offsets against each log's
+   * end), so a consumer that is stuck or gone shows its lag growing. Offsets are committed every 500 ms: a lag of a
+   * few hundred under load is the commit interval, not a backlog. Empty once stopped.
+   */
+  async lag(): Promise<PartitionLag[]> {
+    if (this.stopped) return [];
+    if (!this.admin) {
+      const admin = this.opts.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    const admin = this.admin;
+    const groupId = physicalTopic(this.opts.topicPrefix, this.opts.groupId);
+    const physical = [...this.logicalByPhysical.keys()];
+    const committed = await admin.fetchOffsets({ groupId, topics: physical });
+    const result: PartitionLag[] = [];
+    for (const { topic, partitions } of committed) {
+      const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p]));
+      for (const { partition, offset } of partitions) {
+        const end = ends.get(partition);
+        if (!end) continue;
+        // No commit yet: the group starts from the beginning, so everything still in the log is behind.
+        const from = offset === '-1' ? Number(end.low) : Number(offset);
+        result.push({
+          topic: this.logicalByPhysical.get(topic) ?? topic,
+          partition,
+          lag: Math.max(0, Number(end.high) - from),
+        });
+      }
+    }
+    return result;
   }
 
   /** Resolves once the group has been joined and partitions assigned (useful for tests and the start script). */

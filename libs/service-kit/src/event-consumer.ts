@@ -10,7 +10,7 @@ import {
   type PoolClient,
 } from '@bg/postgres';
 import { deadLetterTopic } from '@bg/contracts';
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Logger } from './logger';
 import { withConsumerSpan } from './telemetry';
 
@@ -53,7 +53,7 @@ export function createEventConsumer(deps: EventConsumerDeps, spec: EventConsumer
   const metrics = consumerMetrics(deps.metrics);
   const logger = deps.logger.child({ component: 'consumer', group: spec.groupId });
   const internalDeadLetters = new Set(internalDeadLetterTopics);
-  return new BatchConsumer({
+  const consumer = new BatchConsumer({
     kafka: deps.kafka,
     producer: deps.producer,
     logger,
@@ -102,7 +102,12 @@ export function createEventConsumer(deps: EventConsumerDeps, spec: EventConsumer
       },
     },
   });
+  metrics.lagSources.add({ groupId: spec.groupId, consumer });
+  return consumer;
 }
+
+/** A scrape never waits on a broker that does not answer: its lag is then left out, not made up. */
+const lagReadTimeoutMs = 2_000;
 
 type ConsumerMetrics = ReturnType<typeof createConsumerMetrics>;
 const registered = new WeakMap<Registry, ConsumerMetrics>();
@@ -116,7 +121,28 @@ function consumerMetrics(registry: Registry): ConsumerMetrics {
 
 function createConsumerMetrics(registry: Registry) {
   const registers = [registry];
+  const lagSources = new Set<{ groupId: string; consumer: BatchConsumer }>();
   return {
+    lagSources,
+    lag: new Gauge({
+      name: 'bg_consumer_lag',
+      help: 'Messages behind, per consumer group and partition: the log end against the committed offset, read from the broker at scrape time',
+      labelNames: ['group', 'topic', 'partition'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const source of lagSources) {
+          let timer: NodeJS.Timeout | undefined;
+          const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), lagReadTimeoutMs)));
+          const lags = await Promise.race([source.consumer.lag().catch(() => null), timeout]).finally(() =>
+            clearTimeout(timer),
+          );
+          for (const { topic, partition, lag } of lags ?? []) {
+            this.set({ group: source.groupId, topic, partition: String(partition) }, lag);
+          }
+        }
+      },
+    }),
     handled: new Counter({
       name: 'bg_events_handled_total',
       help: 'Events applied, by topic',
@@ -159,9 +185,13 @@ function createConsumerMetrics(registry: Registry) {
   };
 }
 
-/** Outbox metrics, for the relay of each process. */
-export function relayMetrics(registry: Registry) {
+/**
+ * Outbox metrics, for the relay of each process; with `pool`, also what waits in the outbox right now (read at scrape
+ * time, one small query each: the outbox is drained as it fills).
+ */
+export function relayMetrics(registry: Registry, pool?: Pool) {
   const registers = [registry];
+  if (pool) outboxStateGauges(registers, pool);
   return {
     sent: new Counter({
       name: 'bg_outbox_sent_total',
@@ -183,4 +213,42 @@ export function relayMetrics(registry: Registry) {
       registers,
     }),
   };
+}
+
+function outboxStateGauges(registers: Registry[], pool: Pool): void {
+  const read = async (sql: string): Promise<number | null> => {
+    try {
+      const { rows } = await pool.query<{ value: number | null }>(sql);
+      return rows[0]?.value ?? null;
+    } catch {
+      return null; // the database is down: readiness says so; the gauge is left out rather than made up
+    }
+  };
+  const gauge = (name: string, help: string, sql: string) =>
+    new Gauge({
+      name,
+      help,
+      registers,
+      async collect() {
+        this.reset();
+        const value = await read(sql);
+        if (value !== null) this.set(value);
+      },
+    });
+  gauge(
+    'bg_outbox_pending',
+    'Messages committed to the outbox and not yet acknowledged by the broker',
+    'SELECT count(*)::int AS value FROM outbox WHERE parked_at IS NULL',
+  );
+  gauge(
+    'bg_outbox_oldest_age_seconds',
+    'Age of the oldest message waiting in the outbox (0 when it is empty)',
+    `SELECT coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::float8 AS value
+     FROM outbox WHERE parked_at IS NULL`,
+  );
+  gauge(
+    'bg_outbox_parked',
+    'Messages the broker refused for good, parked in the outbox (see Operations in the README)',
+    'SELECT count(*)::int AS value FROM outbox WHERE parked_at IS NOT NULL',
+  );
 }

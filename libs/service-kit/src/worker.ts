@@ -103,7 +103,7 @@ export function startOutboxRelay(opts: {
   schema: string;
   config: Pick<BaseConfig, 'DATABASE_URL' | 'MAX_MESSAGE_BYTES'>;
 }): OutboxRelay {
-  const metrics = relayMetrics(opts.metrics);
+  const metrics = relayMetrics(opts.metrics, opts.pool);
   return new OutboxRelay({
     pool: opts.pool,
     databaseUrl: opts.config.DATABASE_URL,
