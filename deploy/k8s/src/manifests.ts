@@ -19,7 +19,7 @@ export type Manifest = {
 };
 
 export type ManifestSet = {
-  kustomization: { resources: string[]; images?: { name: string }[] };
+  kustomization: { namespace?: string; resources: string[]; images?: { name: string }[] };
   manifests: Manifest[];
 };
 
@@ -142,7 +142,22 @@ export function problemsOf(set: ManifestSet, expect: Expectations): string[] {
   }
   if (!(partitions > 0)) problems.push('the setup Job does not set KAFKA_PARTITIONS');
 
+  const namespaces = ofKind('Namespace').map((n) => n.metadata.name);
+  if (namespaces.join() !== set.kustomization.namespace)
+    problems.push(`kustomization.yaml: namespace ${set.kustomization.namespace}, the manifests create ${namespaces}`);
+
   const deployments = ofKind<{ spec: Deployment['spec'] }>('Deployment');
+  /** The Deployments whose pods a label selector picks (the schemas cannot see a selector that picks nothing). */
+  const selected = (selector: Record<string, string> | undefined) =>
+    deployments.filter((d) =>
+      Object.entries(selector ?? {}).every(([k, v]) => d.spec?.template.metadata?.labels?.[k] === v),
+    );
+  for (const selecting of [...deployments, ...ofKind<{ spec: PodDisruptionBudget['spec'] }>('PodDisruptionBudget')]) {
+    const selector = selecting.spec?.selector?.matchLabels;
+    const picks = selected(selector).map((d) => d.metadata.name);
+    if (!selector || picks.length !== 1 || picks[0] !== selecting.metadata.name)
+      problems.push(`${where(selecting)}: its selector picks the pods of [${picks}], not only its own`);
+  }
   const scaledObjects = ofKind<{ spec: ScaledObject['spec'] }>('ScaledObject');
   for (const name of Object.keys(expect.services))
     if (!deployments.some((d) => d.metadata.name === name)) problems.push(`no Deployment for service ${name}`);
@@ -229,10 +244,8 @@ export function problemsOf(set: ManifestSet, expect: Expectations): string[] {
   }
 
   for (const service of ofKind<{ spec: Service['spec'] }>('Service')) {
-    const selector = service.spec?.selector ?? {};
-    const target = deployments.find((d) =>
-      Object.entries(selector).every(([k, v]) => d.spec?.template.metadata?.labels?.[k] === v),
-    );
+    const [target, ...others] = selected(service.spec?.selector);
+    if (others.length > 0) problems.push(`${where(service)}: its selector matches the pods of several Deployments`);
     const ports = target?.spec?.template.spec?.containers.flatMap((c) => c.ports ?? []) ?? [];
     if (!target) problems.push(`${where(service)}: its selector matches no Deployment's pods`);
     for (const port of service.spec?.ports ?? [])

@@ -146,6 +146,16 @@ describe('the manifest checks catch', () => {
     expect(problems.join('\n')).toMatch(/maxReplicaCount 50 exceeds the 12 partitions/);
   });
 
+  it('a selector that picks other pods than its own', () => {
+    const problems = problemsAfter(
+      (set) =>
+        (find(set, 'PodDisruptionBudget', 'scoring').spec.selector.matchLabels = {
+          'app.kubernetes.io/part-of': 'buying-groups',
+        }),
+    );
+    expect(problems.join('\n')).toMatch(/PodDisruptionBudget\/scoring: its selector picks the pods of \[ingestion,/);
+  });
+
   it('a setup variable neither command reads', () => {
     const problems = problemsAfter((set) =>
       find(set, 'Job', 'buying-groups-setup').spec.template.spec.containers[0].env.push({
