@@ -16,7 +16,6 @@ import { defaultMaxMessageBytes, Topics, internalEventTypes } from '@bg/contract
 import { ensureTopics, systemTopics } from '@bg/kafka';
 import { migrate } from '@bg/postgres';
 import {
-  apiTokensValue,
   assertPostgresReachable,
   compiledEntries,
   dropDatabase,
@@ -24,9 +23,9 @@ import {
   freePort,
   listServices,
   startKafka,
-  Supervisor,
   withDatabase,
-} from '@bg/local-infra';
+} from '@bg/infra';
+import { apiTokensValue, Supervisor } from '@bg/local-stack';
 import { benchSolutionInterests, generateDataset, presets, type BenchSize } from './src/dataset';
 import { difference, figures, parseHopMetrics, type HopFigures, type HopSnapshot } from './src/hop-metrics';
 import { CpuMeter, peakRssMb, postgresPids } from './src/process-stats';

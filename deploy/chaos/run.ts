@@ -21,16 +21,15 @@ import pg from 'pg';
 import { audienceRuleSchema, defaultMaxMessageBytes, roleSlotSchema, Topics, type PersonUpserted } from '@bg/contracts';
 import { ensureTopics, systemTopics } from '@bg/kafka';
 import {
-  apiTokensValue,
   compiledEntries,
   ensureDatabase,
   freePort,
   listServices,
   repoRoot,
   startKafka,
-  Supervisor,
   type RunningKafka,
-} from '@bg/local-infra';
+} from '@bg/infra';
+import { apiTokensValue, Supervisor } from '@bg/local-stack';
 import type { OracleSolutionInterest } from '@bg/rules';
 import { crmEvent, generateAccounts, generatePersons, seededRandom } from '@bg/testing';
 import { describeBacklog, isSettled, pipelineBacklog, totalLag, type Backlog } from './src/backlog';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { buildConsole } from '../../services/api/console/build';
-import { listServices, repoRoot } from './src/services';
+import { listServices, repoRoot } from '@bg/infra';
 
 /** Registry packages stay external; workspace packages (and relative imports) are bundled. */
 const externalRegistryPackages: Plugin = {

@@ -2,7 +2,8 @@
  * `npm run infra:up` / `infra:down`: only the infrastructure (broker, database, topics, migrations) — for running
  * services by hand (`npm start -w @bg/ingestion`) or an outside test suite.
  */
-import { localSettings, prepareInfrastructure, stopKafka } from './src/index';
+import { stopKafka } from '@bg/infra';
+import { localSettings, prepareInfrastructure } from './src/index';
 
 const settings = localSettings();
 const command = process.argv[2];

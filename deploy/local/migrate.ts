@@ -1,6 +1,7 @@
 /** `npm run migrate`: applies every service's migrations to DATABASE_URL (idempotent). */
 import { migrate } from '@bg/postgres';
-import { listServices, localSettings } from './src/index';
+import { listServices } from '@bg/infra';
+import { localSettings } from './src/index';
 
 const { databaseUrl } = localSettings();
 for (const service of listServices()) {

@@ -5,16 +5,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  apiTokensValue,
-  compiledEntries,
-  listServices,
-  localSettings,
-  localTokens,
-  prepareInfrastructure,
-  stopKafka,
-  Supervisor,
-} from './src/index';
+import { compiledEntries, listServices, stopKafka } from '@bg/infra';
+import { apiTokensValue, localSettings, localTokens, prepareInfrastructure, Supervisor } from './src/index';
 import { loadDemo } from './src/demo';
 
 const say = (line: string) => console.log(`[start] ${line}`);

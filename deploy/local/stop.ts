@@ -1,7 +1,8 @@
 /** `npm run stop`: stops what `npm start` started (supervisor, services, broker), found by their pid files. */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { localSettings, stopKafka, stopProcess } from './src/index';
+import { stopKafka, stopProcess } from '@bg/infra';
+import { localSettings } from './src/index';
 
 const settings = localSettings();
 const supervisorPid = join(settings.runDir, 'supervisor.pid');

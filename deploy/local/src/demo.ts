@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { listServices } from '@bg/infra';
 import { defineDemoComponents } from './demo-components';
 import { demoAccounts, demoActivities, demoPersons, demoSolutionInterestId } from './demo-dataset';
 import type { LocalSettings } from './settings';
 import type { LocalTokens } from './tokens';
-import { listServices } from './services';
 
 const ce = (type: string, data: object) =>
   JSON.stringify({

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { defaultMaxMessageBytes } from '@bg/contracts';
-import { repoRoot } from './services';
+import { repoRoot } from '@bg/infra';
 
 /** Settings of the local stack, from env with defaults that suit one developer machine. */
 export function localSettings(env: NodeJS.ProcessEnv = process.env) {

@@ -2,9 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics, systemTopics } from '@bg/kafka';
 import { migrate } from '@bg/postgres';
-import { startKafka } from './kafka-launcher';
-import { assertPostgresReachable, ensureDatabase } from './postgres';
-import { listServices } from './services';
+import { assertPostgresReachable, ensureDatabase, listServices, startKafka } from '@bg/infra';
 import type { LocalSettings } from './settings';
 
 /** Broker (started here unless KAFKA_BROKERS names one), database, topics and migrations: what services need. */

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from './services';
+import { repoRoot } from '@bg/infra';
 
 /** A service to run: `entry` is compiled JavaScript (`dist/main.js`) or a TypeScript main run through tsx. */
 export type SupervisedService = { name: string; entry: string; env: Record<string, string>; nodeArgs?: string[] };

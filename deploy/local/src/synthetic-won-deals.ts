@@ -1,4 +1,5 @@
 import type { AccountUpserted, OpportunityUpserted, PersonUpserted } from '@bg/contracts';
+import { pick, seededRandom } from '@bg/testing';
 
 /**
  * A realistic synthetic CRM with ground-truth roles, for the AI evaluation (`npm run ai:eval`) and the AI system
@@ -112,8 +113,7 @@ export type SyntheticOptions = {
 };
 
 export function syntheticCrm(options: SyntheticOptions): SyntheticCrm {
-  const random = mulberry32(options.seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const random = seededRandom(options.seed);
   const typos = options.typos ?? 0.05;
   const noise = options.noise ?? 0.07;
   const prefix = options.idPrefix ?? 'syn';
@@ -128,10 +128,10 @@ export function syntheticCrm(options: SyntheticOptions): SyntheticCrm {
       name: `Account ${a}`,
       domain: `a${a}.example`,
       parentAccountId: null,
-      industry: pick(['Software', 'Manufacturing', 'Finance', 'Healthcare']),
+      industry: pick(random, ['Software', 'Manufacturing', 'Finance', 'Healthcare']),
       annualRevenue: 1_000_000 + Math.floor(random() * 100_000_000),
       employeeCount: 50 + Math.floor(random() * 5000),
-      country: pick(['US', 'DE', 'FR', 'GB']),
+      country: pick(random, ['US', 'DE', 'FR', 'GB']),
       productsOwned: [],
       attributes: {},
       updatedAt: at(800),
@@ -140,7 +140,7 @@ export function syntheticCrm(options: SyntheticOptions): SyntheticCrm {
     const size = 6 + Math.floor(random() * 6);
     for (let p = 0; p < size; p += 1) {
       const role = weighted(roleShares, random());
-      const persona = pick(personas[role]!);
+      const persona = pick(random, personas[role]!);
       const personId = `${prefix}-p-${a}-${p}`;
       crm.truth.set(personId, role);
       people.push({ personId, role });
@@ -149,10 +149,10 @@ export function syntheticCrm(options: SyntheticOptions): SyntheticCrm {
         email: `${personId}@a${a}.example`,
         firstName: 'Pat',
         lastName: `P${p}`,
-        jobTitle: misspell(restyle(pick(persona.titles), random), typos, random),
+        jobTitle: misspell(restyle(pick(random, persona.titles), random), typos, random),
         // CRMs often lack department and seniority.
-        department: random() < 0.2 ? null : pick(persona.department),
-        seniority: random() < 0.25 ? null : pick(persona.seniority),
+        department: random() < 0.2 ? null : pick(random, persona.department),
+        seniority: random() < 0.25 ? null : pick(random, persona.seniority),
         country: 'US',
         accounts: [{ accountId, relationship: 'employee' }],
         attributes: {},
@@ -161,7 +161,7 @@ export function syntheticCrm(options: SyntheticOptions): SyntheticCrm {
     }
     const deals = 1 + Math.floor(random() * 3);
     for (let d = 0; d < deals; d += 1) {
-      const stage = random() < 0.75 ? 'won' : pick(['lost', 'open'] as const);
+      const stage = random() < 0.75 ? 'won' : pick(random, ['lost', 'open'] as const);
       const contacts = shuffle(people, random).slice(0, 3 + Math.floor(random() * 4));
       crm.opportunities.push({
         opportunityId: `${prefix}-opp-${a}-${d}`,
@@ -172,7 +172,13 @@ export function syntheticCrm(options: SyntheticOptions): SyntheticCrm {
         closedAt: stage === 'open' ? null : at(10 + Math.floor(random() * 500)),
         contactRoles: contacts.map(({ personId, role }) => ({
           personId,
-          role: random() < noise ? pick(roles.filter((r) => r !== role)) : role,
+          role:
+            random() < noise
+              ? pick(
+                  random,
+                  roles.filter((r) => r !== role),
+                )
+              : role,
         })),
         updatedAt: at(5),
       });
@@ -219,16 +225,4 @@ function shuffle<T>(items: readonly T[], random: () => number): T[] {
     [copy[i], copy[j]] = [copy[j]!, copy[i]!];
   }
   return copy;
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same CRM. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

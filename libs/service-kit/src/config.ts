@@ -47,6 +47,8 @@ export const baseConfigShape = {
   KAFKA_TOPIC_PREFIX: z.string().default(''),
   /** Port of the service's ops endpoints (/healthz, /readyz, /metrics); 0 picks a free one. */
   OPS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  /** Address of the ops endpoints: loopback on a shared machine; `0.0.0.0` in a pod, where the kubelet probes them. */
+  OPS_HOST: z.string().trim().min(1).default('127.0.0.1'),
   /**
    * The one size setting: the largest message any topic takes (the broker's `message.max.bytes` and every topic's
    * `max.message.bytes` are set from it), the largest value a consumer accepts (larger inbound events are

@@ -41,11 +41,11 @@ export function registerOpsRoutes(
     app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
 }
 
-/** A standalone ops server on `host`:`port` (127.0.0.1 unless said otherwise) for worker services. */
+/** A standalone ops server on `host`:`port` for worker services. */
 export async function startOpsServer(
   port: number,
   opts: Parameters<typeof registerOpsRoutes>[1],
-  host = '127.0.0.1',
+  host: string,
 ): Promise<{ app: FastifyInstance; url: string }> {
   const app = Fastify({ logger: false });
   registerOpsRoutes(app, opts);

@@ -48,11 +48,11 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     clientId: opts.name,
     logger: logger.child({ component: 'kafka' }),
   });
-  const ops = await startOpsServer(config.OPS_PORT, {
-    registry: metrics,
-    phase,
-    checks: dependencyChecks(pool, kafka),
-  });
+  const ops = await startOpsServer(
+    config.OPS_PORT,
+    { registry: metrics, phase, checks: dependencyChecks(pool, kafka) },
+    config.OPS_HOST,
+  );
   await waitFor('PostgreSQL', () => pool.query('SELECT 1'), logger, phase);
   await migrate(config.DATABASE_URL, opts.schema, opts.migrations);
   await waitFor('Kafka', () => describeCluster(kafka), logger, phase);

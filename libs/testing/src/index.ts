@@ -1,6 +1,5 @@
 export * from './test-context';
 export * from './kafka-probe';
-export { schemaOf } from './global-setup';
 export * from './synthetic-crm';
 export * from './settled';
 export * from './crm-records';

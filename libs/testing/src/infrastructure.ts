@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startKafka, assertPostgresReachable } from '@bg/local-infra';
+import { freePort, startKafka, assertPostgresReachable } from '@bg/infra';
 
 export type Infrastructure = {
   kafkaBrokers: string;
@@ -21,13 +21,25 @@ const defaultPostgresUrl = 'postgres://postgres@127.0.0.1:5432/postgres';
 export async function provideInfrastructure(log: (line: string) => void): Promise<Infrastructure> {
   if (process.env.KAFKA_BROKERS && process.env.DATABASE_URL) {
     await assertPostgresReachable(process.env.DATABASE_URL);
-    return { kafkaBrokers: process.env.KAFKA_BROKERS, postgresAdminUrl: process.env.DATABASE_URL, origin: 'environment', stop: async () => undefined };
+    return {
+      kafkaBrokers: process.env.KAFKA_BROKERS,
+      postgresAdminUrl: process.env.DATABASE_URL,
+      origin: 'environment',
+      stop: async () => undefined,
+    };
   }
   if (await containerEngineAnswers()) return startContainers();
   const postgresAdminUrl = process.env.DATABASE_URL ?? defaultPostgresUrl;
   await assertPostgresReachable(postgresAdminUrl);
   const workDir = mkdtempSync(join(tmpdir(), 'bg-test-kafka-'));
-  const kafka = await startKafka({ workDir, port: await freePort(), controllerPort: await freePort(), partitions: 2, heapMb: 512, log });
+  const kafka = await startKafka({
+    workDir,
+    port: await freePort(),
+    controllerPort: await freePort(),
+    partitions: 2,
+    heapMb: 512,
+    log,
+  });
   return {
     kafkaBrokers: kafka.brokers,
     postgresAdminUrl,

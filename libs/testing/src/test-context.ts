@@ -3,7 +3,16 @@ import { inject, afterAll, expect } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
 import { defaultMaxMessageBytes } from '@bg/contracts';
 import { ensureTopics, internalDeadLetterTopics, physicalTopic, systemTopics } from '@bg/kafka';
-import { dropDatabase, ensureDatabase, withDatabase } from '@bg/local-infra';
+import { dropDatabase, ensureDatabase, withDatabase } from '@bg/infra';
+
+/** What the global setup provides to every test file. */
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kafkaBrokers: string;
+    postgresAdminUrl: string;
+    templateDatabase: string;
+  }
+}
 
 export type TestContext = {
   kafkaBrokers: string[];

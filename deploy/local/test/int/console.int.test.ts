@@ -16,7 +16,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Topics } from '@bg/contracts';
-import { apiTokensValue, freePort, listServices, repoRoot, Supervisor } from '@bg/local-infra';
+import { freePort, listServices, repoRoot } from '@bg/infra';
 import {
   accountRecord,
   connectTestProducer,
@@ -26,6 +26,7 @@ import {
   type TestContext,
 } from '@bg/testing';
 import { buildConsole } from '../../../../services/api/console/build';
+import { apiTokensValue, Supervisor } from '../../src/index';
 
 const SI = 'si-console';
 const DM = 'Decision Maker';

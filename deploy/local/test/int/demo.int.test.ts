@@ -8,8 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topics } from '@bg/contracts';
-import { apiTokensValue, freePort, listServices, Supervisor } from '@bg/local-infra';
+import { freePort, listServices } from '@bg/infra';
 import { createTestContext, eventually, TopicProbe, type TestContext } from '@bg/testing';
+import { apiTokensValue, Supervisor } from '../../src/index';
 import { defineDemoComponents } from '../../src/demo-components';
 import { demoSolutionInterestId } from '../../src/demo-dataset';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Producer } from 'kafkajs';
 import { deadLetterTopic, Topics, type BuyingGroupChanged, type PersonUpserted } from '@bg/contracts';
-import { apiTokensValue, freePort, listServices, Supervisor } from '@bg/local-infra';
+import { freePort, listServices } from '@bg/infra';
 import {
   accountRecord,
   connectTestProducer,
@@ -29,6 +29,7 @@ import {
   ZOOMINFO_USER,
   type FakeContact,
 } from '../../../../services/enrichment/test/unit/support/fake-zoominfo';
+import { apiTokensValue, Supervisor } from '../../src/index';
 
 const SI = 'si-marketing-cloud';
 const DM = 'Decision Maker';

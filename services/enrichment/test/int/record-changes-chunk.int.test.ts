@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { internalEventTypes, type AccountChanged, type PersonChanged, type PersonUpserted } from '@bg/contracts';
 import type { IncomingEvent } from '@bg/kafka';
 import { createPool, withTransaction, type Pool, type PoolClient, type Queryable } from '@bg/postgres';
-import { createTestContext } from '@bg/testing';
+import { createTestContext, seededRandom } from '@bg/testing';
 import { enrichmentSchema } from '../../src/app';
 import { applyEvents, type HandlerDeps } from '../../src/handlers/apply-events';
 
@@ -252,15 +252,8 @@ function countingStatements(tx: PoolClient): { tx: PoolClient; readonly statemen
   };
 }
 
-/** A small deterministic generator (mulberry32), so a failing run replays. */
+/** A deterministic generator, so a failing run replays. */
 function seeded(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { int: (below: number) => Math.floor(next() * below) };
 }

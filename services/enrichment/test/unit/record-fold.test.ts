@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountChanged, PersonChanged, PersonUpserted } from '@bg/contracts';
+import { seededRandom } from '@bg/testing';
 import {
   foldAccountChanges,
   foldPersonChanges,
@@ -239,15 +240,8 @@ function resolveAccount(row: Account | null, write: AccountWrite): Account | nul
   };
 }
 
-/** A small deterministic generator (mulberry32), so a failing round replays. */
+/** A deterministic generator, so a failing round replays. */
 function seeded(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return { int: (below: number) => Math.floor(next() * below) };
 }

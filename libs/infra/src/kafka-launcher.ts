@@ -18,7 +18,7 @@ import { defaultMaxMessageBytes } from '@bg/contracts';
 import { assertPortFree } from './ports';
 
 export const kafkaVersion = '3.9.1';
-const pomPath = fileURLToPath(new URL('../../kafka/pom.xml', import.meta.url));
+const pomPath = fileURLToPath(new URL('../kafka/pom.xml', import.meta.url));
 
 /** Where the broker jars are cached between runs (fetched once from Maven Central). */
 export function kafkaJarDir(): string {
