@@ -21,9 +21,14 @@ export async function migrate(databaseUrl: string, schema: string, dir: string):
     await client.query(
       `CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const done = new Set((await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name));
+    const done = new Set(
+      (await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name),
+    );
     const files = [
-      ...(await sqlFiles(platformMigrations)).map((f) => ({ name: `platform/${f}`, path: join(platformMigrations, f) })),
+      ...(await sqlFiles(platformMigrations)).map((f) => ({
+        name: `platform/${f}`,
+        path: join(platformMigrations, f),
+      })),
       ...(await sqlFiles(dir)).map((f) => ({ name: f, path: join(dir, f) })),
     ];
     const applied: string[] = [];

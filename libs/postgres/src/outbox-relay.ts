@@ -22,7 +22,12 @@ export type OutboxRelayOptions = {
   batchSize?: number;
   /** Bytes per send (at least one message is always sent). */
   batchBytes?: number;
+  /** Batches this relay sends side by side, each from its own bucket of keys (default 2). */
+  drainers?: number;
 };
+
+/** Must match the bucket column of the platform migration `003_outbox_key_buckets.sql`. */
+const keyBuckets = 16;
 
 type Row = {
   id: string;
@@ -36,10 +41,11 @@ type Row = {
 };
 
 /**
- * Publishes outbox rows in id order and deletes them once the broker has them. One relay drains a schema at a time
- * (transaction-scoped advisory lock), which keeps per-key order across replicas; rows stay locked while being sent, so a
- * crash rolls back and the rows are sent again (consumers drop duplicates by version or source time). Woken by the
- * outbox trigger's NOTIFY at commit.
+ * Publishes outbox rows and deletes them once the broker has them. Rows fall in buckets by key; a drainer claims one
+ * bucket that has rows (transaction-scoped advisory lock, so one drainer at a time per bucket, in this process or any
+ * replica) and sends its oldest rows in id order: per-key order holds, and several buckets go out side by side. Rows
+ * stay locked while being sent, so a crash rolls back and the rows are sent again (consumers drop duplicates by
+ * version or source time). Woken by the outbox trigger's NOTIFY at commit.
  *
  * A message the broker refuses for good is parked (kept, with the reason, out of the relay's way) with an error log
  * and a metric, so that one bad message never stops the ones behind it.
@@ -55,7 +61,9 @@ export class OutboxRelay {
       channel: `${opts.schema}_outbox`,
       logger: opts.logger,
       name: 'outbox-relay',
-      work: async () => (await this.drainOnce()) > 0,
+      // Each drainer claims a different bucket; the loop goes on while any of them found work.
+      work: async () =>
+        (await Promise.all(Array.from({ length: opts.drainers ?? 2 }, () => this.drainOnce()))).some((n) => n > 0),
     });
   }
 
@@ -68,7 +76,7 @@ export class OutboxRelay {
     await this.vacuum.settled();
   }
 
-  /** Sends one batch; returns how many rows it handled (0 when empty or another relay holds the lock). */
+  /** Sends one batch of one bucket; returns how many rows it handled (0 when no bucket with rows is free). */
   private async drainOnce(): Promise<number> {
     const client = await this.opts.pool.connect();
     let broken: Error | undefined;
@@ -102,19 +110,27 @@ export class OutboxRelay {
   }
 
   /**
-   * One statement: the schema's relay lock (none when another relay holds it), the oldest unparked rows locked, and
-   * the values of those that fit the byte budget (sizes come from octet_length, which does not decompress, so a value
-   * past the budget is never read). At least one row is always read, unless it is over the size setting.
+   * One statement: a bucket claimed — the first, from a random start, that has unparked rows and whose lock is free
+   * (the CASE tries the lock only where there are rows, and the fenced subquery keeps the order it is tried in) —
+   * then its oldest unparked rows locked, and the values of those that fit the byte budget (sizes come from
+   * octet_length, which does not decompress, so a value past the budget is never read). At least one row is always
+   * read, unless it is over the size setting.
    */
   private async lockBatch(client: PoolClient): Promise<Row[]> {
     const { rows } = await client.query<Row>(
-      `SELECT id, topic, message_key, headers, created_at, bytes,
+      `WITH claimed AS (
+         SELECT b FROM (SELECT b FROM generate_series(0, $6 - 1) AS b ORDER BY (b + $5) % $6 OFFSET 0) tried
+         WHERE CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.bucket = b AND o.parked_at IS NULL)
+                    THEN pg_try_advisory_xact_lock(hashtext($4 || b)) ELSE false END
+         LIMIT 1
+       )
+       SELECT id, topic, message_key, headers, created_at, bytes,
               CASE WHEN bytes <= $2 AND (running - bytes < $3 OR running = bytes) THEN value END AS value
        FROM (
          SELECT id, topic, message_key, headers, created_at, value, bytes, sum(bytes) OVER (ORDER BY id) AS running
          FROM (
            SELECT id, topic, message_key, headers, created_at, value, octet_length(value) AS bytes FROM outbox
-           WHERE parked_at IS NULL AND (SELECT pg_try_advisory_xact_lock(hashtext($4)))
+           WHERE parked_at IS NULL AND bucket = (SELECT b FROM claimed)
            ORDER BY id LIMIT $1 FOR UPDATE
          ) locked
        ) sized
@@ -123,7 +139,9 @@ export class OutboxRelay {
         this.opts.batchSize ?? 500,
         this.opts.maxMessageBytes,
         this.opts.batchBytes ?? 1024 * 1024,
-        `outbox:${this.opts.schema}`,
+        `outbox:${this.opts.schema}:`,
+        Math.floor(Math.random() * keyBuckets),
+        keyBuckets,
       ],
     );
     return rows;
