@@ -81,6 +81,25 @@ export async function lockActiveGroupsOf(
 }
 
 /**
+ * Locks and reads the active groups with a stage model of these (account, solution interest) pairs: those whose stage
+ * the account's opportunities for their solution interest may move.
+ */
+export async function lockActiveStagedGroupsOf(
+  db: Queryable,
+  scopes: readonly { accountId: string; solutionInterestId: string }[],
+): Promise<StoredGroup[]> {
+  if (scopes.length === 0) return [];
+  const { rows } = await db.query<GroupRow>(
+    `SELECT ${columns} FROM groups
+     WHERE status = 'active' AND stage_model IS NOT NULL
+       AND (account_id, solution_interest_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+     ORDER BY account_id, buying_group_id FOR UPDATE`,
+    [scopes.map((s) => s.accountId), scopes.map((s) => s.solutionInterestId)],
+  );
+  return rows.map(fromRow);
+}
+
+/**
  * The keys of the next active groups after `after` in key order (keyset pagination, so a re-score never holds all
  * groups in memory). Read without locks: the re-score locks only the groups of accounts it could lock first.
  */

@@ -3,6 +3,7 @@ import type { BuyingGroupChanged, Cause, GroupChange, GroupMember, RemovedMember
 import {
   diffMembership,
   groupSubject,
+  type GroupFacts,
   judgeStage,
   type ExplicitStage,
   type GroupStage,
@@ -32,6 +33,8 @@ export interface GroupView {
   stageModel?: GroupStageModel | null;
   explicitStage?: ExplicitStage | null;
   journeyStatus?: string | null;
+  /** What the stage reads besides the group's own scores: its opportunities and last activity (none when absent). */
+  facts?: GroupFacts;
   /** Members removed because they left the account: the accounts each is linked to now (CONTRACT.md §7). */
   departures?: ReadonlyMap<string, string[]> | undefined;
   cause: Cause;
@@ -88,12 +91,16 @@ export function buildSnapshot(
     ? judgeStage(
         group.stageModel,
         group.explicitStage ?? null,
-        groupSubject({
-          completeness: completeness.score,
-          engagement: engagement.score,
-          memberCount: group.members.length,
-          missingRoleCount: missing.length,
-        }),
+        groupSubject(
+          {
+            completeness: completeness.score,
+            engagement: engagement.score,
+            memberCount: group.members.length,
+            missingRoleCount: missing.length,
+          },
+          group.facts,
+          now.toISOString(),
+        ),
         previous?.stage ?? null,
         now.toISOString(),
       )

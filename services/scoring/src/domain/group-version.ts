@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { RoleSlot } from '@bg/contracts';
-import type { Coalesced } from '@bg/rules';
+import type { Coalesced, GroupFacts } from '@bg/rules';
 import { computeCompleteness } from './completeness';
 import { groupEngagement, type GroupEngagement } from './engagement';
 import { buildSnapshot, type GroupView, type PreviousVersion, type PublishedVersion } from './group-snapshot';
@@ -33,6 +33,8 @@ export function decideVersion(input: {
   causes: Coalesced;
   /** Members removed because they left the account (from the membership changes). */
   departures?: ReadonlyMap<string, string[]>;
+  /** What the stage reads besides the group's scores (a group without a stage model reads nothing). */
+  facts?: GroupFacts;
   now: Date;
 }): GroupDecision {
   const { stored, before, next, after, causes } = input;
@@ -49,6 +51,7 @@ export function decideVersion(input: {
     explicitStage: next.explicitStage,
     journeyStatus: next.journeyStatus,
     departures: input.departures,
+    facts: input.facts,
     ...causes,
   };
   const published = buildSnapshot(

@@ -13,6 +13,7 @@ import type { PersonKey } from '../db/activities';
 import { engagementWindowStart } from '../domain/engagement';
 import { scoringSource } from './emit';
 import { freshScores } from './fresh-scores';
+import { loadGroupFacts } from './group-facts';
 import { scopesOfGroups } from './group-scopes';
 import { rescorePersons } from './person-scores';
 import { saveDecisions } from './save-decisions';
@@ -169,6 +170,11 @@ async function rescorePage(
     settings,
     now,
   );
+  const factsOf = await loadGroupFacts(
+    db,
+    groups.map((group) => ({ group, people: people.get(group.buyingGroupId) ?? noMembers })),
+    scopeOf,
+  );
   const decisions = groups.flatMap((group) => {
     const before = people.get(group.buyingGroupId) ?? noMembers;
     const rescored = withScores(before, (personId) => scoreOf(scopeOf(group), personId));
@@ -185,6 +191,7 @@ async function rescorePage(
         next: group,
         after: rescored,
         causes: { cause, coalesced: undefined },
+        facts: factsOf(group.buyingGroupId),
         now,
       }),
     ];
