@@ -71,7 +71,29 @@ export const groupListSchema = z.object({ items: z.array(groupSummarySchema), ne
 export const groupParams = z.object({ id: recordId });
 export const memberParams = z.object({ id: recordId, personId: recordId });
 
-export const groupSnapshotSchema = buyingGroupChangedSchema.meta({ id: 'BuyingGroup' });
+/** An opportunity of the group's account for the group's solution interest (CONTRACT.md §7), as the CRM last sent it. */
+export const linkedOpportunitySchema = z
+  .object({
+    opportunityId: z.string(),
+    stage: z.enum(['open', 'won', 'lost']),
+    productName: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'LinkedOpportunity' });
+
+/**
+ * The latest version as published, plus (additive, read-only) the opportunities linked to the group: its account's
+ * opportunities whose `solutionInterestId` is the group's, most recently updated first. They feed the stage's
+ * `openOpportunityCount` and `opportunityStage`; the published version itself does not carry them.
+ */
+export const groupSnapshotSchema = buyingGroupChangedSchema
+  .extend({
+    opportunities: z
+      .array(linkedOpportunitySchema)
+      .describe("the account's opportunities for the group's solution interest, most recently updated first"),
+  })
+  .meta({ id: 'BuyingGroup' });
 
 export const historyQuery = z
   .object({
