@@ -129,6 +129,7 @@ describe('decideGroup', () => {
         membershipVersion: 1,
         slotsRevision: 1,
         stageModel: null,
+        signals: null,
       });
       expect(decision!.changed).toBe(true);
       expect(decision!.slotsChanged).toBe(true);
