@@ -24,6 +24,9 @@ export const listGroupsQuery = z
     completenessGte: score('completenessGte'),
     engagementGte: score('engagementGte'),
     stage: optionalParam(z.string().trim().min(1).max(100)).describe('groups in the stage of this name'),
+    stalled: optionalParam(
+      z.enum(['true', 'false'], { error: "stalled must be 'true' or 'false'" }).transform((v) => v === 'true'),
+    ).describe('groups that are (true) or are not (false) stalled (CONTRACT.md §7 signals)'),
     status: optionalParam(
       z.enum(groupStatusFilter, { error: "status must be 'active', 'dissolved' or 'all'" }),
     ).describe('default active'),
@@ -43,9 +46,12 @@ export const listGroupsQuery = z
   })
   .strict();
 
-/** The live feed takes the list's filters (not its paging, nor `stage`: history, which it judges by, has none), or one group. */
+/**
+ * The live feed takes the list's filters (not its paging, nor `stage` or `stalled`: history, which it judges by, has
+ * neither), or one group.
+ */
 export const liveGroupsQuery = listGroupsQuery
-  .omit({ limit: true, cursor: true, sort: true, stage: true })
+  .omit({ limit: true, cursor: true, sort: true, stage: true, stalled: true })
   .extend({ buyingGroupId: optionalParam(recordId).describe('only this group (an open group page)') })
   .strict();
 
