@@ -178,32 +178,33 @@ async function rescorePage(
     settings,
     now,
   );
-  const factsOf = await loadGroupFacts(
-    db,
-    groups.map((group) => ({ group, people: people.get(group.buyingGroupId) ?? noMembers })),
-    scopeOf,
-  );
-  const decisions = groups.flatMap((group) => {
+  const moved = groups.flatMap((group) => {
     const before = people.get(group.buyingGroupId) ?? noMembers;
     const rescored = withScores(before, (personId) => scoreOf(scopeOf(group), personId));
-    const moved = shouldEmitEngagementOnly(
+    const step = shouldEmitEngagementOnly(
       group.engagement,
       groupEngagementOf(group.slots, rescored).score,
       settings.step,
     );
-    if (group.version === 0 || !moved) return [];
-    return [
-      decideVersion({
-        stored: group,
-        before,
-        next: group,
-        after: rescored,
-        causes: { cause, coalesced: undefined },
-        facts: factsOf(group.buyingGroupId),
-        now,
-      }),
-    ];
+    return group.version > 0 && step ? [{ group, before, rescored }] : [];
   });
+  // Only the groups that publish read their stage's and signals' facts.
+  const factsOf = await loadGroupFacts(
+    db,
+    moved.map(({ group, before }) => ({ group, people: before })),
+    scopeOf,
+  );
+  const decisions = moved.map(({ group, before, rescored }) =>
+    decideVersion({
+      stored: group,
+      before,
+      next: group,
+      after: rescored,
+      causes: { cause, coalesced: undefined },
+      facts: factsOf(group.buyingGroupId),
+      now,
+    }),
+  );
   await enqueue(db, await saveDecisions(db, decisions));
   const last = page.at(-1);
   return {
