@@ -126,7 +126,7 @@ export function buildSnapshot(
     : null;
 
   const before = { members: previous?.members ?? [], removedMembers: previous?.removedMembers ?? [] };
-  const progressChanges: GroupChange[] = [
+  const changesButSignals: GroupChange[] = [
     ...lifecycleChanges(previous?.status ?? null, group.status),
     ...withDepartures(diffMembership(before, group), group.departures),
     ...roleTransitions.missing.map((role): GroupChange => ({ kind: 'role.missing', role })),
@@ -146,10 +146,10 @@ export function buildSnapshot(
       previous: previous?.signals ?? null,
       lastProgressAt: group.lastProgressAt ?? null,
     },
-    isProgress(progressChanges, previous?.stage ?? null, stage),
+    isProgress(changesButSignals, previous?.stage ?? null, stage),
     now,
   );
-  const changes = [...progressChanges, ...signals.changes];
+  const changes = [...changesButSignals, ...signals.changes];
 
   const snapshot: BuyingGroupChanged = {
     buyingGroupId: group.buyingGroupId,
