@@ -278,6 +278,46 @@ describe('signals', () => {
   });
 });
 
+describe('days since the last activity', () => {
+  const SI = 'si-quiet';
+  const ACCOUNT = 'acc-quiet';
+  const group = buyingGroupId(SI, ACCOUNT);
+
+  it('puts a group in a stage by the days since its members last acted, judged when a version is made', async () => {
+    const model = await api.call('PUT', '/v1/stage-models/sm-quiet', {
+      json: {
+        name: 'Quiet',
+        stages: [{ name: 'Active' }, { name: 'Quiet', when: { field: 'daysSinceLastActivity', op: 'gte', value: 20 } }],
+      },
+    });
+    expect(model.status, model.text).toBe(201);
+    await solutionInterest(SI, [ACCOUNT], { stageModelId: 'sm-quiet' });
+    await publish(Topics.crmAccounts, 'account.upserted', ACCOUNT, accountRecord(ACCOUNT, { updatedAt: at(0) }));
+    await publish(
+      Topics.crmPersons,
+      'person.upserted',
+      'p-quiet',
+      personRecord('p-quiet', [ACCOUNT], { jobTitle: 'Chief Quiet Officer', updatedAt: new Date().toISOString() }),
+    );
+    await groupWhen(group, (g) => expect(g.members).toHaveLength(1));
+    await publish(Topics.crmActivities, 'activity.recorded', ACCOUNT, {
+      activityId: 'quiet-1',
+      personId: 'p-quiet',
+      accountId: ACCOUNT,
+      activityType: 'meeting.completed',
+      occurredAt: clock.toISOString(),
+    });
+    const active = await groupWhen(group, (g) => expect(g.engagement.score).toBeGreaterThan(0));
+    expect(active.stage).toMatchObject({ name: 'Active' });
+
+    // 31 days on, the activity leaves the engagement window: the re-score's version re-judges the stage.
+    await advance(31 * day);
+    const quiet = await groupWhen(group, (g) => expect(g.engagement.score).toBe(0));
+    expect(quiet.stage).toMatchObject({ name: 'Quiet', source: 'rule' });
+    expect(quiet.cause).toMatchObject({ eventType: 'engagement.rescored' });
+  });
+});
+
 describe('OpenAPI', () => {
   it('documents the stalled filter, the signals of a solution interest and of a version, and the linked opportunities', async () => {
     const docs = (await api.call('GET', '/docs', { token: 'read' })).body;
