@@ -7,8 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { createPool, migrate } from '@bg/postgres';
-import { assertPostgresReachable, dropDatabase, ensureDatabase, withDatabase } from '@bg/local-infra';
+import { createPool, migrate, quoteIdent } from '@bg/postgres';
 import { scoringMigrations, scoringSchema } from '../../services/scoring/src/app';
 import { checkSignals } from '../../services/scoring/src/handlers/signals-check';
 
@@ -60,12 +59,24 @@ async function seed(db: pg.Pool, now: Date) {
   await db.query('ANALYZE groups; ANALYZE group_members');
 }
 
+/** Runs one statement on the server's admin database (creating and dropping the throwaway one). */
+async function admin(adminUrl: string, sql: string) {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main() {
   const adminUrl = process.env.POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  await assertPostgresReachable(adminUrl);
   const database = `bg_bench_signals_${Date.now()}`;
-  await ensureDatabase(adminUrl, database);
-  const databaseUrl = withDatabase(adminUrl, database);
+  await admin(adminUrl, `CREATE DATABASE ${quoteIdent(database)}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  const databaseUrl = url.toString();
   const pool = createPool(databaseUrl, { schema: scoringSchema, max: 2, logger: { warn: () => undefined } });
   try {
     await migrate(databaseUrl, scoringSchema, scoringMigrations);
@@ -97,7 +108,7 @@ async function main() {
       throw new Error(`expected ${due} versions then none due, got ${withDue.versionsPublished} and ${idle.groupsDue}`);
   } finally {
     await pool.end();
-    await dropDatabase(adminUrl, database).catch(() => undefined);
+    await admin(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(database)} WITH (FORCE)`).catch(() => undefined);
   }
 }
 
