@@ -57,6 +57,16 @@ export const groupStageSchema = z.object({
 });
 export type GroupStageView = z.infer<typeof groupStageSchema>;
 
+/** The member a signal is about: who, in which role, and their last activity (null: none recorded). */
+const memberSignalShape = { personId: id, role: z.string(), lastActivityAt: timestamp.nullable() };
+
+/**
+ * A group's signals (CONTRACT.md §7) as its version shows them: whether it is stalled and which members are
+ * disengaged (person ids); null when its solution interest has no `signals`.
+ */
+export const groupSignalsSchema = z.object({ stalled: z.boolean(), disengaged: z.array(id) });
+export type GroupSignals = z.infer<typeof groupSignalsSchema>;
+
 export const slotScoreSchema = z.object({
   role: z.string(),
   required: z.boolean(),
@@ -90,6 +100,12 @@ export const groupChangeSchema = z.discriminatedUnion('kind', [
     source: z.enum(stageSources),
   }),
   z.object({ kind: z.literal('journey-status.changed'), from: z.string().nullable(), to: z.string().nullable() }),
+  /** CONTRACT.md §7 signals: no progress for the solution interest's `stalledAfterDays`, and the next progress. */
+  z.object({ kind: z.literal('group.stalled') }),
+  z.object({ kind: z.literal('group.unstalled') }),
+  /** No activity of a member for `disengagedAfterDays` while holding the role, and their next activity. */
+  z.object({ kind: z.literal('member.disengaged'), ...memberSignalShape }),
+  z.object({ kind: z.literal('member.reengaged'), ...memberSignalShape }),
 ]);
 export type GroupChange = z.infer<typeof groupChangeSchema>;
 
@@ -157,6 +173,8 @@ export const buyingGroupChangedSchema = z.object({
   /** CONTRACT.md §7; absent only in versions published before stages existed (read as null). */
   stage: groupStageSchema.nullable().optional(),
   journeyStatus: z.string().max(50).nullable().optional(),
+  /** CONTRACT.md §7 signals (additive); absent in versions published before them (read as null). */
+  signals: groupSignalsSchema.nullable().optional(),
   changes: z.array(groupChangeSchema),
   cause: causeSchema,
   coalesced: z.array(z.string()).optional(),

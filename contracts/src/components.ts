@@ -46,9 +46,9 @@ export const accountConditionFields = [
 ] as const;
 
 /**
- * A group's own fields that a stage's `when` may test (CONTRACT.md §7). `openOpportunityCount`, `opportunityStage` and
- * `daysSinceLastActivity` are not computed yet: a stage testing them sees them missing (every op false but
- * `notExists`, `neq`, `notIn`).
+ * A group's own fields that a stage's `when` may test (CONTRACT.md §7). `opportunityStage` (of the account's most
+ * recent opportunity for the solution interest) and `daysSinceLastActivity` (of any member) are missing when there is
+ * none: every op false but `notExists`, `neq`, `notIn`.
  */
 export const groupConditionFields = [
   'completeness',
@@ -134,6 +134,18 @@ export const stageModelSchema = z.object({
 export type StageModel = z.infer<typeof stageModelSchema>;
 
 /**
+ * The signals a solution interest asks for (CONTRACT.md §7): a group stalls after that many days without progress, a
+ * member disengages after that many days without activity. A signal left out is off.
+ */
+export const signalSettingsSchema = z
+  .object({
+    stalledAfterDays: z.number().int().min(1).max(3650).optional(),
+    disengagedAfterDays: z.number().int().min(1).max(3650).optional(),
+  })
+  .strict();
+export type SignalSettings = z.infer<typeof signalSettingsSchema>;
+
+/**
  * Internal: a solution interest with its pinned template version and its audience resolved, so that a consumer
  * needs nothing else to compute its groups. Published on the compacted components topic, keyed by id.
  */
@@ -148,6 +160,8 @@ export const solutionInterestDefinedSchema = z.object({
   aiSuggestions: aiSuggestionsSchema.nullish(),
   /** Its stage model resolved (CONTRACT.md §7); absent or null: its groups have no stage. */
   stageModel: stageModelSchema.extend({ id }).nullish(),
+  /** Its signals (CONTRACT.md §7); absent or null: none. */
+  signals: signalSettingsSchema.nullish(),
   /** Rises with every definition or deletion of any component: a consumer ignores one not newer than what it holds. */
   revision: z.number().int().min(1),
   /**

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accountUpsertedSchema, activityRecordedSchema, opportunityUpsertedSchema, personUpsertedSchema } from './crm';
 import { causeSchema, groupMemberSchema, memberSources, removedMemberSchema } from './buying-group';
-import { memberScopes, roleSlotSchema, stageModelSchema } from './components';
+import { memberScopes, roleSlotSchema, signalSettingsSchema, stageModelSchema } from './components';
 import { id, timestamp } from './envelope';
 
 /**
@@ -81,6 +81,8 @@ export const groupMembershipChangedSchema = z.object({
   slots: z.array(slotDefinitionSchema).optional(),
   /** The group's stage model (CONTRACT.md §7), null for none; like `slots`, carried first and whenever it changes. */
   stageModel: stageModelSchema.extend({ id }).nullable().optional(),
+  /** The solution interest's signals (CONTRACT.md §7), null for none; likewise carried only when they change. */
+  signals: signalSettingsSchema.nullable().optional(),
   members: z.object({ upserted: z.array(groupMemberSchema), removed: z.array(id) }),
   removedMembers: z.object({ upserted: z.array(removedMemberSchema), cleared: z.array(id) }),
   /** Members removed because they left the account, with the accounts they are linked to now (CONTRACT.md §7). */

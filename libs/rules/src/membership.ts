@@ -67,6 +67,10 @@ const changeOrder: Record<GroupChange['kind'], number> = {
   'engagement.changed': 8,
   'stage.changed': 9,
   'journey-status.changed': 10,
+  'group.stalled': 11,
+  'group.unstalled': 12,
+  'member.disengaged': 13,
+  'member.reengaged': 14,
 };
 
 /**

@@ -14,14 +14,42 @@ export type GroupStage = { model: string; name: string; index: number; source: S
 /** An explicit stage in force: set by a journey or an operator, until a `null` of theirs hands it back to the rule. */
 export type ExplicitStage = { name: string; source: 'journey' | 'manual'; since: string };
 
-/** A group's own fields as stage conditions read them. The opportunity and activity fields are not computed yet. */
-export function groupSubject(group: {
-  completeness: number;
-  engagement: number;
-  memberCount: number;
-  missingRoleCount: number;
-}): Subject {
-  return { ...group };
+/** An opportunity as a group's stage reads it: its account's, for the group's solution interest. */
+export type LinkedOpportunity = { opportunityId: string; stage: 'open' | 'won' | 'lost'; updatedAt: string };
+
+/**
+ * What a group's stage reads besides its own scores (CONTRACT.md §7): the account's opportunities for the group's
+ * solution interest, and the last activity of any of its members (null: none recorded).
+ */
+export type GroupFacts = { opportunities: readonly LinkedOpportunity[]; lastActivityAt: string | null };
+
+export const noFacts: GroupFacts = Object.freeze({ opportunities: [], lastActivityAt: null });
+
+const dayMs = 24 * 60 * 60 * 1000;
+
+/**
+ * A group's own fields as stage conditions read them. `opportunityStage` is that of the most recently updated
+ * opportunity (ties: the greatest id, so the answer never depends on order); it and `daysSinceLastActivity` (whole
+ * days, rounded down) are left out when there is nothing to read, so a condition sees them missing.
+ */
+export function groupSubject(
+  group: { completeness: number; engagement: number; memberCount: number; missingRoleCount: number },
+  facts: GroupFacts = noFacts,
+  now?: string,
+): Subject {
+  const latest = [...facts.opportunities].sort(byRecency).at(-1);
+  return {
+    ...group,
+    openOpportunityCount: facts.opportunities.filter((o) => o.stage === 'open').length,
+    ...(latest ? { opportunityStage: latest.stage } : {}),
+    ...(facts.lastActivityAt !== null && now !== undefined
+      ? { daysSinceLastActivity: Math.max(0, Math.floor((Date.parse(now) - Date.parse(facts.lastActivityAt)) / dayMs)) }
+      : {}),
+  };
+}
+
+function byRecency(a: LinkedOpportunity, b: LinkedOpportunity): number {
+  return Date.parse(a.updatedAt) - Date.parse(b.updatedAt) || (a.opportunityId < b.opportunityId ? -1 : 1);
 }
 
 /**

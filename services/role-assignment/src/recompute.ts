@@ -302,7 +302,7 @@ async function decideWholeGroups(
 }
 
 function membershipChanged(
-  { next, delta, slotsChanged, stageModelChanged }: GroupDecision,
+  { next, delta, slotsChanged, stageModelChanged, signalsChanged }: GroupDecision,
   target: RecomputeTarget,
   memberScope: MemberScope | undefined,
   departures: { personId: string; toAccountIds: string[] }[] | undefined,
@@ -318,6 +318,7 @@ function membershipChanged(
     ...(memberScope ? { memberScope } : {}),
     ...(slotsChanged ? { slots: next.slots } : {}),
     ...(stageModelChanged ? { stageModel: next.stageModel } : {}),
+    ...(signalsChanged ? { signals: next.signals } : {}),
     members: delta.members,
     removedMembers: delta.removedMembers,
     ...(departures ? { departures } : {}),

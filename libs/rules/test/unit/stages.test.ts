@@ -49,7 +49,7 @@ describe('judgeStage', () => {
     expect(judgeStage(strict, null, fields(99), null, t0)).toBeNull();
   });
 
-  it('reads fields it does not compute yet as missing', () => {
+  it('reads no opportunity as a count of 0 and a missing opportunityStage', () => {
     const opportunity: GroupStageModel = {
       ...model,
       stages: [
@@ -96,5 +96,60 @@ describe('setExplicitStage', () => {
     expect(setExplicitStage(manual, { name: 'Awareness', source: 'journey', at: t1 })).toBe(manual);
     expect(setExplicitStage(manual, { name: null, source: 'journey', at: t1 })).toBe(manual);
     expect(setExplicitStage(journey, { name: null, source: 'manual', at: t1 })).toBeNull();
+  });
+});
+
+describe('groupSubject', () => {
+  const scores = { completeness: 50, engagement: 10, memberCount: 2, missingRoleCount: 1 };
+  const opportunity = (opportunityId: string, stage: 'open' | 'won' | 'lost', updatedAt: string) => ({
+    opportunityId,
+    stage,
+    updatedAt,
+  });
+
+  it('counts the open opportunities and reads the stage of the most recently updated one', () => {
+    const subject = groupSubject(scores, {
+      opportunities: [
+        opportunity('o-1', 'open', '2026-11-01T00:00:00.000Z'),
+        opportunity('o-2', 'won', '2026-11-20T00:00:00.000Z'),
+        opportunity('o-3', 'open', '2026-11-10T00:00:00.000Z'),
+      ],
+      lastActivityAt: null,
+    });
+    expect(subject).toMatchObject({ openOpportunityCount: 2, opportunityStage: 'won' });
+  });
+
+  it('breaks a tie of update times by opportunity id, whatever the order given', () => {
+    const at = '2026-11-01T00:00:00.000Z';
+    const a = [opportunity('o-a', 'lost', at), opportunity('o-b', 'open', at)];
+    expect(groupSubject(scores, { opportunities: a, lastActivityAt: null }).opportunityStage).toBe('open');
+    expect(groupSubject(scores, { opportunities: [...a].reverse(), lastActivityAt: null }).opportunityStage).toBe(
+      'open',
+    );
+  });
+
+  it('gives whole days since the last activity, and none without an activity', () => {
+    const facts = { opportunities: [], lastActivityAt: '2026-11-20T12:00:00.000Z' };
+    expect(groupSubject(scores, facts, '2026-11-23T11:59:59.000Z').daysSinceLastActivity).toBe(2);
+    expect(groupSubject(scores, facts, '2026-11-23T12:00:00.000Z').daysSinceLastActivity).toBe(3);
+    expect(groupSubject(scores, { opportunities: [], lastActivityAt: null }, t0)).not.toHaveProperty(
+      'daysSinceLastActivity',
+    );
+  });
+
+  it('lets a stage move on when a deal is won', () => {
+    const deal: GroupStageModel = {
+      id: 'sm-deal',
+      name: 'Deal',
+      stages: [
+        { name: 'Prospect' },
+        { name: 'Pipeline', when: { field: 'openOpportunityCount', op: 'gte', value: 1 } },
+        { name: 'Customer', when: { field: 'opportunityStage', op: 'eq', value: 'won' } },
+      ],
+    };
+    const open = { opportunities: [opportunity('o-1', 'open', t0)], lastActivityAt: null };
+    const won = { opportunities: [opportunity('o-1', 'won', t1)], lastActivityAt: null };
+    expect(judgeStage(deal, null, groupSubject(scores, open), null, t0)).toMatchObject({ name: 'Pipeline' });
+    expect(judgeStage(deal, null, groupSubject(scores, won), null, t1)).toMatchObject({ name: 'Customer' });
   });
 });

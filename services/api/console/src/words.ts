@@ -80,6 +80,14 @@ export function changeInWords(change: GroupChange): string {
       return `completeness ${c.from} → ${c.to}`;
     case 'engagement.changed':
       return `engagement ${c.from} → ${c.to}`;
+    case 'group.stalled':
+      return 'group stalled (no progress)';
+    case 'group.unstalled':
+      return 'group moving again';
+    case 'member.disengaged':
+      return `${c.personId} (${c.role}) disengaged: ${c.lastActivityAt ? `last active ${c.lastActivityAt}` : 'no activity'}`;
+    case 'member.reengaged':
+      return `${c.personId} (${c.role}) engaged again`;
     default:
       return change.kind;
   }
@@ -95,6 +103,7 @@ export function causeInWords(cause: { eventId: string; eventType: string; source
     'operator.member.removed': 'member removed by an operator',
     'operator.member.imported': 'member imported',
     'engagement.rescored': 'periodic engagement re-score',
+    'signals.checked': 'periodic signals check',
   };
   const what = operator[cause.eventType] ?? cause.eventType;
   return `${what} (${cause.source ? `${cause.source}, ` : ''}${cause.eventId})`;

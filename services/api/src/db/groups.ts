@@ -14,6 +14,8 @@ export type GroupPage = GroupFilter & {
    * changed groups by their history, which does not carry the stage.
    */
   stage?: string;
+  /** Stalled groups (CONTRACT.md §7 signals) or the others; likewise the list's own filter. */
+  stalled?: boolean;
   sort: GroupSort;
   /** Keyset: only groups after this one in the page's order (an id, or a score and an id when sorted by a score). */
   after?: string | SortedPosition;
@@ -75,6 +77,9 @@ export async function listGroups(db: Queryable, page: GroupPage): Promise<GroupS
   if (page.completenessGte !== undefined) where((p) => `g.completeness >= ${p}`, page.completenessGte);
   if (page.engagementGte !== undefined) where((p) => `g.engagement >= ${p}`, page.engagementGte);
   if (page.stage !== undefined) where((p) => `g.journey -> 'stage' ->> 'name' = ${p}`, page.stage);
+  // `= 'true'` is the predicate of the partial index of stalled groups; a group without signals is not stalled.
+  if (page.stalled !== undefined)
+    conditions.push(`(g.journey -> 'signals' ->> 'stalled') ${page.stalled ? '=' : 'IS DISTINCT FROM'} 'true'`);
   const key = sortKey(page.sort);
   let order = 'g.buying_group_id';
   if (key !== null) {

@@ -49,3 +49,35 @@ export async function wonDealsWithPeople(
   );
   return { opportunities, people: new Map(persons.map((p) => [p.person_id, p.data])) };
 }
+
+/** An opportunity linked to a group (CONTRACT.md §7), as `GET /v1/buying-groups/{id}` lists it. */
+export type LinkedOpportunity = {
+  opportunityId: string;
+  stage: OpportunityUpserted['stage'];
+  productName: string | null;
+  closedAt: string | null;
+  updatedAt: string;
+};
+
+/**
+ * The account's opportunities for a solution interest (an opportunity belongs to one by its `solutionInterestId`, else
+ * to none), most recently updated first.
+ */
+export async function opportunitiesOfGroup(
+  db: Queryable,
+  accountId: string,
+  solutionInterestId: string,
+): Promise<LinkedOpportunity[]> {
+  const { rows } = await db.query<{ data: OpportunityUpserted }>(
+    `SELECT data FROM opportunities WHERE account_id = $1 AND data ->> 'solutionInterestId' = $2
+     ORDER BY updated_at DESC, opportunity_id DESC`,
+    [accountId, solutionInterestId],
+  );
+  return rows.map(({ data }) => ({
+    opportunityId: data.opportunityId,
+    stage: data.stage,
+    productName: data.productName ?? null,
+    closedAt: data.closedAt ?? null,
+    updatedAt: data.updatedAt,
+  }));
+}

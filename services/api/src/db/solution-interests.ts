@@ -1,4 +1,4 @@
-import type { AiSuggestions, MemberScope } from '@bg/contracts';
+import type { AiSuggestions, MemberScope, SignalSettings } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
 
 export type SolutionInterestRecord = {
@@ -11,6 +11,8 @@ export type SolutionInterestRecord = {
   memberScope: MemberScope;
   aiSuggestions: AiSuggestions | null;
   stageModelId: string | null;
+  /** CONTRACT.md §7: when its groups stall and their members disengage; null: no signals. */
+  signals: SignalSettings | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -25,6 +27,7 @@ type Row = {
   member_scope: MemberScope;
   ai_suggestions: AiSuggestions | null;
   stage_model_id: string | null;
+  signals: SignalSettings | null;
   created_at: Date;
   updated_at: Date;
 };
@@ -39,6 +42,7 @@ const toRecord = (row: Row): SolutionInterestRecord => ({
   memberScope: row.member_scope,
   aiSuggestions: row.ai_suggestions,
   stageModelId: row.stage_model_id,
+  signals: row.signals,
   createdAt: row.created_at.toISOString(),
   updatedAt: row.updated_at.toISOString(),
 });
@@ -50,13 +54,13 @@ export async function upsertSolutionInterest(
   const { rows } = await db.query<Row & { created: boolean }>(
     `INSERT INTO solution_interests
        (solution_interest_id, name, description, role_template_id, role_template_version, audience_id, member_scope,
-        ai_suggestions, stage_model_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+        ai_suggestions, stage_model_id, signals)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      ON CONFLICT ON CONSTRAINT solution_interests_pkey DO UPDATE
        SET name = EXCLUDED.name, description = EXCLUDED.description, role_template_id = EXCLUDED.role_template_id,
            role_template_version = EXCLUDED.role_template_version, audience_id = EXCLUDED.audience_id,
            member_scope = EXCLUDED.member_scope, ai_suggestions = EXCLUDED.ai_suggestions,
-           stage_model_id = EXCLUDED.stage_model_id, updated_at = now()
+           stage_model_id = EXCLUDED.stage_model_id, signals = EXCLUDED.signals, updated_at = now()
      RETURNING *, (xmax = 0) AS created`,
     [
       record.id,
@@ -68,6 +72,7 @@ export async function upsertSolutionInterest(
       record.memberScope,
       record.aiSuggestions === null ? null : JSON.stringify(record.aiSuggestions),
       record.stageModelId,
+      record.signals === null ? null : JSON.stringify(record.signals),
     ],
   );
   const row = rows[0]!;

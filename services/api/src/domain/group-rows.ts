@@ -30,8 +30,15 @@ export type GroupRecord = GroupRow & {
   cause: BuyingGroupChanged['cause'];
   coalesced: string[] | null;
   publishedPeople: PublishedPeople | null;
-  /** CONTRACT.md §7: the stage and journey status as published; null for a version published before they existed. */
-  journey: { stage: GroupStageView | null; journeyStatus: string | null } | null;
+  /**
+   * CONTRACT.md §7: the stage and journey status (and signals, when the version carried them) as published; null for a
+   * version published before they existed.
+   */
+  journey: {
+    stage: GroupStageView | null;
+    journeyStatus: string | null;
+    signals?: BuyingGroupChanged['signals'];
+  } | null;
 };
 
 /** One person of a group's latest version: a member (with its reason and engagement entry) or an explicitly removed one. */
@@ -87,7 +94,11 @@ export function splitSnapshot(snapshot: BuyingGroupChanged): { group: GroupRecor
     journey:
       snapshot.stage === undefined && snapshot.journeyStatus === undefined
         ? null
-        : { stage: snapshot.stage ?? null, journeyStatus: snapshot.journeyStatus ?? null },
+        : {
+            stage: snapshot.stage ?? null,
+            journeyStatus: snapshot.journeyStatus ?? null,
+            ...(snapshot.signals === undefined ? {} : { signals: snapshot.signals }),
+          },
     publishedPeople: rowsGiveBack(snapshot)
       ? null
       : {

@@ -1,6 +1,7 @@
 import {
   operatorActionTypes,
   type AiSuggestions,
+  type SignalSettings,
   type AudienceRule,
   type MemberScope,
   type RoleSlot,
@@ -151,6 +152,7 @@ export type SolutionInterestInput = {
   memberScope: MemberScope;
   aiSuggestions?: AiSuggestions | null;
   stageModelId?: string | null;
+  signals?: SignalSettings | null;
 };
 
 /**
@@ -192,6 +194,7 @@ export async function putSolutionInterest(
       memberScope: input.memberScope,
       aiSuggestions: input.aiSuggestions ?? null,
       stageModelId: input.stageModelId ?? null,
+      signals: input.signals ?? null,
     });
     const definition = await definitionOf(tx, stored.solutionInterest, now);
     await enqueue(tx, [
@@ -269,5 +272,6 @@ async function definitionOf(
     definedAt: now.toISOString(),
     ...(interest.aiSuggestions ? { aiSuggestions: interest.aiSuggestions } : {}),
     ...(stageModel ? { stageModel: { id: stageModel.id, name: stageModel.name, stages: stageModel.stages } } : {}),
+    ...(interest.signals ? { signals: interest.signals } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { decodeCursor, encodeCursor, type SortedPosition } from '../domain/curso
 import { sortKey } from '../domain/group-filter';
 import { invalid, notFound } from '../domain/problem';
 import { findSnapshot, groupHistory, groupsOfAccount, listGroups, membershipsOf } from '../db/groups';
+import { opportunitiesOfGroup } from '../db/opportunities';
 import { accountRef, childrenOf, findAccount, findPerson, linksOf } from '../db/records';
 import { problems } from '../schemas/common';
 import {
@@ -72,7 +73,11 @@ export const groupRoutes: FastifyPluginAsyncZod = async (app) => {
       params: groupParams,
       response: { 200: groupSnapshotSchema, ...problems(400, 401, 404) },
     },
-    handler: async (request) => (await findSnapshot(app.db, request.params.id)) ?? missingGroup(request.params.id),
+    handler: async (request) => {
+      const snapshot = (await findSnapshot(app.db, request.params.id)) ?? missingGroup(request.params.id);
+      const opportunities = await opportunitiesOfGroup(app.db, snapshot.accountId, snapshot.solutionInterestId);
+      return { ...snapshot, opportunities };
+    },
   });
 
   app.get('/v1/buying-groups/:id/history', {

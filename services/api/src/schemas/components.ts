@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   aiSuggestionsSchema,
+  signalSettingsSchema,
   conditionNodeSchema,
   id as recordIdSchema,
   memberScopes,
@@ -166,6 +167,11 @@ export const solutionInterestBody = z
       .nullish()
       .describe('members suggested by the role model (source ai) when its confidence reaches minConfidence'),
     stageModelId: componentId.nullish().describe("the stage model its groups' stages follow; omitted: no stage"),
+    signals: signalSettingsSchema
+      .nullish()
+      .describe(
+        'when its groups stall (no member added, stage forward or engagement rise for stalledAfterDays) and their members disengage (no activity for disengagedAfterDays); a signal left out is off',
+      ),
     ...readOnlyFields,
   })
   .strict();
@@ -181,6 +187,7 @@ export const solutionInterestSchema = z
     memberScope: z.enum(memberScopes),
     aiSuggestions: aiSuggestionsSchema.nullable(),
     stageModelId: z.string().nullable(),
+    signals: signalSettingsSchema.nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
   })

@@ -24,6 +24,9 @@ export const listGroupsQuery = z
     completenessGte: score('completenessGte'),
     engagementGte: score('engagementGte'),
     stage: optionalParam(z.string().trim().min(1).max(100)).describe('groups in the stage of this name'),
+    stalled: optionalParam(
+      z.enum(['true', 'false'], { error: "stalled must be 'true' or 'false'" }).transform((v) => v === 'true'),
+    ).describe('groups that are (true) or are not (false) stalled (CONTRACT.md §7 signals)'),
     status: optionalParam(
       z.enum(groupStatusFilter, { error: "status must be 'active', 'dissolved' or 'all'" }),
     ).describe('default active'),
@@ -43,9 +46,12 @@ export const listGroupsQuery = z
   })
   .strict();
 
-/** The live feed takes the list's filters (not its paging, nor `stage`: history, which it judges by, has none), or one group. */
+/**
+ * The live feed takes the list's filters (not its paging, nor `stage` or `stalled`: history, which it judges by, has
+ * neither), or one group.
+ */
 export const liveGroupsQuery = listGroupsQuery
-  .omit({ limit: true, cursor: true, sort: true, stage: true })
+  .omit({ limit: true, cursor: true, sort: true, stage: true, stalled: true })
   .extend({ buyingGroupId: optionalParam(recordId).describe('only this group (an open group page)') })
   .strict();
 
@@ -71,7 +77,29 @@ export const groupListSchema = z.object({ items: z.array(groupSummarySchema), ne
 export const groupParams = z.object({ id: recordId });
 export const memberParams = z.object({ id: recordId, personId: recordId });
 
-export const groupSnapshotSchema = buyingGroupChangedSchema.meta({ id: 'BuyingGroup' });
+/** An opportunity of the group's account for the group's solution interest (CONTRACT.md §7), as the CRM last sent it. */
+export const linkedOpportunitySchema = z
+  .object({
+    opportunityId: z.string(),
+    stage: z.enum(['open', 'won', 'lost']),
+    productName: z.string().nullable(),
+    closedAt: z.string().nullable(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'LinkedOpportunity' });
+
+/**
+ * The latest version as published, plus (additive, read-only) the opportunities linked to the group: its account's
+ * opportunities whose `solutionInterestId` is the group's, most recently updated first. They feed the stage's
+ * `openOpportunityCount` and `opportunityStage`; the published version itself does not carry them.
+ */
+export const groupSnapshotSchema = buyingGroupChangedSchema
+  .extend({
+    opportunities: z
+      .array(linkedOpportunitySchema)
+      .describe("the account's opportunities for the group's solution interest, most recently updated first"),
+  })
+  .meta({ id: 'BuyingGroup' });
 
 export const historyQuery = z
   .object({

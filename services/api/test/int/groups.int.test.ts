@@ -224,7 +224,8 @@ describe('one group', () => {
       expect(history.body.items.map((e: { version: number }) => e.version)).toEqual([1, 2, 3]);
     });
     const detail = await api.call('GET', `/v1/buying-groups/${snapshot.buyingGroupId}`, { token: 'read' });
-    expect(detail.body).toEqual(v3);
+    // As published, plus the opportunities linked to the group (none here).
+    expect(detail.body).toEqual({ ...v3, opportunities: [] });
 
     const history = await api.call('GET', `/v1/buying-groups/${snapshot.buyingGroupId}/history?limit=2`, {
       token: 'read',
@@ -256,7 +257,7 @@ describe('one group', () => {
 
   it('shows a snapshot exactly as §3 has it, dissolved ones included, and 404 for an unknown id', async () => {
     const dissolved = await api.call('GET', `/v1/buying-groups/${id('si-a', 'acc-1a')}`, { token: 'read' });
-    expect(dissolved.body).toEqual(groups[4]);
+    expect(dissolved.body).toEqual({ ...groups[4], opportunities: [] });
     const unknown = await api.call('GET', '/v1/buying-groups/bg-nope', { token: 'read' });
     expect(unknown.status).toBe(404);
     expect(unknown.body.detail).toContain('bg-nope');

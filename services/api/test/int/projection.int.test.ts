@@ -31,6 +31,8 @@ afterAll(async () => {
 });
 
 const read = (path: string) => api.call('GET', path, { token: 'read' });
+/** A version as `GET /v1/buying-groups/{id}` gives it back: as published, plus its linked opportunities (none here). */
+const asRead = <V extends object>(version: V) => ({ ...version, opportunities: [] });
 const sql = async <T extends object = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> =>
   (await api.app.db.query<T>(text, values)).rows;
 
@@ -91,12 +93,14 @@ describe('a group version, stored as rows', () => {
 
   it('gives back the latest version exactly as published, assembled from its group row and member rows', async () => {
     await publishGroups(producer, ctx.topicPrefix, [v1]);
-    await eventually(async () => expect((await read(`/v1/buying-groups/${v1.buyingGroupId}`)).body).toEqual(v1));
+    await eventually(async () =>
+      expect((await read(`/v1/buying-groups/${v1.buyingGroupId}`)).body).toEqual(asRead(v1)),
+    );
     await publishGroups(producer, ctx.topicPrefix, [v2]);
     await eventually(async () => expect((await read(`/v1/buying-groups/${v2.buyingGroupId}`)).body?.version).toBe(2));
 
     const detail = await read(`/v1/buying-groups/${v2.buyingGroupId}`);
-    expect(detail.body).toEqual(v2);
+    expect(detail.body).toEqual(asRead(v2));
     // One row per person (38 ruled, the manual member, 2 removed), nothing of it in the group row.
     expect(
       await sql('SELECT count(*)::int AS n FROM buying_group_members WHERE buying_group_id = $1', [v2.buyingGroupId]),
@@ -176,7 +180,7 @@ describe('a version that changes one member of a large group', () => {
       .map(([personId]) => personId);
     expect(rewritten).toEqual(['p-01000']);
     expect(after.size).toBe(before.size);
-    expect((await read(`/v1/buying-groups/${groupId}`)).body).toEqual(v2);
+    expect((await read(`/v1/buying-groups/${groupId}`)).body).toEqual(asRead(v2));
 
     const history = await sql<{ version: number; row: Record<string, unknown>; bytes: number }>(
       `SELECT version, to_jsonb(h) AS row, pg_column_size(h.*) AS bytes FROM buying_group_history h
@@ -222,7 +226,7 @@ describe('a version that changes one member of a large group', () => {
     await publishGroups(producer, ctx.topicPrefix, [v1]);
     await caughtUp();
     expect(await rows()).toEqual(before);
-    expect((await read(`/v1/buying-groups/${groupId}`)).body).toEqual(v2);
+    expect((await read(`/v1/buying-groups/${groupId}`)).body).toEqual(asRead(v2));
   });
 });
 

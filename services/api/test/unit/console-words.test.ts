@@ -34,6 +34,18 @@ describe('changes, causes, conditions and times in words', () => {
     );
     expect(changeInWords({ kind: 'completeness.changed', from: 33, to: 67 })).toBe('completeness 33 → 67');
     expect(changeInWords({ kind: 'role.missing', role: 'Decision Maker' })).toBe('Decision Maker is missing');
+    expect(changeInWords({ kind: 'group.stalled' })).toBe('group stalled (no progress)');
+    expect(changeInWords({ kind: 'member.disengaged', personId: 'p-1', role: 'Champion', lastActivityAt: null })).toBe(
+      'p-1 (Champion) disengaged: no activity',
+    );
+    expect(
+      changeInWords({
+        kind: 'member.reengaged',
+        personId: 'p-1',
+        role: 'Champion',
+        lastActivityAt: '2026-11-01T00:00:00.000Z',
+      }),
+    ).toBe('p-1 (Champion) engaged again');
   });
 
   it('names an operator action, or the CRM event with its source', () => {
@@ -42,6 +54,9 @@ describe('changes, causes, conditions and times in words', () => {
     );
     expect(causeInWords({ eventId: 'e-1', eventType: 'person.upserted', source: 'crm/sf' })).toBe(
       'person.upserted (crm/sf, e-1)',
+    );
+    expect(causeInWords({ eventId: 'signals:t', eventType: 'signals.checked', source: 'bg/scoring' })).toBe(
+      'periodic signals check (bg/scoring, signals:t)',
     );
   });
 

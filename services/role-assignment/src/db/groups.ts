@@ -13,6 +13,7 @@ type GroupRow = {
   membership_version: number;
   slots_revision: string;
   stage_model: GroupRecord['stageModel'];
+  signals: GroupRecord['signals'];
 };
 
 export const groupKey = (accountId: string, solutionInterestId: string) => `${accountId}|${solutionInterestId}`;
@@ -21,7 +22,7 @@ export const groupKey = (accountId: string, solutionInterestId: string) => `${ac
 export async function groupsOfMany(db: Queryable, accountIds: string[]): Promise<Map<string, GroupRecord>> {
   const { rows } = await db.query<GroupRow>(
     `SELECT account_id, solution_interest_id, buying_group_id, name, status, slots, membership_version, slots_revision,
-       stage_model
+       stage_model, signals
      FROM groups WHERE account_id = ANY($1::text[])`,
     [accountIds],
   );
@@ -98,14 +99,15 @@ export async function saveGroups(db: Queryable, writes: GroupWrite[]): Promise<v
   if (writes.length === 0) return;
   await db.query(
     `INSERT INTO groups (account_id, solution_interest_id, buying_group_id, name, status, slots, membership_version, slots_revision,
-       stage_model, updated_at)
+       stage_model, signals, updated_at)
      SELECT g.account_id, g.solution_interest_id, g.buying_group_id, g.name, g.status, g.slots, g.membership_version, g.slots_revision,
-       g.stage_model, now()
+       g.stage_model, g.signals, now()
      FROM jsonb_to_recordset($1::jsonb) AS g(account_id text, solution_interest_id text, buying_group_id text, name text, status text,
-       slots jsonb, membership_version int, slots_revision bigint, stage_model jsonb)
+       slots jsonb, membership_version int, slots_revision bigint, stage_model jsonb,
+       signals jsonb)
      ON CONFLICT ON CONSTRAINT groups_pkey DO UPDATE SET name = EXCLUDED.name, status = EXCLUDED.status, slots = EXCLUDED.slots,
        membership_version = EXCLUDED.membership_version, slots_revision = EXCLUDED.slots_revision,
-       stage_model = EXCLUDED.stage_model, updated_at = now()`,
+       stage_model = EXCLUDED.stage_model, signals = EXCLUDED.signals, updated_at = now()`,
     [
       JSON.stringify(
         writes.map(({ group: g }) => ({
@@ -118,6 +120,7 @@ export async function saveGroups(db: Queryable, writes: GroupWrite[]): Promise<v
           membership_version: g.membershipVersion,
           slots_revision: g.slotsRevision,
           stage_model: g.stageModel,
+          signals: g.signals,
         })),
       ),
     ],
@@ -175,7 +178,7 @@ const removedRow = (group: GroupRecord, r: RemovedMember) => ({
 export async function allGroups(db: Queryable): Promise<(GroupRecord & Membership)[]> {
   const { rows } = await db.query<GroupRow>(
     `SELECT account_id, solution_interest_id, buying_group_id, name, status, slots, membership_version, slots_revision,
-       stage_model
+       stage_model, signals
      FROM groups ORDER BY account_id, solution_interest_id`,
   );
   const groups = rows.map(fromRow);
@@ -200,5 +203,6 @@ function fromRow(row: GroupRow): GroupRecord {
     membershipVersion: row.membership_version,
     slotsRevision: Number(row.slots_revision),
     stageModel: row.stage_model ?? null,
+    signals: row.signals ?? null,
   };
 }

@@ -1,4 +1,10 @@
-import { buyingGroupId, type AccountUpserted, type RoleSlot, type SolutionInterestDefined } from '@bg/contracts';
+import {
+  buyingGroupId,
+  type AccountUpserted,
+  type RoleSlot,
+  type SignalSettings,
+  type SolutionInterestDefined,
+} from '@bg/contracts';
 import {
   canJudgeAlone,
   computeMembership,
@@ -31,6 +37,8 @@ export type GroupRecord = {
   slotsRevision: number;
   /** The stage model last sent downstream (scoring judges the stage); null: none. */
   stageModel: GroupStageModel | null;
+  /** The solution interest's signals last sent downstream (scoring judges them); null: none. */
+  signals: SignalSettings | null;
 };
 
 /** A person as linked to one account, with their engagement score there (what `engagementScore` reads), if any. */
@@ -50,8 +58,9 @@ export type GroupDecision = {
   delta: MembershipDelta;
   /** Whether the slots changed since they were last sent (they then travel with the event). */
   slotsChanged: boolean;
-  /** Likewise the stage model. */
+  /** Likewise the stage model, and the signals. */
   stageModelChanged: boolean;
+  signalsChanged: boolean;
   changed: boolean;
 };
 
@@ -86,6 +95,7 @@ export function decideGroup(inputs: FullInputs): GroupDecision | null {
       membershipDelta(inputs.previousMembership, inputs.previousMembership),
       false,
       false,
+      false,
     );
   }
   const before = previous?.status === 'active' ? inputs.previousMembership : emptyMembership;
@@ -97,7 +107,7 @@ export function decideGroup(inputs: FullInputs): GroupDecision | null {
     now: inputs.now,
     suggest: inputs.suggest,
   });
-  const candidate: Omit<GroupRecord, 'membershipVersion' | 'slotsRevision' | 'stageModel'> = {
+  const candidate: Omit<GroupRecord, 'membershipVersion' | 'slotsRevision' | 'stageModel' | 'signals'> = {
     accountId: account.accountId,
     solutionInterestId: interest.solutionInterestId,
     buyingGroupId: buyingGroupId(interest.solutionInterestId, account.accountId),
@@ -110,6 +120,8 @@ export function decideGroup(inputs: FullInputs): GroupDecision | null {
   const slotsChanged = previous === null || !isDeepStrictEqual(previous.slots, candidate.slots);
   const stageModel = interest.stageModel ?? null;
   const stageModelChanged = previous === null || !isDeepStrictEqual(previous.stageModel, stageModel);
+  const signals = interest.signals ?? null;
+  const signalsChanged = previous === null || !isDeepStrictEqual(previous.signals, signals);
   return finish(
     previous,
     {
@@ -117,10 +129,12 @@ export function decideGroup(inputs: FullInputs): GroupDecision | null {
       membershipVersion: previous?.membershipVersion ?? 0,
       slotsRevision: slotsChanged ? interest.revision : previous.slotsRevision,
       stageModel,
+      signals,
     },
     delta,
     slotsChanged,
     stageModelChanged,
+    signalsChanged,
   );
 }
 
@@ -154,7 +168,7 @@ export function decidePeople(
     after.members.push(...judged.members);
     after.removedMembers.push(...judged.removedMembers);
   }
-  return finish(group, group, membershipDelta(before, after), false, false);
+  return finish(group, group, membershipDelta(before, after), false, false, false);
 }
 
 function finish(
@@ -163,6 +177,7 @@ function finish(
   delta: MembershipDelta,
   slotsChanged: boolean,
   stageModelChanged: boolean,
+  signalsChanged: boolean,
 ): GroupDecision {
   const changed =
     previous === null ||
@@ -170,9 +185,10 @@ function finish(
     previous.name !== next.name ||
     slotsChanged ||
     stageModelChanged ||
+    signalsChanged ||
     !isEmptyDelta(delta);
   const membershipVersion = (previous?.membershipVersion ?? 0) + (changed ? 1 : 0);
-  return { next: { ...next, membershipVersion }, delta, slotsChanged, stageModelChanged, changed };
+  return { next: { ...next, membershipVersion }, delta, slotsChanged, stageModelChanged, signalsChanged, changed };
 }
 
 /** A person linked to several accounts in scope is judged by the nearest link (the list is nearest first). */

@@ -129,6 +129,7 @@ describe('decideGroup', () => {
         membershipVersion: 1,
         slotsRevision: 1,
         stageModel: null,
+        signals: null,
       });
       expect(decision!.changed).toBe(true);
       expect(decision!.slotsChanged).toBe(true);
@@ -171,6 +172,18 @@ describe('decideGroup', () => {
         members: { upserted: [], removed: [] },
         removedMembers: { upserted: [], cleared: [] },
       });
+    });
+
+    it('carries the signals with the first version and whenever they change, and a change of them alone is a version', () => {
+      const signals = { stalledAfterDays: 14 };
+      const v1 = created({ interest: interest({ signals }) });
+      expect(v1.decision.signalsChanged).toBe(true);
+      expect(v1.decision.next.signals).toEqual(signals);
+      const same = decideGroup(inputs({ ...stored(v1.decision, v1.rows), interest: interest({ signals }) }))!;
+      expect(same.changed).toBe(false);
+      expect(same.signalsChanged).toBe(false);
+      const off = decideGroup(inputs({ ...stored(v1.decision, v1.rows), interest: interest() }))!;
+      expect(off).toMatchObject({ changed: true, signalsChanged: true, next: { signals: null, membershipVersion: 2 } });
     });
 
     it('a later recomputation with nothing new keeps each member’s since', () => {

@@ -42,7 +42,11 @@ export function acceptedKey(accepted: ActivityAccepted): string {
 }
 
 /** The activities of these persons that occurred since `since` (older ones are out of every window). */
-export async function loadActivities(db: Queryable, persons: readonly PersonKey[], since: Date): Promise<ActivitiesByAccount> {
+export async function loadActivities(
+  db: Queryable,
+  persons: readonly PersonKey[],
+  since: Date,
+): Promise<ActivitiesByAccount> {
   const byAccount: ActivitiesByAccount = new Map();
   if (persons.length === 0) return byAccount;
   const { rows } = await db.query<{
@@ -79,3 +83,25 @@ function activityKey(accountId: string, personId: string, source: string, activi
 }
 
 const sourceOf = (accepted: ActivityAccepted): string => accepted.cause.source ?? '';
+
+/** The time of the last activity (any, however old) of each of these persons at each of these accounts. */
+export async function lastActivities(
+  db: Queryable,
+  persons: readonly PersonKey[],
+): Promise<Map<string, Map<string, string>>> {
+  const byAccount = new Map<string, Map<string, string>>();
+  if (persons.length === 0) return byAccount;
+  const { rows } = await db.query<{ account_id: string; person_id: string; last: Date }>(
+    `SELECT a.account_id, a.person_id, max(a.occurred_at) AS last
+     FROM activities a
+     JOIN (SELECT DISTINCT * FROM unnest($1::text[], $2::text[]) AS p (account_id, person_id)) p USING (account_id, person_id)
+     GROUP BY a.account_id, a.person_id`,
+    [persons.map((p) => p.accountId), persons.map((p) => p.personId)],
+  );
+  for (const row of rows) {
+    const byPerson = byAccount.get(row.account_id) ?? new Map<string, string>();
+    byAccount.set(row.account_id, byPerson);
+    byPerson.set(row.person_id, row.last.toISOString());
+  }
+  return byAccount;
+}

@@ -1,4 +1,4 @@
-import type { RoleSlot } from '@bg/contracts';
+import type { GroupSignals, RoleSlot, SignalSettings } from '@bg/contracts';
 import type { ExplicitStage, GroupStage, GroupStageModel } from '@bg/rules';
 import type { Queryable } from '@bg/postgres';
 import type { StoredGroup } from '../domain/group-state';
@@ -34,11 +34,15 @@ type GroupRow = {
   journey_status: string | null;
   status_set_at: Date | null;
   stage: GroupStage | null;
+  signal_settings: SignalSettings | null;
+  signals: GroupSignals | null;
+  last_progress_at: Date | null;
+  signals_due_at: Date | null;
 };
 
 const columns = `account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
   completeness, engagement, missing_roles, member_scope, stage_model, explicit_stage, stage_set_at, journey_status,
-  status_set_at, stage`;
+  status_set_at, stage, signal_settings, signals, last_progress_at, signals_due_at`;
 
 /** Locks and reads these groups (those stored), in key order so that concurrent writers cannot deadlock. */
 export async function lockGroups(db: Queryable, keys: readonly GroupKey[]): Promise<Map<string, StoredGroup>> {
@@ -81,6 +85,25 @@ export async function lockActiveGroupsOf(
 }
 
 /**
+ * Locks and reads the active groups with a stage model of these (account, solution interest) pairs: those whose stage
+ * the account's opportunities for their solution interest may move.
+ */
+export async function lockActiveStagedGroupsOf(
+  db: Queryable,
+  scopes: readonly { accountId: string; solutionInterestId: string }[],
+): Promise<StoredGroup[]> {
+  if (scopes.length === 0) return [];
+  const { rows } = await db.query<GroupRow>(
+    `SELECT ${columns} FROM groups
+     WHERE status = 'active' AND stage_model IS NOT NULL
+       AND (account_id, solution_interest_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))
+     ORDER BY account_id, buying_group_id FOR UPDATE`,
+    [scopes.map((s) => s.accountId), scopes.map((s) => s.solutionInterestId)],
+  );
+  return rows.map(fromRow);
+}
+
+/**
  * The keys of the next active groups after `after` in key order (keyset pagination, so a re-score never holds all
  * groups in memory). Read without locks: the re-score locks only the groups of accounts it could lock first.
  */
@@ -92,6 +115,34 @@ export async function activeGroupKeysAfter(db: Queryable, after: GroupKey, limit
     [after.accountId, after.buyingGroupId, limit],
   );
   return rows.map((row) => ({ accountId: row.account_id, buyingGroupId: row.buying_group_id }));
+}
+
+/** A group whose signals are due, in the order of the due-signals index (keyset pagination). */
+export type DueKey = GroupKey & { dueAt: string };
+
+/**
+ * The next active groups whose signals are due at `now` (a signal changes by the clock alone), after `after` in the
+ * order of their index: a range scan that reads only those groups, however many others there are. Read without locks,
+ * as the re-score's pages are.
+ */
+export async function dueSignalKeysAfter(
+  db: Queryable,
+  now: Date,
+  after: DueKey | null,
+  limit: number,
+): Promise<DueKey[]> {
+  const { rows } = await db.query<{ account_id: string; buying_group_id: string; signals_due_at: Date }>(
+    `SELECT account_id, buying_group_id, signals_due_at FROM groups
+     WHERE status = 'active' AND signals_due_at IS NOT NULL AND signals_due_at <= $1
+       AND (signals_due_at, account_id, buying_group_id) > ($2::timestamptz, $3, $4)
+     ORDER BY signals_due_at, account_id, buying_group_id LIMIT $5`,
+    [now, after?.dueAt ?? '-infinity', after?.accountId ?? '', after?.buyingGroupId ?? '', limit],
+  );
+  return rows.map((row) => ({
+    accountId: row.account_id,
+    buyingGroupId: row.buying_group_id,
+    dueAt: row.signals_due_at.toISOString(),
+  }));
 }
 
 /** A group's new row; `stored` is the row read under lock (null for a group not stored yet), whose version is checked. */
@@ -107,13 +158,14 @@ export async function saveGroups(db: Queryable, writes: readonly GroupWrite[]): 
       `INSERT INTO groups (${columns})
        SELECT account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots::jsonb,
               completeness, engagement, ${textArray('missing_roles')}, member_scope, stage_model::jsonb,
-              explicit_stage::jsonb, stage_set_at, journey_status, status_set_at, stage::jsonb
+              explicit_stage::jsonb, stage_set_at, journey_status, status_set_at, stage::jsonb, signal_settings::jsonb,
+              signals::jsonb, last_progress_at, signals_due_at
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[],
                    $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[], $16::text[],
-                   $17::timestamptz[], $18::text[])
+                   $17::timestamptz[], $18::text[], $19::text[], $20::text[], $21::timestamptz[], $22::timestamptz[])
          AS w (account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
                completeness, engagement, missing_roles, member_scope, stage_model, explicit_stage, stage_set_at,
-               journey_status, status_set_at, stage)
+               journey_status, status_set_at, stage, signal_settings, signals, last_progress_at, signals_due_at)
        ON CONFLICT ON CONSTRAINT groups_pkey DO NOTHING`,
       rowArrays(inserts),
     );
@@ -127,13 +179,17 @@ export async function saveGroups(db: Queryable, writes: readonly GroupWrite[]): 
            completeness = w.completeness, engagement = w.engagement,
            missing_roles = ${textArray('w.missing_roles')}, member_scope = w.member_scope,
            stage_model = w.stage_model::jsonb, explicit_stage = w.explicit_stage::jsonb, stage_set_at = w.stage_set_at,
-           journey_status = w.journey_status, status_set_at = w.status_set_at, stage = w.stage::jsonb, updated_at = now()
+           journey_status = w.journey_status, status_set_at = w.status_set_at, stage = w.stage::jsonb,
+           signal_settings = w.signal_settings::jsonb, signals = w.signals::jsonb, last_progress_at = w.last_progress_at,
+           signals_due_at = w.signals_due_at, updated_at = now()
        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::int[], $8::text[], $9::int[],
                    $10::int[], $11::text[], $12::text[], $13::text[], $14::text[], $15::timestamptz[], $16::text[],
-                   $17::timestamptz[], $18::text[], $19::int[])
+                   $17::timestamptz[], $18::text[], $19::text[], $20::text[], $21::timestamptz[], $22::timestamptz[],
+                   $23::int[])
          AS w (account_id, buying_group_id, solution_interest_id, name, status, membership_version, version, slots,
                completeness, engagement, missing_roles, member_scope, stage_model, explicit_stage, stage_set_at,
-               journey_status, status_set_at, stage, expected_version)
+               journey_status, status_set_at, stage, signal_settings, signals, last_progress_at, signals_due_at,
+               expected_version)
        WHERE g.account_id = w.account_id AND g.buying_group_id = w.buying_group_id AND g.version = w.expected_version`,
       [...rowArrays(updates.map((w) => w.group)), updates.map((w) => w.stored!.version)],
     );
@@ -168,6 +224,10 @@ function rowArrays(groups: readonly StoredGroup[]): unknown[] {
     groups.map((g) => g.journeyStatus),
     groups.map((g) => g.statusSetAt),
     groups.map((g) => json(g.stage)),
+    groups.map((g) => json(g.signalSettings)),
+    groups.map((g) => json(g.signals)),
+    groups.map((g) => g.lastProgressAt),
+    groups.map((g) => g.signalsDueAt),
   ];
 }
 
@@ -195,5 +255,9 @@ function fromRow(row: GroupRow): StoredGroup {
     journeyStatus: row.journey_status,
     statusSetAt: row.status_set_at?.toISOString() ?? null,
     stage: row.stage,
+    signalSettings: row.signal_settings,
+    signals: row.signals,
+    lastProgressAt: row.last_progress_at?.toISOString() ?? null,
+    signalsDueAt: row.signals_due_at?.toISOString() ?? null,
   };
 }

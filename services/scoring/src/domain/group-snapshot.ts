@@ -1,5 +1,14 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { BuyingGroupChanged, Cause, GroupChange, GroupMember, RemovedMember, RoleSlot } from '@bg/contracts';
+import type {
+  BuyingGroupChanged,
+  Cause,
+  GroupChange,
+  GroupMember,
+  GroupSignals,
+  RemovedMember,
+  RoleSlot,
+  SignalSettings,
+} from '@bg/contracts';
 import {
   diffMembership,
   groupSubject,
@@ -10,6 +19,8 @@ import {
 } from '@bg/rules';
 import { computeCompleteness, missingRoles } from './completeness';
 import type { GroupEngagement } from './engagement';
+import type { ScoringFacts } from './group-state';
+import { isProgress, judgeSignals } from './signals';
 
 export interface RoleTransitions {
   /** Required roles that became missing in this version. */
@@ -32,6 +43,14 @@ export interface GroupView {
   stageModel?: GroupStageModel | null;
   explicitStage?: ExplicitStage | null;
   journeyStatus?: string | null;
+  /**
+   * What the stage and the signals read besides the group's own scores: its opportunities and its members' last
+   * activity (none when absent).
+   */
+  facts?: ScoringFacts;
+  /** CONTRACT.md §7: the solution interest's signals (null: none), and the group's last progress as stored. */
+  signalSettings?: SignalSettings | null;
+  lastProgressAt?: string | null;
   /** Members removed because they left the account: the accounts each is linked to now (CONTRACT.md §7). */
   departures?: ReadonlyMap<string, string[]> | undefined;
   cause: Cause;
@@ -46,12 +65,15 @@ export type PreviousVersion = Pick<
   engagement: Pick<BuyingGroupChanged['engagement'], 'score'>;
   stage?: GroupStage | null | undefined;
   journeyStatus?: string | null | undefined;
+  signals?: GroupSignals | null | undefined;
 };
 
 /** A version to publish, with the role transitions it reports (the internal role events follow them). */
 export interface PublishedVersion {
   snapshot: BuyingGroupChanged;
   roleTransitions: RoleTransitions;
+  /** The group's last progress as of this version (it is `computedAt` when this version is progress). */
+  lastProgressAt: string | null;
 }
 
 /** Default move of a group's engagement score for a periodic re-score to publish a version. */
@@ -88,19 +110,23 @@ export function buildSnapshot(
     ? judgeStage(
         group.stageModel,
         group.explicitStage ?? null,
-        groupSubject({
-          completeness: completeness.score,
-          engagement: engagement.score,
-          memberCount: group.members.length,
-          missingRoleCount: missing.length,
-        }),
+        groupSubject(
+          {
+            completeness: completeness.score,
+            engagement: engagement.score,
+            memberCount: group.members.length,
+            missingRoleCount: missing.length,
+          },
+          group.facts,
+          now.toISOString(),
+        ),
         previous?.stage ?? null,
         now.toISOString(),
       )
     : null;
 
   const before = { members: previous?.members ?? [], removedMembers: previous?.removedMembers ?? [] };
-  const changes: GroupChange[] = [
+  const changesButSignals: GroupChange[] = [
     ...lifecycleChanges(previous?.status ?? null, group.status),
     ...withDepartures(diffMembership(before, group), group.departures),
     ...roleTransitions.missing.map((role): GroupChange => ({ kind: 'role.missing', role })),
@@ -110,6 +136,20 @@ export function buildSnapshot(
     ...stageChange(previous?.stage ?? null, stage),
     ...journeyStatusChange(previous?.journeyStatus ?? null, group.journeyStatus ?? null),
   ];
+  // Signals last: whether this version is progress is read from the changes above.
+  const signals = judgeSignals(
+    {
+      settings: group.signalSettings ?? null,
+      active,
+      members: group.members,
+      lastActivityOf: group.facts?.lastActivityOf ?? (() => undefined),
+      previous: previous?.signals ?? null,
+      lastProgressAt: group.lastProgressAt ?? null,
+    },
+    isProgress(changesButSignals, previous?.stage ?? null, stage),
+    now,
+  );
+  const changes = [...changesButSignals, ...signals.changes];
 
   const snapshot: BuyingGroupChanged = {
     buyingGroupId: group.buyingGroupId,
@@ -125,6 +165,7 @@ export function buildSnapshot(
     missingRoles: missing,
     stage,
     journeyStatus: group.journeyStatus ?? null,
+    signals: signals.signals,
     changes,
     cause: group.cause,
     ...(group.coalesced ? { coalesced: group.coalesced } : {}),
@@ -132,7 +173,7 @@ export function buildSnapshot(
   };
 
   if (previous === null ? !active : changes.length === 0 && sameState(previous, snapshot)) return null;
-  return { snapshot, roleTransitions };
+  return { snapshot, roleTransitions, lastProgressAt: signals.lastProgressAt };
 }
 
 /**
@@ -209,6 +250,7 @@ function publishedState(snapshot: PreviousVersion) {
     // Who holds the stage is part of what a reader sees; `since` follows the name, so it need not be compared.
     stage: snapshot.stage ? { ...snapshot.stage, since: undefined } : null,
     journeyStatus: snapshot.journeyStatus ?? null,
+    signals: snapshot.signals ?? null,
   };
 }
 

@@ -1,6 +1,22 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { BuyingGroupChanged, MemberReason, MemberScope, MemberSource, RoleSlot } from '@bg/contracts';
-import type { ExplicitStage, GroupStage, GroupStageModel, Membership } from '@bg/rules';
+import type {
+  BuyingGroupChanged,
+  GroupSignals,
+  MemberReason,
+  MemberScope,
+  MemberSource,
+  RoleSlot,
+  SignalSettings,
+} from '@bg/contracts';
+import {
+  noFacts,
+  type ExplicitStage,
+  type GroupFacts,
+  type GroupStage,
+  type GroupStageModel,
+  type Membership,
+} from '@bg/rules';
+import type { LastActivityOf } from './signals';
 
 /** A group as stored, besides its people: what role-assignment last said about it. */
 export interface GroupHeader {
@@ -16,6 +32,8 @@ export interface GroupHeader {
   slots: RoleSlot[];
   /** The stage model, likewise (null: the group has no stage). */
   stageModel: GroupStageModel | null;
+  /** The solution interest's signals, likewise (null: none). */
+  signalSettings: SignalSettings | null;
   /** What journeys and operators set (CONTRACT.md §7), each with the time of the last set applied. */
   explicitStage: ExplicitStage | null;
   stageSetAt: string | null;
@@ -26,6 +44,7 @@ export interface GroupHeader {
 /** A group's journey fields before anything set them. */
 export const noJourney = {
   stageModel: null,
+  signalSettings: null,
   explicitStage: null,
   stageSetAt: null,
   journeyStatus: null,
@@ -43,9 +62,23 @@ export interface PublishedScores {
    * and that always publishes.)
    */
   stage: GroupStage | null;
+  /** The signals the last published version showed (null: none). */
+  signals: GroupSignals | null;
+  /** The last version that was progress (CONTRACT.md §7), from which the group stalls. */
+  lastProgressAt: string | null;
 }
 
-export type StoredGroup = GroupHeader & PublishedScores;
+/** Besides the published state: when a signal would next change by the clock alone (null: none can). */
+export interface SignalClock {
+  signalsDueAt: string | null;
+}
+
+export type StoredGroup = GroupHeader & PublishedScores & SignalClock;
+
+/** What a version reads besides its group and people: the stage's facts, and each member's last activity. */
+export type ScoringFacts = GroupFacts & { lastActivityOf: LastActivityOf };
+
+export const noScoringFacts: ScoringFacts = Object.freeze({ ...noFacts, lastActivityOf: () => undefined });
 
 /** A group's people (members and explicitly removed ones), with the engagement score each member was last given. */
 export interface GroupMembers extends Membership {

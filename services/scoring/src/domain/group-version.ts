@@ -4,7 +4,16 @@ import type { Coalesced } from '@bg/rules';
 import { computeCompleteness } from './completeness';
 import { groupEngagement, type GroupEngagement } from './engagement';
 import { buildSnapshot, type GroupView, type PreviousVersion, type PublishedVersion } from './group-snapshot';
-import { memberRowChanges, type GroupHeader, type GroupMembers, type MemberRow, type StoredGroup } from './group-state';
+import {
+  memberRowChanges,
+  noScoringFacts,
+  type GroupHeader,
+  type GroupMembers,
+  type MemberRow,
+  type ScoringFacts,
+  type StoredGroup,
+} from './group-state';
+import { signalsDueAt } from './signals';
 import { memberSlotWeights } from './member-slot';
 
 /** What one unit of work does to one group: its row (when it changed), its changed member rows, and the version. */
@@ -33,9 +42,15 @@ export function decideVersion(input: {
   causes: Coalesced;
   /** Members removed because they left the account (from the membership changes). */
   departures?: ReadonlyMap<string, string[]>;
+  /**
+   * What the stage and the signals read besides the group's scores (a group without a stage model or signals reads
+   * nothing).
+   */
+  facts?: ScoringFacts;
   now: Date;
 }): GroupDecision {
   const { stored, before, next, after, causes } = input;
+  const facts = input.facts ?? noScoringFacts;
   const view: GroupView = {
     buyingGroupId: next.buyingGroupId,
     accountId: next.accountId,
@@ -49,6 +64,9 @@ export function decideVersion(input: {
     explicitStage: next.explicitStage,
     journeyStatus: next.journeyStatus,
     departures: input.departures,
+    facts,
+    signalSettings: next.signalSettings,
+    lastProgressAt: stored?.lastProgressAt ?? null,
     ...causes,
   };
   const published = buildSnapshot(
@@ -57,7 +75,7 @@ export function decideVersion(input: {
     previousVersion(stored, before),
     input.now,
   );
-  const group: StoredGroup = published
+  const shown = published
     ? {
         ...next,
         version: published.snapshot.version,
@@ -65,8 +83,22 @@ export function decideVersion(input: {
         engagement: published.snapshot.engagement.score,
         missingRoles: published.snapshot.missingRoles,
         stage: published.snapshot.stage ?? null,
+        signals: published.snapshot.signals ?? null,
+        lastProgressAt: published.lastProgressAt,
       }
     : { ...next, ...publishedScores(stored) };
+  // Recomputed on every decision: an activity that publishes nothing still moves its member's deadline.
+  const group: StoredGroup = {
+    ...shown,
+    signalsDueAt: signalsDueAt({
+      settings: shown.signalSettings,
+      active: shown.status === 'active',
+      members: after.members,
+      lastActivityOf: facts.lastActivityOf,
+      signals: shown.signals,
+      lastProgressAt: shown.lastProgressAt,
+    }),
+  };
   return {
     stored,
     group,
@@ -101,6 +133,7 @@ function previousVersion(stored: StoredGroup | null, people: GroupMembers): Prev
     missingRoles: stored.missingRoles,
     stage: stored.stage,
     journeyStatus: stored.journeyStatus,
+    signals: stored.signals,
   };
 }
 
@@ -111,5 +144,7 @@ function publishedScores(stored: StoredGroup | null) {
     engagement: stored?.engagement ?? 0,
     missingRoles: stored?.missingRoles ?? [],
     stage: stored?.stage ?? null,
+    signals: stored?.signals ?? null,
+    lastProgressAt: stored?.lastProgressAt ?? null,
   };
 }

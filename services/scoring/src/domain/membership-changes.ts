@@ -51,6 +51,7 @@ export function foldMembershipChanges(
       ...journeyOf(group),
       // Carried only when it changes, as the slots are.
       stageModel: change.stageModel === undefined ? (group?.stageModel ?? null) : change.stageModel,
+      signalSettings: change.signals === undefined ? (group?.signalSettings ?? null) : change.signals,
       accountId: change.accountId,
       buyingGroupId: change.buyingGroupId,
       solutionInterestId: change.solutionInterestId,

@@ -7,6 +7,7 @@ import { coalesce } from '@bg/rules';
 import { noMembers, withScores } from '../domain/group-state';
 import { decideVersion } from '../domain/group-version';
 import { freshScores } from './fresh-scores';
+import { loadGroupFacts } from './group-facts';
 import { scopesOfGroups } from './group-scopes';
 import { distinctPersons, rescorePersons } from './person-scores';
 import { saveDecisions } from './save-decisions';
@@ -56,12 +57,26 @@ export async function applyActivities(
     settings,
     now,
   );
+  // After the chunk's activities are stored: a member's last activity is read with them.
+  const factsOf = await loadGroupFacts(
+    db,
+    affected.map(({ group, before }) => ({ group, people: before })),
+    scopeOf,
+  );
   const decisions = affected.flatMap(({ group, before, scope, causes, movers }) => {
     const last = causes.at(-1);
     if (!last || group.version === 0) return [];
     const after = withScores(before, (personId) => (movers.has(personId) ? scoreOf(scope, personId) : undefined));
     return [
-      decideVersion({ stored: group, before, next: group, after, causes: coalesce(causes.slice(0, -1), last), now }),
+      decideVersion({
+        stored: group,
+        before,
+        next: group,
+        after,
+        causes: coalesce(causes.slice(0, -1), last),
+        facts: factsOf(group.buyingGroupId),
+        now,
+      }),
     ];
   });
   return [...personMessages, ...(await saveDecisions(db, decisions))];

@@ -6,6 +6,8 @@ import { lockGroups } from '../db/groups';
 import { applyExplicitSets } from '../domain/journey';
 import { noMembers } from '../domain/group-state';
 import { decideVersion } from '../domain/group-version';
+import { loadGroupFacts } from './group-facts';
+import { scopesOfGroups } from './group-scopes';
 import { saveDecisions } from './save-decisions';
 
 /**
@@ -20,6 +22,11 @@ export async function applyExplicitSetEvents(
   if (sets.length === 0) return [];
   const stored = await lockGroups(db, sets);
   const people = await loadGroupMembers(db, [...stored.values()]);
+  const factsOf = await loadGroupFacts(
+    db,
+    [...stored.values()].map((group) => ({ group, people: people.get(group.buyingGroupId) ?? noMembers })),
+    await scopesOfGroups(db, [...stored.values()]),
+  );
   const decisions = [...stored.values()].flatMap((group) => {
     const applied = applyExplicitSets(
       group,
@@ -38,6 +45,7 @@ export async function applyExplicitSetEvents(
           applied.causes.slice(0, -1).map((cause) => ({ cause })),
           { cause: last },
         ),
+        facts: factsOf(group.buyingGroupId),
         now,
       }),
     ];

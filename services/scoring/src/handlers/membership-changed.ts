@@ -6,6 +6,7 @@ import { carryScores, joiners, noMembers, withScores } from '../domain/group-sta
 import { decideVersion } from '../domain/group-version';
 import { foldMembershipChanges } from '../domain/membership-changes';
 import { freshScores } from './fresh-scores';
+import { loadGroupFacts } from './group-facts';
 import { scopesOfGroups } from './group-scopes';
 import { saveDecisions } from './save-decisions';
 import type { ScoringSettings } from './settings';
@@ -61,6 +62,11 @@ export async function applyMembershipChanges(
     settings,
     now,
   );
+  const factsOf = await loadGroupFacts(
+    db,
+    folded.map(({ change }) => ({ group: change.group, people: change.membership })),
+    scopeOf,
+  );
   const decisions = scored.map(({ row, before, change, sameScope }) => {
     const fresh = (personId: string) => scoreOf(scopeOf(change.group), personId);
     return decideVersion({
@@ -72,6 +78,7 @@ export async function applyMembershipChanges(
         : withScores({ ...change.membership, scores: new Map() }, fresh),
       causes: change.causes,
       departures: change.departures,
+      facts: factsOf(change.group.buyingGroupId),
       now,
     });
   });

@@ -13,9 +13,11 @@ import type { PersonKey } from '../db/activities';
 import { engagementWindowStart } from '../domain/engagement';
 import { scoringSource } from './emit';
 import { freshScores } from './fresh-scores';
+import { loadGroupFacts } from './group-facts';
 import { scopesOfGroups } from './group-scopes';
 import { rescorePersons } from './person-scores';
 import { saveDecisions } from './save-decisions';
+import { checkSignals } from './signals-check';
 import type { ScoringSettings } from './settings';
 
 /** The cause of a version a periodic re-score published (window and decay moved): public, listed in README.md. */
@@ -29,7 +31,8 @@ export interface RescoreOptions {
 /**
  * The periodic re-score: every `intervalMs` (after the previous pass ended), applies the window and the decay to the
  * persons' condition scores (sending every move of an integer score, as an activity does) and to the active groups, a
- * page at a time, publishing a group only when its engagement moved by at least the step. A
+ * page at a time, publishing a group only when its engagement moved by at least the step; then checks the signals
+ * that are due (`checkSignals`). A
  * session advisory lock lets one replica run a pass at a time; the others skip that tick.
  */
 export function rescoreJob(pool: Pool, logger: Logger, settings: ScoringSettings, options: RescoreOptions) {
@@ -92,9 +95,15 @@ async function rescorePass(pool: Pool, logger: Logger, settings: ScoringSettings
         groupsEvaluated += page.evaluated;
         versionsPublished += page.published;
       }
+      // The signals' periodic check rides on the same pass (one scheduler, one lock); it reads only due groups.
+      const signals = await checkSignals(pool, now, batchSize);
+      versionsPublished += signals.versionsPublished;
       await recordRescoreRun(pool, { scoredAt: now, groupsEvaluated, versionsPublished });
       if (versionsPublished > 0)
-        logger.info({ groupsEvaluated, versionsPublished, scoredAt: now }, 're-score published versions');
+        logger.info(
+          { groupsEvaluated, versionsPublished, signalGroupsDue: signals.groupsDue, scoredAt: now },
+          're-score published versions',
+        );
     } finally {
       await session.query('SELECT pg_advisory_unlock(hashtext($1))', [lockName]);
     }
@@ -169,26 +178,33 @@ async function rescorePage(
     settings,
     now,
   );
-  const decisions = groups.flatMap((group) => {
+  const moved = groups.flatMap((group) => {
     const before = people.get(group.buyingGroupId) ?? noMembers;
     const rescored = withScores(before, (personId) => scoreOf(scopeOf(group), personId));
-    const moved = shouldEmitEngagementOnly(
+    const step = shouldEmitEngagementOnly(
       group.engagement,
       groupEngagementOf(group.slots, rescored).score,
       settings.step,
     );
-    if (group.version === 0 || !moved) return [];
-    return [
-      decideVersion({
-        stored: group,
-        before,
-        next: group,
-        after: rescored,
-        causes: { cause, coalesced: undefined },
-        now,
-      }),
-    ];
+    return group.version > 0 && step ? [{ group, before, rescored }] : [];
   });
+  // Only the groups that publish read their stage's and signals' facts.
+  const factsOf = await loadGroupFacts(
+    db,
+    moved.map(({ group, before }) => ({ group, people: before })),
+    scopeOf,
+  );
+  const decisions = moved.map(({ group, before, rescored }) =>
+    decideVersion({
+      stored: group,
+      before,
+      next: group,
+      after: rescored,
+      causes: { cause, coalesced: undefined },
+      facts: factsOf(group.buyingGroupId),
+      now,
+    }),
+  );
   await enqueue(db, await saveDecisions(db, decisions));
   const last = page.at(-1);
   return {

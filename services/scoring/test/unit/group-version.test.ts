@@ -90,6 +90,10 @@ describe('decideVersion', () => {
       engagement: 27,
       missingRoles: [],
       stage: null,
+      signals: null,
+      // Progress is kept even without signals: switching them on later counts from it.
+      lastProgressAt: now.toISOString(),
+      signalsDueAt: null,
     });
     expect(decision.groupChanged).toBe(true);
     expect(decision.rows.upserted.map((row) => row.personId)).toEqual(['p-ana', 'p-ben']);

@@ -56,6 +56,16 @@ describe('foldMembershipChanges', () => {
     });
   });
 
+  it('keeps the stored signals when a change carries none, and takes what one carries (null switches them off)', () => {
+    const signals = { stalledAfterDays: 14 };
+    const on = foldMembershipChanges(stored(1), empty, [membershipChange(2, { signals })]);
+    expect(on?.group.signalSettings).toEqual(signals);
+    const kept = foldMembershipChanges(on!.group, empty, [membershipChange(3, {})]);
+    expect(kept?.group.signalSettings).toEqual(signals);
+    const off = foldMembershipChanges(kept!.group, empty, [membershipChange(4, { signals: null })]);
+    expect(off?.group.signalSettings).toBeNull();
+  });
+
   it('keeps the stored slots when a change carries none, and takes new ones when the template changed', () => {
     const newSlots = [slot('Champion', { required: true })];
     expect(foldMembershipChanges(stored(1), empty, [membershipChange(2)])?.group.slots).toEqual(templateSlots);
