@@ -39,6 +39,9 @@ export function deadLetterOf(
   };
 }
 
+/** The header of a dead letter that says why it was refused (a `DeadLetterCode`). */
+export const errorCodeHeader = 'x-error-code';
+
 function errorHeaders(
   code: DeadLetterCode,
   reason: string,
@@ -47,7 +50,7 @@ function errorHeaders(
   offset: string,
 ): Record<string, string> {
   return {
-    'x-error-code': code,
+    [errorCodeHeader]: code,
     // What went wrong may quote the input: kept printable, whatever the input held.
     'x-error-message': printable(reason.slice(0, 2_000)),
     'x-source-topic': topic,

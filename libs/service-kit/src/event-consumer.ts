@@ -1,6 +1,12 @@
 import type { Kafka } from 'kafkajs';
 import { topicsReadBy, type EventType } from '@bg/contracts';
-import { BatchConsumer, internalDeadLetterTopics, type EventProducer, type IncomingEvent } from '@bg/kafka';
+import {
+  BatchConsumer,
+  errorCodeHeader,
+  internalDeadLetterTopics,
+  type EventProducer,
+  type IncomingEvent,
+} from '@bg/kafka';
 import {
   classifyDbError,
   enqueue,
@@ -53,6 +59,13 @@ export function createEventConsumer(deps: EventConsumerDeps, spec: EventConsumer
   const metrics = consumerMetrics(deps.metrics);
   const logger = deps.logger.child({ component: 'consumer', group: spec.groupId });
   const internalDeadLetters = new Set(internalDeadLetterTopics);
+  const deadLettered = (topic: string, code: string) => {
+    metrics.deadLetters.inc({ topic, code });
+    // An internal topic carries only what our own producers validated: a dead letter there is a bug.
+    if (internalDeadLetters.has(deadLetterTopic(topic))) {
+      logger.error({ topic, code }, 'dead letter on an internal topic: a producer emitted what its consumer refuses');
+    }
+  };
   const consumer = new BatchConsumer({
     kafka: deps.kafka,
     producer: deps.producer,
@@ -78,6 +91,12 @@ export function createEventConsumer(deps: EventConsumerDeps, spec: EventConsumer
         }),
       );
       end();
+      // A handler's own dead letters (a command naming what does not exist) went out through its outbox: counted
+      // once they are committed, like the consumer's.
+      for (const message of result.outbox ?? []) {
+        const code = message.headers?.[errorCodeHeader];
+        if (code) deadLettered(events[0]!.topic, code);
+      }
       result.afterCommit?.();
     },
     observer: {
@@ -90,16 +109,7 @@ export function createEventConsumer(deps: EventConsumerDeps, spec: EventConsumer
         }
       },
       skipped: (topic, count) => metrics.skipped.inc({ topic }, count),
-      deadLettered: (topic, code) => {
-        metrics.deadLetters.inc({ topic, code });
-        // An internal topic carries only what our own producers validated: a dead letter there is a bug.
-        if (internalDeadLetters.has(deadLetterTopic(topic))) {
-          logger.error(
-            { topic, code },
-            'dead letter on an internal topic: a producer emitted what its consumer refuses',
-          );
-        }
-      },
+      deadLettered,
     },
   });
   metrics.lagSources.add({ groupId: spec.groupId, consumer });

@@ -17,7 +17,12 @@ const at = (minute: number) => `2026-11-26T10:${String(minute).padStart(2, '0')}
 const group = buyingGroupId('si-x', 'acme');
 
 const account = (accountId: string) =>
-  accountRecord(accountId, { name: `Name ${accountId}`, annualRevenue: 5_000_000, parentAccountId: null, updatedAt: at(0) });
+  accountRecord(accountId, {
+    name: `Name ${accountId}`,
+    annualRevenue: 5_000_000,
+    parentAccountId: null,
+    updatedAt: at(0),
+  });
 const person = (personId: string, jobTitle: string, accountIds: string[], updatedAt: string) =>
   personRecord(personId, accountIds, { jobTitle, updatedAt });
 const upsertPerson = (x: ReturnType<typeof person>) =>
@@ -31,7 +36,11 @@ async function journey(type: string, data: Record<string, unknown>, id = `cmd-${
   });
   return id;
 }
-const memberOf = (personId: string) => p.latest().get(group)?.members.find((m) => m.personId === personId);
+const memberOf = (personId: string) =>
+  p
+    .latest()
+    .get(group)
+    ?.members.find((m) => m.personId === personId);
 const waitFor = (predicate: () => boolean) => p.groups.waitFor(predicate);
 
 beforeAll(async () => {
@@ -71,7 +80,9 @@ describe('journey commands', () => {
     });
 
     // A CRM change of the person recomputes her by the rules (she matches none): the journey's assignment stands.
-    await p.send(Topics.crmPersons, [{ key: 'ana', type: 'person.upserted', data: person('ana', 'Senior Accountant', ['acme'], at(2)) }]);
+    await p.send(Topics.crmPersons, [
+      { key: 'ana', type: 'person.upserted', data: person('ana', 'Senior Accountant', ['acme'], at(2)) },
+    ]);
     const removal: MemberCommand = {
       accountId: 'acme',
       solutionInterestId: 'si-x',
@@ -86,14 +97,26 @@ describe('journey commands', () => {
       topic: `${p.ctx.topicPrefix}${Topics.memberCommands}`,
       messages: [{ key: 'acme', value: crmEvent(internalEventTypes.memberCommand, removal) }],
     });
-    await waitFor(() => p.latest().get(group)?.removedMembers.some((r) => r.personId === 'ana') ?? false);
+    await waitFor(
+      () =>
+        p
+          .latest()
+          .get(group)
+          ?.removedMembers.some((r) => r.personId === 'ana') ?? false,
+    );
     expect(memberOf('ana')).toBeUndefined();
     // The person's change came before the removal and changed nothing: the only version after the assignment is it.
     expect(p.versions().filter((v) => v.members.upserted.some((m) => m.personId === 'ana'))).toHaveLength(1);
   });
 
   it('gives a redelivered command no further effect', async () => {
-    const data = { accountId: 'acme', solutionInterestId: 'si-x', personId: 'bo', role: 'Influencer', journeyId: 'j-2' };
+    const data = {
+      accountId: 'acme',
+      solutionInterestId: 'si-x',
+      personId: 'bo',
+      role: 'Influencer',
+      journeyId: 'j-2',
+    };
     const id = await journey(journeyCommandTypes.memberAssign, data);
     await waitFor(() => memberOf('bo')?.source === 'journey');
     const remove = await journey(journeyCommandTypes.memberRemove, { ...data, role: undefined });
@@ -121,14 +144,21 @@ describe('journey commands', () => {
     await p.producer.send({
       topic: `${p.ctx.topicPrefix}${Topics.journeyCommands}`,
       messages: [
-        { key: 'acme', value: crmEvent(journeyCommandTypes.memberAssign, { accountId: 'acme' }, 'bad-1', 'journey/test') },
+        {
+          key: 'acme',
+          value: crmEvent(journeyCommandTypes.memberAssign, { accountId: 'acme' }, 'bad-1', 'journey/test'),
+        },
       ],
     });
     const cases: [string, Record<string, unknown>, string][] = [
       [journeyCommandTypes.memberAssign, { personId: 'ana', role: 'Boss' }, "unknown role 'Boss'"],
       [journeyCommandTypes.memberAssign, { personId: 'ghost', role: 'Influencer' }, "person 'ghost' is not linked"],
       [journeyCommandTypes.stageSet, { stage: 'Closing' }, "unknown stage 'Closing'"],
-      [journeyCommandTypes.statusSet, { solutionInterestId: 'si-none', status: 'x' }, "unknown solution interest 'si-none'"],
+      [
+        journeyCommandTypes.statusSet,
+        { solutionInterestId: 'si-none', status: 'x' },
+        "unknown solution interest 'si-none'",
+      ],
     ];
     const ids: string[] = [];
     for (const [type, data] of cases)
@@ -142,10 +172,21 @@ describe('journey commands', () => {
     expect(byId.get('bad-1')?.headers['x-error-message']).toContain('solutionInterestId');
     cases.forEach(([, , reason], i) => {
       const letter = byId.get(ids[i]!)!;
-      expect(letter.headers).toMatchObject({ 'x-error-code': 'invalid-command', 'x-source-topic': Topics.journeyCommands });
+      expect(letter.headers).toMatchObject({
+        'x-error-code': 'invalid-command',
+        'x-source-topic': Topics.journeyCommands,
+      });
       expect(letter.headers['x-error-message']).toContain(reason);
       expect(letter.key).toBe('acme');
     });
+    // Counted like the consumer's own dead letters, once committed.
+    const [, roleAssignment] = p.services;
+    const counted = async (code: string) =>
+      (await roleAssignment!.metrics.getSingleMetric('bg_dead_letters_total')!.get()).values.find(
+        (v) => v.labels.topic === Topics.journeyCommands && v.labels.code === code,
+      )?.value;
+    await expect.poll(() => counted('invalid-command')).toBe(cases.length);
+    expect(await counted('invalid-data')).toBe(1);
   });
 });
 
