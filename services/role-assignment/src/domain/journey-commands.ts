@@ -19,6 +19,8 @@ export type CommandContext = {
   interest: Interest | undefined;
   /** Accounts the named person is linked to now (live links only), each with its live ancestors, nearest first. */
   personAccounts: { accountId: string; ancestors: string[] }[];
+  /** Whether the account has an active group of the solution interest (a stage or status is set on a group). */
+  groupActive: boolean;
 };
 
 /** A command to apply (a member edit, or an explicit stage/status for scoring), or why it is refused. */
@@ -29,8 +31,9 @@ export type JourneyDecision =
 
 /**
  * Judges a journey command against what it names (CONTRACT.md §7): the solution interest must exist, an assigned role
- * be one of its template's slots, a stage one of its stage model's, and the person be linked to the account in the
- * solution interest's scope (the account, or with `account-and-descendants` one of its descendants).
+ * be one of its template's slots, a stage one of its stage model's, the person be linked to the account in the
+ * solution interest's scope (the account, or with `account-and-descendants` one of its descendants), and a stage or
+ * status be set on an active group.
  */
 export function decideJourneyCommand(command: JourneyCommand, context: CommandContext, at: string): JourneyDecision {
   const { interest } = context;
@@ -53,20 +56,30 @@ export function decideJourneyCommand(command: JourneyCommand, context: CommandCo
         return { ok: false, reason: `unknown role '${role}' in solution interest '${solutionInterestId}'` };
       return { ok: true, override: { personId, action: 'add', role, source: 'journey', requestedAt: at } };
     }
-    case journeyCommandTypes.stageSet: {
-      const { stage } = command.data;
-      if (stage === null) return { ok: true, explicit: { stage } };
-      const stages = interest.stageModel?.stages ?? [];
-      if (!stages.some((s) => s.name === stage))
+    case journeyCommandTypes.stageSet:
+    case journeyCommandTypes.statusSet:
+      // Member edits are kept for a group that does not exist yet (they apply once it does); a stage or status is
+      // the state of a group, so it needs one.
+      if (!context.groupActive)
         return {
           ok: false,
-          reason: interest.stageModel
-            ? `unknown stage '${stage}' in stage model '${interest.stageModel.id}'`
-            : `unknown stage '${stage}': solution interest '${solutionInterestId}' has no stage model`,
+          reason: `no active buying group of solution interest '${solutionInterestId}' at account '${accountId}'`,
         };
-      return { ok: true, explicit: { stage } };
-    }
-    case journeyCommandTypes.statusSet:
-      return { ok: true, explicit: { journeyStatus: command.data.status } };
+      return command.type === journeyCommandTypes.stageSet
+        ? decideStage(command.data.stage, interest, solutionInterestId)
+        : { ok: true, explicit: { journeyStatus: command.data.status } };
   }
+}
+
+function decideStage(stage: string | null, interest: Interest, solutionInterestId: string): JourneyDecision {
+  if (stage === null) return { ok: true, explicit: { stage } };
+  const stages = interest.stageModel?.stages ?? [];
+  if (!stages.some((s) => s.name === stage))
+    return {
+      ok: false,
+      reason: interest.stageModel
+        ? `unknown stage '${stage}' in stage model '${interest.stageModel.id}'`
+        : `unknown stage '${stage}': solution interest '${solutionInterestId}' has no stage model`,
+    };
+  return { ok: true, explicit: { stage } };
 }

@@ -2,6 +2,7 @@ import { buyingGroupId, internalEventTypes, type Cause, type GroupExplicitSet } 
 import { deadLetterOf, encodeEvent, type IncomingEvent } from '@bg/kafka';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
 import type { Logger } from '@bg/service-kit';
+import { groupKey, groupsOfMany } from '../db/groups';
 import { ancestorsOfMany, linksOfPersons, saveOverride } from '../db/state';
 import type { Interest } from '../domain/group-state';
 import { decideJourneyCommand, type JourneyCommand } from '../domain/journey-commands';
@@ -32,7 +33,14 @@ export async function applyJourneyCommand(
   const cause: Cause = { eventId: command.id, eventType: command.type, source: command.source };
   const personId = 'personId' in command.data ? command.data.personId : null;
   const personAccounts = personId === null ? [] : await linkedAccounts(tx, personId);
-  const decision = decideJourneyCommand(command, { interest: interests.get(solutionInterestId), personAccounts }, at);
+  const groupActive =
+    personId === null &&
+    (await groupsOfMany(tx, [accountId])).get(groupKey(accountId, solutionInterestId))?.status === 'active';
+  const decision = decideJourneyCommand(
+    command,
+    { interest: interests.get(solutionInterestId), personAccounts, groupActive },
+    at,
+  );
   if (!decision.ok) {
     logger.warn({ eventId: command.id, accountId, reason: decision.reason }, 'journey command refused');
     return { touch: null, outbox: [deadLetterOf(incoming, 'invalid-command', decision.reason)] };

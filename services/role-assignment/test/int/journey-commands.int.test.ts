@@ -159,6 +159,11 @@ describe('journey commands', () => {
         { solutionInterestId: 'si-none', status: 'x' },
         "unknown solution interest 'si-none'",
       ],
+      [
+        journeyCommandTypes.stageSet,
+        { accountId: 'elsewhere', stage: 'Awareness' },
+        "no active buying group of solution interest 'si-x' at account 'elsewhere'",
+      ],
     ];
     const ids: string[] = [];
     for (const [type, data] of cases)
@@ -170,14 +175,14 @@ describe('journey commands', () => {
       'x-source-topic': Topics.journeyCommands,
     });
     expect(byId.get('bad-1')?.headers['x-error-message']).toContain('solutionInterestId');
-    cases.forEach(([, , reason], i) => {
+    cases.forEach(([, data, reason], i) => {
       const letter = byId.get(ids[i]!)!;
       expect(letter.headers).toMatchObject({
         'x-error-code': 'invalid-command',
         'x-source-topic': Topics.journeyCommands,
       });
       expect(letter.headers['x-error-message']).toContain(reason);
-      expect(letter.key).toBe('acme');
+      expect(letter.key).toBe(data.accountId ?? 'acme');
     });
     // Counted like the consumer's own dead letters, once committed.
     const [, roleAssignment] = p.services;

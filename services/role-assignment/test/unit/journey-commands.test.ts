@@ -31,7 +31,7 @@ describe('decideJourneyCommand', () => {
   it('turns an assignment of a linked person to a role of the template into a journey override', () => {
     const decision = decideJourneyCommand(
       { type: journeyCommandTypes.memberAssign, data: { ...target, personId: 'p', role: 'Champion' } },
-      { interest, personAccounts: [linked('acc-1')] },
+      { interest, personAccounts: [linked('acc-1')], groupActive: true },
       at,
     );
     expect(decision).toEqual({
@@ -45,25 +45,27 @@ describe('decideJourneyCommand', () => {
       type: journeyCommandTypes.memberAssign,
       data: { ...target, personId: 'p', role: 'Boss' },
     } as const;
-    expect(decideJourneyCommand(assign, { interest: undefined, personAccounts: [] }, at)).toEqual({
+    expect(decideJourneyCommand(assign, { interest: undefined, personAccounts: [], groupActive: false }, at)).toEqual({
       ok: false,
       reason: "unknown solution interest 'si-x'",
     });
-    expect(decideJourneyCommand(assign, { interest, personAccounts: [linked('acc-1')] }, at)).toEqual({
+    expect(
+      decideJourneyCommand(assign, { interest, personAccounts: [linked('acc-1')], groupActive: true }, at),
+    ).toEqual({
       ok: false,
       reason: "unknown role 'Boss' in solution interest 'si-x'",
     });
     expect(
       decideJourneyCommand(
         { type: journeyCommandTypes.memberRemove, data: { ...target, personId: 'p' } },
-        { interest, personAccounts: [linked('acc-2', ['acc-1'])] },
+        { interest, personAccounts: [linked('acc-2', ['acc-1'])], groupActive: true },
         at,
       ),
     ).toEqual({ ok: false, reason: "person 'p' is not linked to account 'acc-1'" });
     expect(
       decideJourneyCommand(
         { type: journeyCommandTypes.stageSet, data: { ...target, stage: 'Closing' } },
-        { interest, personAccounts: [] },
+        { interest, personAccounts: [], groupActive: true },
         at,
       ),
     ).toEqual({ ok: false, reason: "unknown stage 'Closing' in stage model 'sm-1'" });
@@ -73,14 +75,29 @@ describe('decideJourneyCommand', () => {
     const rollUp = { ...interest, memberScope: 'account-and-descendants' as const };
     const decision = decideJourneyCommand(
       { type: journeyCommandTypes.memberRemove, data: { ...target, personId: 'p' } },
-      { interest: rollUp, personAccounts: [linked('acc-2', ['acc-1'])] },
+      { interest: rollUp, personAccounts: [linked('acc-2', ['acc-1'])], groupActive: true },
       at,
     );
     expect(decision).toMatchObject({ ok: true, override: { action: 'remove', source: 'journey' } });
   });
 
+  it('refuses a stage or status for an account without an active group of the solution interest', () => {
+    const context = { interest, personAccounts: [], groupActive: false };
+    const reason = "no active buying group of solution interest 'si-x' at account 'acc-1'";
+    expect(
+      decideJourneyCommand(
+        { type: journeyCommandTypes.stageSet, data: { ...target, stage: 'Awareness' } },
+        context,
+        at,
+      ),
+    ).toEqual({ ok: false, reason });
+    expect(
+      decideJourneyCommand({ type: journeyCommandTypes.statusSet, data: { ...target, status: 'x' } }, context, at),
+    ).toEqual({ ok: false, reason });
+  });
+
   it('passes an explicit stage (or null) and a status on', () => {
-    const context = { interest, personAccounts: [] };
+    const context = { interest, personAccounts: [], groupActive: true };
     expect(
       decideJourneyCommand({ type: journeyCommandTypes.stageSet, data: { ...target, stage: null } }, context, at),
     ).toEqual({ ok: true, explicit: { stage: null } });
