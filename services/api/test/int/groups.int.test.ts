@@ -392,14 +392,17 @@ describe('preview', () => {
   });
 
   it('says when it stopped at the configured account limit', async () => {
-    const limited = await startApi(ctx, { PREVIEW_MAX_ACCOUNTS: '3' });
+    // The limit is read per request: set on this API, rather than a second one started for it, whose projection
+    // consumer would join the group and rebalance it twice (under load that outlasted the test's minute).
+    const configured = api.app.config.PREVIEW_MAX_ACCOUNTS;
+    api.app.config.PREVIEW_MAX_ACCOUNTS = 3;
     try {
-      const answer = await limited.call('POST', '/v1/solution-interests/si-p/preview', {
+      const answer = await api.call('POST', '/v1/solution-interests/si-p/preview', {
         json: { audience: { accountIds: [] } },
       });
       expect(answer.body).toMatchObject({ accountsEvaluated: 3, complete: false });
     } finally {
-      await limited.stop();
+      api.app.config.PREVIEW_MAX_ACCOUNTS = configured;
     }
   });
 
