@@ -23,6 +23,21 @@ export type CommandContext = {
   groupActive: boolean;
 };
 
+/** How far a journey's clock may run ahead of the broker's before its command time is not believed. */
+export const commandClockSkewMs = 60_000;
+
+/**
+ * The time a command applies at, which orders it against other edits of the same person or field: its CloudEvent
+ * `time`, or the Kafka timestamp when it has none. A `time` further ahead of the Kafka timestamp than the allowed skew
+ * is taken as the Kafka timestamp: a journey whose clock runs ahead must not freeze every later edit until then.
+ */
+export function commandTime(time: string | undefined, kafkaTimestampMs: number): string {
+  const published = new Date(kafkaTimestampMs).toISOString();
+  if (time === undefined) return published;
+  const at = Date.parse(time);
+  return Number.isNaN(at) || at > kafkaTimestampMs + commandClockSkewMs ? published : new Date(at).toISOString();
+}
+
 /** A command to apply (a member edit, or an explicit stage/status for scoring), or why it is refused. */
 export type JourneyDecision =
   | { ok: true; override: MemberOverride }

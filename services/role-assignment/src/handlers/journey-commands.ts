@@ -5,7 +5,7 @@ import type { Logger } from '@bg/service-kit';
 import { groupKey, groupsOfMany } from '../db/groups';
 import { ancestorsOfMany, linksOfPersons, saveOverride } from '../db/state';
 import type { Interest } from '../domain/group-state';
-import { decideJourneyCommand, type JourneyCommand } from '../domain/journey-commands';
+import { commandTime, decideJourneyCommand, type JourneyCommand } from '../domain/journey-commands';
 import { roleAssignmentSource } from '../recompute';
 
 /** What a command leaves: a member edit's group to re-judge, and messages (an explicit set, or a dead letter). */
@@ -28,8 +28,7 @@ export async function applyJourneyCommand(
 ): Promise<CommandOutcome> {
   const command = incoming.event as unknown as JourneyCommand & { id: string; source: string; time?: string };
   const { accountId, solutionInterestId } = command.data;
-  // The command's own time orders a journey's commands; a CloudEvent without one takes its Kafka timestamp.
-  const at = command.time ?? new Date(incoming.timestamp).toISOString();
+  const at = commandTime(command.time, incoming.timestamp);
   const cause: Cause = { eventId: command.id, eventType: command.type, source: command.source };
   const personId = 'personId' in command.data ? command.data.personId : null;
   const personAccounts = personId === null ? [] : await linkedAccounts(tx, personId);

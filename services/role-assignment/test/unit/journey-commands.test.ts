@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { journeyCommandTypes, type SolutionInterestDefined } from '@bg/contracts';
 import { departureOf } from '../../src/domain/departures';
-import { decideJourneyCommand, type CommandContext } from '../../src/domain/journey-commands';
+import { commandTime, decideJourneyCommand, type CommandContext } from '../../src/domain/journey-commands';
 
 const interest = {
   solutionInterestId: 'si-x',
@@ -108,6 +108,20 @@ describe('decideJourneyCommand', () => {
         at,
       ),
     ).toEqual({ ok: true, explicit: { journeyStatus: 'nurture' } });
+  });
+});
+
+describe('commandTime', () => {
+  const kafka = Date.parse('2026-11-30T10:00:00Z');
+
+  it('takes the command’s own time, earlier or a little ahead of the broker’s', () => {
+    expect(commandTime('2026-11-30T09:00:00Z', kafka)).toBe('2026-11-30T09:00:00.000Z');
+    expect(commandTime('2026-11-30T10:00:59Z', kafka)).toBe('2026-11-30T10:00:59.000Z');
+  });
+
+  it('takes the broker’s time when the command has none, or one too far ahead to believe', () => {
+    expect(commandTime(undefined, kafka)).toBe('2026-11-30T10:00:00.000Z');
+    expect(commandTime('2027-01-01T00:00:00Z', kafka)).toBe('2026-11-30T10:00:00.000Z');
   });
 });
 
