@@ -19,7 +19,11 @@ export function accountRecord(accountId: string, overrides: Partial<AccountUpser
 }
 
 /** A complete `person.upserted` record for tests, linked to `links` (`[accountId, relationship]`, employee by default). */
-export function personRecord(personId: string, links: (string | [string, string])[], overrides: Partial<PersonUpserted> = {}): PersonUpserted {
+export function personRecord(
+  personId: string,
+  links: (string | [string, string])[],
+  overrides: Partial<PersonUpserted> = {},
+): PersonUpserted {
   return {
     personId,
     email: `${personId}@acme.example`,
@@ -29,7 +33,11 @@ export function personRecord(personId: string, links: (string | [string, string]
     department: 'Marketing',
     seniority: 'C-Level',
     country: 'US',
-    accounts: links.map((link) => (typeof link === 'string' ? { accountId: link, relationship: 'employee' } : { accountId: link[0], relationship: link[1] })),
+    accounts: links.map((link) =>
+      typeof link === 'string'
+        ? { accountId: link, relationship: 'employee' }
+        : { accountId: link[0], relationship: link[1] },
+    ),
     attributes: {},
     updatedAt: '2026-11-26T10:00:00Z',
     ...overrides,

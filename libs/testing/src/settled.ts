@@ -8,7 +8,7 @@ export async function consumerLag(kafka: Kafka, groupId: string, topics: string[
     let lag = 0;
     const committed = await retryingRetriable(() => admin.fetchOffsets({ groupId, topics }));
     for (const { topic, partitions } of committed) {
-      const ends = await admin.fetchTopicOffsets(topic);
+      const ends = await retryingRetriable(() => admin.fetchTopicOffsets(topic));
       for (const end of ends) {
         const done = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
         const start = Number(end.low);
@@ -23,9 +23,10 @@ export async function consumerLag(kafka: Kafka, groupId: string, topics: string[
 
 /**
  * Retries what the broker refuses with a retriable error for a moment (on a loaded machine the group's coordinator may
- * answer "not the coordinator" while it loads the group): the admin client does not retry that by itself.
+ * answer "not the coordinator" while it loads the group, a partition "not the leader" while its leadership settles):
+ * the admin client does not retry those by itself.
  */
-async function retryingRetriable<T>(call: () => Promise<T>, attempts = 20): Promise<T> {
+export async function retryingRetriable<T>(call: () => Promise<T>, attempts = 20): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();

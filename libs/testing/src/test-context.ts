@@ -4,6 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { defaultMaxMessageBytes } from '@bg/contracts';
 import { ensureTopics, internalDeadLetterTopics, physicalTopic, systemTopics } from '@bg/kafka';
 import { dropDatabase, ensureDatabase, withDatabase } from '@bg/infra';
+import { retryingRetriable } from './settled';
 
 /** What the global setup provides to every test file. */
 declare module 'vitest' {
@@ -83,7 +84,7 @@ async function countMessages(kafka: Kafka, topics: string[]): Promise<Record<str
     const existing = new Set(await admin.listTopics());
     const counts: Record<string, number> = {};
     for (const topic of topics.filter((t) => existing.has(t))) {
-      const offsets = await admin.fetchTopicOffsets(topic);
+      const offsets = await retryingRetriable(() => admin.fetchTopicOffsets(topic));
       const total = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
       if (total > 0) counts[topic] = total;
     }
