@@ -1,4 +1,12 @@
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import {
+  CompressionTypes,
+  Partitioners,
+  type Admin,
+  type Kafka,
+  type Message,
+  type PartitionMetadata,
+  type Producer,
+} from 'kafkajs';
 import { physicalTopic } from './client';
 
 /**
@@ -13,46 +21,80 @@ export type OutgoingMessage = {
 };
 
 /**
- * An idempotent producer with one request in flight, so retries never reorder a key's messages (group versions
- * must reach consumers in order). Topics are logical names; the prefix is applied here.
+ * An idempotent producer (acks=all) with one request in flight, so retries never reorder a key's messages (group
+ * versions must reach consumers in order). Topics are logical names; the prefix is applied here.
+ *
+ * Each send request covers one partition. kafkajs' `sendBatch` retries only the brokers that have not answered yet:
+ * when a broker dies mid-send and its partitions' leadership moves to a broker that already acknowledged its own part,
+ * the moved partitions are never sent and the call still resolves (tulios/kafkajs#1303, unfixed in 2.2.4), so an
+ * outbox row would be deleted for a message no broker has. With one partition per request, the retry goes to the new
+ * leader, which has not answered. Partitions are chosen as kafkajs' default partitioner does (murmur2 of the key, as
+ * the Java client), so keys land where they always did.
  */
 export class EventProducer {
   private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  /** Each topic's partitions, read again after five minutes (kafkajs' own metadata age) in case some were added. */
+  private readonly partitions = new Map<string, { metadata: PartitionMetadata[]; readAt: number }>();
 
   constructor(
     kafka: Kafka,
     private readonly topicPrefix: string,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.admin = kafka.admin();
   }
 
-  connect(): Promise<void> {
-    return this.producer.connect();
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    await this.admin.connect();
   }
 
-  disconnect(): Promise<void> {
-    return this.producer.disconnect();
+  async disconnect(): Promise<void> {
+    await this.producer.disconnect();
+    await this.admin.disconnect();
   }
 
-  /** Sends all messages (grouped by topic, order kept per topic) and resolves when every broker acknowledged them. */
+  /**
+   * Sends all messages (order kept per partition, hence per key) and resolves when the broker leading each partition
+   * acknowledged its messages with every in-sync replica (acks=all).
+   */
   async send(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const byTopic = new Map<string, OutgoingMessage[]>();
+    const byPartition = new Map<string, { topic: string; partition: number; messages: Message[] }>();
     for (const message of messages) {
-      const list = byTopic.get(message.topic) ?? [];
-      list.push(message);
-      byTopic.set(message.topic, list);
+      const topic = physicalTopic(this.topicPrefix, message.topic);
+      const partitionMetadata = await this.partitionsOf(topic);
+      const outgoing: Message = { key: message.key, value: message.value, headers: message.headers };
+      const partition = this.partitioner({ topic, partitionMetadata, message: outgoing });
+      const request = byPartition.get(`${partition}:${topic}`) ?? { topic, partition, messages: [] };
+      request.messages.push({ ...outgoing, partition });
+      byPartition.set(`${partition}:${topic}`, request);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.None,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic: physicalTopic(this.topicPrefix, topic),
-        messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-      })),
-    });
+    await Promise.all(
+      [...byPartition.values()].map(({ topic, messages: list }) =>
+        this.producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: list }),
+      ),
+    );
+  }
+
+  private async partitionsOf(topic: string): Promise<PartitionMetadata[]> {
+    const known = this.partitions.get(topic);
+    if (known && Date.now() - known.readAt < partitionsMaxAgeMs) return known.metadata;
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    const metadata = topics[0]!.partitions;
+    this.partitions.set(topic, { metadata, readAt: Date.now() });
+    return metadata;
   }
 }
+
+const partitionsMaxAgeMs = 5 * 60_000;
 
 /** Protocol errors by which the broker refuses a message for good: resending it would fail the same way. */
 const refusals = new Set([
