@@ -41,7 +41,8 @@ export function stackArgs(argv: string[]): { kafkaNodes: number; replicas: numbe
   });
   const count = (name: string, value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a whole number of at least 1, not '${value}'`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new Error(`--${name} must be a whole number of at least 1, not '${value}'`);
     return n;
   };
   return { kafkaNodes: count('brokers', values.brokers), replicas: count('replicas', values.replicas), positionals };

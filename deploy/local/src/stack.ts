@@ -47,7 +47,9 @@ export async function prepareInfrastructure(settings: LocalSettings, say: (line:
   const { replicationFactor, minInsyncReplicas } = replicationFor(settings.kafkaNodes);
   say(
     `topics ready (${created.length} created, ${settings.partitions} partitions each` +
-      (settings.externalBrokers ? ')' : `, replication factor ${replicationFactor}, min.insync.replicas ${minInsyncReplicas})`),
+      (settings.externalBrokers
+        ? ')'
+        : `, replication factor ${replicationFactor}, min.insync.replicas ${minInsyncReplicas})`),
   );
   for (const service of listServices()) {
     const applied = await migrate(settings.databaseUrl, service.schema, service.migrations);

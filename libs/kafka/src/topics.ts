@@ -126,7 +126,9 @@ export async function waitForBrokers(brokers: string[], timeoutMs = 60_000): Pro
           .catch(() => []);
         if (brokers.every((b) => seen.includes(b))) break;
         if (Date.now() > deadline)
-          throw new Error(`${broker} sees brokers [${seen.join(', ')}] after ${timeoutMs} ms, not [${brokers.join(', ')}]`);
+          throw new Error(
+            `${broker} sees brokers [${seen.join(', ')}] after ${timeoutMs} ms, not [${brokers.join(', ')}]`,
+          );
         await new Promise((r) => setTimeout(r, 200));
       }
     } finally {

@@ -48,7 +48,7 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
   const databaseUrl = withDatabase(adminUrl, database);
   const kafkaBrokers = options.kafkaBrokers ?? inject('kafkaBrokers').split(',');
   if (options.topicPrefix !== undefined && !options.kafkaBrokers)
-    throw new Error('a topic prefix of your own needs brokers of your own: files share the run\'s broker');
+    throw new Error("a topic prefix of your own needs brokers of your own: files share the run's broker");
   const topicPrefix = options.topicPrefix ?? `t${suffix}.`;
   const kafka = new Kafka({ clientId: `test-${suffix}`, brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
   const maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
