@@ -24,39 +24,44 @@ export type OutgoingMessage = {
  * An idempotent producer (acks=all) with one request in flight, so retries never reorder a key's messages (group
  * versions must reach consumers in order). Topics are logical names; the prefix is applied here.
  *
- * Each send request covers one partition. kafkajs' `sendBatch` retries only the brokers that have not answered yet:
- * when a broker dies mid-send and its partitions' leadership moves to a broker that already acknowledged its own part,
- * the moved partitions are never sent and the call still resolves (tulios/kafkajs#1303, unfixed in 2.2.4), so an
- * outbox row would be deleted for a message no broker has. With one partition per request, the retry goes to the new
- * leader, which has not answered. Partitions are chosen as kafkajs' default partitioner does (murmur2 of the key, as
- * the Java client), so keys land where they always did.
+ * Two kafkajs 2.2.4 faults would lose messages on a cluster when a broker dies mid-send, and are worked around here:
+ * - `sendBatch` retries only the brokers that have not answered: partitions whose leadership moved to a broker that
+ *   had already answered were never sent, and the call still resolved (tulios/kafkajs#1303). So each request covers
+ *   one partition: its retry goes to the new leader, which has not answered.
+ * - A failed request gives its sequence numbers back, though the broker may have written it; the next request with
+ *   those numbers and other messages is then taken for a duplicate and dropped by the broker, acknowledged all the
+ *   same. So sends to one partition go one after another, and after a failed send the producer is replaced (a new
+ *   producer id starts new sequences; what the broker had written is sent again, a duplicate consumers drop).
+ * Partitions are chosen as kafkajs' default partitioner does (murmur2 of the key, as the Java client), so keys land
+ * where they always did.
  */
 export class EventProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
+  /** The current producer's connection, awaited by every send (a replaced producer connects in the background). */
+  private connection: Promise<void> = Promise.resolve();
   private readonly admin: Admin;
   private readonly partitioner = Partitioners.DefaultPartitioner();
   /** Each topic's partitions, read again after five minutes (kafkajs' own metadata age) in case some were added. */
   private readonly partitions = new Map<string, { metadata: PartitionMetadata[]; readAt: number }>();
+  /** Per topic-partition, the last send queued: the next one starts when it has settled. */
+  private readonly inTurn = new Map<string, Promise<void>>();
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly topicPrefix: string,
   ) {
-    this.producer = kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
+    this.producer = this.newProducer();
     this.admin = kafka.admin();
   }
 
   async connect(): Promise<void> {
-    await this.producer.connect();
+    this.connection = this.producer.connect();
+    await this.connection;
     await this.admin.connect();
   }
 
   async disconnect(): Promise<void> {
+    await Promise.allSettled([...this.inTurn.values()]);
     await this.producer.disconnect();
     await this.admin.disconnect();
   }
@@ -78,10 +83,49 @@ export class EventProducer {
       byPartition.set(`${partition}:${topic}`, request);
     }
     await Promise.all(
-      [...byPartition.values()].map(({ topic, messages: list }) =>
-        this.producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages: list }),
-      ),
+      [...byPartition].map(([key, { topic, messages: list }]) => this.whenItsTurn(key, () => this.sendTo(topic, list))),
     );
+  }
+
+  /** Runs `send` once every send queued before it for the same partition has settled. */
+  private whenItsTurn(key: string, send: () => Promise<void>): Promise<void> {
+    const turn = (this.inTurn.get(key) ?? Promise.resolve()).then(send, send);
+    const settled = turn.catch(() => undefined);
+    this.inTurn.set(key, settled);
+    void settled.then(() => {
+      if (this.inTurn.get(key) === settled) this.inTurn.delete(key);
+    });
+    return turn;
+  }
+
+  private async sendTo(topic: string, messages: Message[]): Promise<void> {
+    const producer = this.producer;
+    try {
+      await this.connection;
+      await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+    } catch (error) {
+      // A refusal wrote nothing; any other failure may have, so its sequence numbers must not be used again.
+      if (!isBrokerRefusal(error) && this.producer === producer) this.replaceProducer();
+      throw error;
+    }
+  }
+
+  private replaceProducer(): void {
+    const old = this.producer;
+    this.producer = this.newProducer();
+    this.connection = this.producer.connect();
+    // Awaited by the next send, which replaces the producer again if the brokers are still away.
+    this.connection.catch(() => undefined);
+    void Promise.allSettled([...this.inTurn.values()]).then(() => old.disconnect().catch(() => undefined));
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
   }
 
   private async partitionsOf(topic: string): Promise<PartitionMetadata[]> {
