@@ -1,5 +1,6 @@
 /**
- * `npm run bench [-- --quick | --full | --accounts N --persons N] [--rates 200,1000,max] [--seconds 15]`
+ * `npm run bench [-- --quick | --full | --accounts N --persons N] [--rates 200,1000,max] [--seconds 15]
+ *                 [--brokers 3] [--replicas 2]`
  *
  * Measures the whole pipeline on this machine in one run and prints a table plus a JSON report
  * (deploy/bench/reports/): the raw Kafka pass-through limit, the backfill of a synthetic CRM until every group is
@@ -23,11 +24,19 @@ import {
   freePort,
   listServices,
   startKafka,
+  startKafkaCluster,
   withDatabase,
 } from '@bg/infra';
-import { apiTokensValue, Supervisor } from '@bg/local-stack';
+import { apiTokensValue, serviceReplicas, Supervisor } from '@bg/local-stack';
 import { benchSolutionInterests, generateDataset, presets, type BenchSize } from './src/dataset';
-import { difference, figures, parseHopMetrics, type HopFigures, type HopSnapshot } from './src/hop-metrics';
+import {
+  difference,
+  figures,
+  parseHopMetrics,
+  sumSnapshots,
+  type HopFigures,
+  type HopSnapshot,
+} from './src/hop-metrics';
 import { CpuMeter, peakRssMb, postgresPids } from './src/process-stats';
 import { rawPassThrough } from './src/raw-passthrough';
 import { statementsAvailable, topStatements, type StatementCost } from './src/statements';
@@ -46,6 +55,10 @@ const { values: args } = parseArgs({
     rates: { type: 'string', default: '200,1000,max' },
     seconds: { type: 'string', default: '15' },
     partitions: { type: 'string', default: '6' },
+    /** Kafka nodes: 1, or a cluster (3: replication factor 3, min.insync.replicas 2, acks=all as in production). */
+    brokers: { type: 'string', default: '1' },
+    /** Processes of each service, sharing its consumer group (the partitions) as replicas in production do. */
+    replicas: { type: 'string', default: '1' },
     /** Live solution interests: the three of the dataset, then ones whose audiences cover few accounts. */
     'solution-interests': { type: 'string', default: '3' },
     /** Write V8 CPU profiles of every service into this folder (open in Chrome DevTools, or summarize-profile.ts). */
@@ -64,6 +77,8 @@ const size: BenchSize = {
   skew: args.uniform ? 1 : base.skew,
 };
 const partitions = Number(args.partitions);
+const brokerCount = Number(args.brokers);
+const replicaCount = Number(args.replicas);
 const interestCount = Number(args['solution-interests']);
 const rates = args.rates!.split(',').map((r) => (r === 'max' ? Infinity : Number(r)));
 const seconds = Number(args.seconds);
@@ -87,15 +102,20 @@ async function main() {
   await ensureDatabase(adminUrl, database);
   const databaseUrl = withDatabase(adminUrl, database);
   const workDir = mkdtempSync(join(tmpdir(), 'bg-bench-'));
-  const kafkaProcess = await startKafka({
-    workDir,
-    port: await freePort(),
-    controllerPort: await freePort(),
-    partitions,
-    heapMb: 1024,
-    log: say,
-  });
-  const kafka = new Kafka({ clientId: 'bench', brokers: [kafkaProcess.brokers], logLevel: logLevel.NOTHING });
+  const kafkaProcess =
+    brokerCount > 1
+      ? await startKafkaCluster({ workDir, nodes: brokerCount, partitions, heapMb: 512, log: say })
+      : await startKafka({
+          workDir,
+          port: await freePort(),
+          controllerPort: await freePort(),
+          partitions,
+          heapMb: 1024,
+          log: say,
+        });
+  /** The broker's process, or every node's of a cluster (a node restarted by hand is not followed). */
+  const brokerPids = 'nodes' in kafkaProcess ? kafkaProcess.nodes.flatMap((n) => n.pid ?? []) : [kafkaProcess.pid];
+  const kafka = new Kafka({ clientId: 'bench', brokers: kafkaProcess.brokers.split(','), logLevel: logLevel.NOTHING });
   const supervisor = new Supervisor(join(workDir, 'logs'), join(workDir, 'pids'), say);
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   try {
@@ -109,7 +129,7 @@ async function main() {
 
     // 1. The limit: raw pass-through on the same broker, before the services compete for the cores.
     say(`raw kafkajs pass-through of ${inputEvents} messages of ${personBytes} bytes…`);
-    const cpuRaw = new CpuMeter(() => ({ broker: [kafkaProcess.pid], 'load generator': [process.pid] }));
+    const cpuRaw = new CpuMeter(() => ({ broker: brokerPids, 'load generator': [process.pid] }));
     cpuRaw.start();
     const rawPerSecond = await rawPassThrough(kafka, {
       inTopic: 'bench.raw.in',
@@ -125,44 +145,45 @@ async function main() {
     const tokens = { admin: `bench-admin-${runId}`, read: `bench-read-${runId}` };
     const services = listServices();
     const compiled = compiledEntries(services);
-    const opsPorts = await Promise.all(services.map(() => freePort()));
-    const apiPort = await freePort();
-    services.forEach((s, i) =>
+    // Each process its own ops port, and each API its own port (the first one is the one the bench talks to).
+    const replicas = serviceReplicas(services, replicaCount);
+    const ports: number[] = [];
+    for (let i = 0; i < replicas.length; i++) ports.push(await freePort());
+    const processes = replicas.map((r, i) => ({ ...r, port: ports[i]!, api: r.service.name === 'api' }));
+    const urlOf = (p: (typeof processes)[number], path: string) => `http://127.0.0.1:${p.port}${path}`;
+    for (const p of processes) {
       supervisor.start({
-        name: s.name,
-        entry: compiled.get(s.name)!,
+        name: p.name,
+        entry: compiled.get(p.service.name)!,
         env: {
           KAFKA_BROKERS: kafkaProcess.brokers,
           DATABASE_URL: databaseUrl,
           LOG_LEVEL: 'warn',
-          OPS_PORT: String(opsPorts[i]),
-          API_PORT: String(apiPort),
+          OPS_PORT: String(p.api ? 0 : p.port),
+          API_PORT: String(p.port),
           API_TOKENS: apiTokensValue(tokens),
         },
         nodeArgs: args.profile
-          ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`, `--cpu-prof-name=${s.name}.cpuprofile`]
+          ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`, `--cpu-prof-name=${p.name}.cpuprofile`]
           : [],
-      }),
+      });
+    }
+    await Promise.all(processes.map((p) => waitReady(urlOf(p, '/readyz'))));
+    say(
+      `services ready: ${processes.map((p) => p.name).join(', ')} on ${brokerCount} broker${brokerCount > 1 ? 's' : ''}`,
     );
-    await Promise.all(
-      services.map((s, i) =>
-        waitReady(s.name === 'api' ? `http://127.0.0.1:${apiPort}/readyz` : `http://127.0.0.1:${opsPorts[i]}/readyz`),
-      ),
-    );
-    say(`services ready: ${services.map((s) => s.name).join(', ')}`);
+    /** Each process's /metrics text (the API's needs a token). */
+    const scrape = (p: (typeof processes)[number]) =>
+      fetch(urlOf(p, '/metrics'), { headers: { authorization: `Bearer ${tokens.admin}` } })
+        .then((r) => r.text())
+        .catch(() => '');
     /** Every hop's histograms now (the API's /metrics needs a token). */
     const scrapeHops = async (): Promise<Record<string, HopSnapshot>> => {
-      const entries = await Promise.all(
-        services.map(async (s, i) => {
-          const url =
-            s.name === 'api' ? `http://127.0.0.1:${apiPort}/metrics` : `http://127.0.0.1:${opsPorts[i]}/metrics`;
-          const text = await fetch(url, { headers: { authorization: `Bearer ${tokens.admin}` } })
-            .then((r) => r.text())
-            .catch(() => '');
-          return [s.name, parseHopMetrics(text)] as const;
-        }),
+      const scraped = await Promise.all(processes.map(async (p) => [p, parseHopMetrics(await scrape(p))] as const));
+      // A service's hops are those of all its replicas together.
+      return Object.fromEntries(
+        services.map((s) => [s.name, sumSnapshots(scraped.filter(([p]) => p.service === s).map(([, h]) => h))]),
       );
-      return Object.fromEntries(entries);
     };
     const hopsSince = async (before: Record<string, HopSnapshot>) => {
       const after = await scrapeHops();
@@ -172,13 +193,17 @@ async function main() {
           .map(([name, snapshot]) => [name, figures(difference(snapshot, before[name]!))]),
       );
     };
+    /** Per service, the pids of its replicas now (a restarted one is followed). */
     const pids = () =>
       Object.fromEntries(
-        services.map((s) => [s.name, supervisor.pidOf(s.name)].filter(Boolean)).map(([n, p]) => [n, [p as number]]),
+        services.map((s) => [
+          s.name,
+          processes.filter((p) => p.service === s).flatMap((p) => supervisor.pidOf(p.name) ?? []),
+        ]),
       );
     const meter = () =>
       new CpuMeter(() => ({
-        broker: [kafkaProcess.pid],
+        broker: brokerPids,
         postgres: postgresPids(),
         ...pids(),
         'load generator': [process.pid],
@@ -416,16 +441,13 @@ async function main() {
       .rows[0].xact_commit;
     // Per service: how many chunks it applied, how long one took on average, how many events it handled.
     const chunkProfile: Record<string, { chunks: number; avgChunkMs: number; events: number }> = {};
-    for (const [i, service] of services.entries()) {
+    for (const service of services) {
       if (service.name === 'api') continue;
-      const text = await fetch(`http://127.0.0.1:${opsPorts[i]}/metrics`)
-        .then((r) => r.text())
-        .catch(() => '');
+      const texts = await Promise.all(processes.filter((p) => p.service === service).map(scrape));
       const sum = (name: string) =>
-        [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))].reduce(
-          (a, m) => a + Number(m[1]),
-          0,
-        );
+        texts
+          .flatMap((text) => [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? ([0-9.e+-]+)$`, 'gm'))])
+          .reduce((a, m) => a + Number(m[1]), 0);
       const chunks = sum('bg_chunk_duration_seconds_count');
       chunkProfile[service.name] = {
         chunks,
@@ -433,8 +455,8 @@ async function main() {
         events: sum('bg_events_handled_total'),
       };
     }
-    const rss = Object.fromEntries(services.map((s) => [s.name, peakRssMb(supervisor.pidOf(s.name) ?? 0)]));
-    rss.broker = peakRssMb(kafkaProcess.pid);
+    const rss = Object.fromEntries(processes.map((p) => [p.name, peakRssMb(supervisor.pidOf(p.name) ?? 0)]));
+    brokerPids.forEach((pid, i) => (rss[brokerPids.length > 1 ? `broker-${i + 1}` : 'broker'] = peakRssMb(pid)));
     await producer.disconnect();
     await probe.disconnect();
 
@@ -445,6 +467,8 @@ async function main() {
       machine: { cores: (await import('node:os')).cpus().length, node: process.version },
       size,
       partitions,
+      brokers: brokerCount,
+      replicas: replicaCount,
       rawPassThrough: {
         messages: inputEvents,
         valueBytes: personBytes,
@@ -528,6 +552,8 @@ async function waitReady(url: string): Promise<void> {
 }
 
 function printTable(r: {
+  brokers: number;
+  replicas: number;
   rawPassThrough: { perSecond: number };
   backfill: {
     inputEvents: number;
@@ -555,6 +581,10 @@ function printTable(r: {
   templateChange: { accounts: number; jobSeconds: number; groupsChanged: number; settledSeconds: number };
 }) {
   const rows: [string, string][] = [
+    [
+      'brokers × replicas',
+      `${r.brokers} broker${r.brokers > 1 ? 's' : ''}, ${r.replicas} replica${r.replicas > 1 ? 's' : ''} of each service`,
+    ],
     ['raw kafkajs pass-through', `${r.rawPassThrough.perSecond} msg/s`],
     [
       'backfill',

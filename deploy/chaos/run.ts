@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
 import pg from 'pg';
-import { audienceRuleSchema, defaultMaxMessageBytes, roleSlotSchema, Topics, type PersonUpserted } from '@bg/contracts';
+import { defaultMaxMessageBytes } from '@bg/contracts';
 import { ensureTopics, systemTopics } from '@bg/kafka';
 import {
   compiledEntries,
@@ -30,14 +30,14 @@ import {
   type RunningKafka,
 } from '@bg/infra';
 import { apiTokensValue, Supervisor } from '@bg/local-stack';
-import type { OracleSolutionInterest } from '@bg/rules';
-import { crmEvent, generateAccounts, generatePersons, seededRandom } from '@bg/testing';
-import { describeBacklog, isSettled, pipelineBacklog, totalLag, type Backlog } from './src/backlog';
-import { checkVersions, compareWithOracle, deadLetters, percentiles } from './src/checks';
+import { generateAccounts, generatePersons, seededRandom } from '@bg/testing';
+import { describeBacklog, pipelineBacklog, totalLag, waitUntilSettled, type Backlog } from './src/backlog';
+import { checkAnsweredOnce, checkVersions, compareWithOracle, deadLetters, percentiles } from './src/checks';
 import { SteadyLoad } from './src/load';
 import { PostgresCluster } from './src/postgres-cluster';
 import { ArrivalProbe, readPublicTopic } from './src/public-topic';
 import { clock, Report } from './src/report';
+import { defineScenario, publishRecords, scenarioOracleInterest } from './src/scenario';
 
 const { values: args } = parseArgs({
   options: {
@@ -68,7 +68,6 @@ const postgresOutageMs = Number(args['postgres-outage']) * 1000;
 const partitions = Number(args.partitions);
 const runId = Date.now().toString(36);
 const ownPrefix = 'chaos-';
-const SI = 'si-chaos';
 const recoveryTimeoutMs = 5 * 60_000;
 // After a recovery, before the next fault (in no stretch): the updates in flight finish before the next fault.
 const settleGapMs = 5_000;
@@ -76,38 +75,6 @@ const settleGapMs = 5_000;
 const report = new Report();
 const say = report.say;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-// What the template, audience and solution interest are, as an operator defines them through the API.
-const template = {
-  name: 'Chaos buyers',
-  slots: [
-    // Capped: who stays when more match is decided by precedence, then time in the slot, then personId.
-    {
-      role: 'Decision Maker',
-      weight: 100,
-      required: true,
-      minMembers: 1,
-      maxMembers: 2,
-      conditions: { field: 'jobTitle', op: 'hasAnyWord', value: ['CTO', 'CMO', 'CISO', 'Chief'] },
-    },
-    {
-      role: 'Influencer',
-      weight: 80,
-      required: true,
-      minMembers: 1,
-      maxMembers: 3,
-      conditions: { field: 'seniority', op: 'in', value: ['VP', 'Director'] },
-    },
-    {
-      role: 'Practitioner',
-      weight: 60,
-      required: false,
-      minMembers: 2,
-      conditions: { field: 'jobTitle', op: 'containsAny', value: ['Engineer', 'Developer', 'Analyst'] },
-    },
-  ],
-};
-const audience = { name: 'Revenue over 1M', conditions: { field: 'annualRevenue', op: 'gt', value: 1_000_000 } };
 
 /** Everything started here, stopped in `cleanup` whatever happened. */
 const started: {
@@ -201,25 +168,8 @@ async function main(): Promise<void> {
   say(`services ready: ${services.map((s) => s.name).join(', ')} (logs in ${join(workDir, 'logs')})`);
 
   const backlog = async (): Promise<Backlog | null> => pipelineBacklog(kafka, db, ownPrefix).catch(() => null);
-  /** Waits until the pipeline is settled on `polls` consecutive polls. */
-  const waitSettled = async (timeoutMs: number, polls = 4): Promise<Backlog> => {
-    const deadline = Date.now() + timeoutMs;
-    let stable = 0;
-    let last: Backlog | null = null;
-    let lastSaid = 0;
-    while (stable < polls) {
-      if (Date.now() > deadline)
-        throw new Error(`not settled after ${timeoutMs / 1000} s: ${last ? describeBacklog(last) : 'no answer'}`);
-      await sleep(1_000);
-      last = await backlog();
-      stable = last && isSettled(last) ? stable + 1 : 0;
-      if (last && Date.now() - lastSaid > 15_000) {
-        say(`  waiting to settle: ${describeBacklog(last)}`);
-        lastSaid = Date.now();
-      }
-    }
-    return last!;
-  };
+  const waitSettled = (timeoutMs: number) =>
+    waitUntilSettled(backlog, timeoutMs, (b) => say(`  waiting to settle: ${describeBacklog(b)}`));
 
   // ---------------------------------------------------------------------------------------------------------------
   report.phase('data: components through the API, CRM records on the inbound topics');
@@ -228,52 +178,10 @@ async function main(): Promise<void> {
   const persons = new Map(
     generatePersons(random, Number(args.persons), accounts, '2026-11-01T00:00:00Z').map((p) => [p.personId, p]),
   );
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  const publish = async (topic: string, type: string, records: { key: string; data: unknown }[]) => {
-    for (let i = 0; i < records.length; i += 1_000) {
-      await producer.send({
-        topic,
-        messages: records
-          .slice(i, i + 1_000)
-          .map((r) => ({ key: r.key, value: crmEvent(type, r.data, undefined, 'crm/chaos') })),
-      });
-    }
-  };
-  await publish(
-    Topics.crmAccounts,
-    'account.upserted',
-    accounts.map((a) => ({ key: a.accountId, data: a })),
-  );
+  await publishRecords(kafka, { accounts });
   const api = `http://127.0.0.1:${apiPort}`;
-  const call = async (method: string, path: string, body?: object) => {
-    const response = await fetch(`${api}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${tokens.admin}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${await response.text()}`);
-    return (await response.json()) as Record<string, unknown>;
-  };
-  await call('PUT', '/v1/role-templates/rt-chaos', template);
-  const published = await call('POST', '/v1/role-templates/rt-chaos/publish');
-  await call('PUT', '/v1/account-audiences/aud-chaos', audience);
-  await call('PUT', `/v1/solution-interests/${SI}`, {
-    name: 'Chaos Cloud',
-    roleTemplateId: 'rt-chaos',
-    roleTemplateVersion: published.version,
-    audienceId: 'aud-chaos',
-    memberScope: 'account-and-descendants',
-  });
-  say(
-    `defined through the API: template rt-chaos v${String(published.version)} (Decision Maker capped at 2, Influencer at 3), audience aud-chaos (revenue > 1M), solution interest ${SI} (account and descendants)`,
-  );
-  await publish(
-    Topics.crmPersons,
-    'person.upserted',
-    [...persons.values()].map((p) => ({ key: p.personId, data: p })),
-  );
-  await producer.disconnect();
+  say(`defined through the API: ${await defineScenario(api, tokens.admin)}`);
+  await publishRecords(kafka, { persons: [...persons.values()] });
   say(`published ${accounts.length} accounts and ${persons.size} people`);
   const probe = (started.probe = new ArrivalProbe(probeKafka, `${ownPrefix}probe-${runId}`));
   await probe.start();
@@ -441,20 +349,16 @@ async function main(): Promise<void> {
     say(`  ${s.name.padEnd(22)} ${clock(s.to - s.from).padStart(6)}  ${describeLatency(latencyOf(s.from, s.to))}`);
 
   const groups = await readPublicTopic(kafka, `${ownPrefix}audit-${runId}`);
-  const interest: OracleSolutionInterest = {
-    solutionInterestId: SI,
-    memberScope: 'account-and-descendants',
-    template: { slots: template.slots.map((s) => roleSlotSchema.parse(s)) },
-    audience: audienceRuleSchema.parse({ conditions: audience.conditions }),
-  };
   const oracle = compareWithOracle(groups, {
     accounts,
-    persons: [...persons.values()] as PersonUpserted[],
-    interests: [interest],
+    persons: [...persons.values()],
+    interests: [scenarioOracleInterest()],
   });
   report.check('every active group on the public topic equals the oracle', oracle.pass, oracle.detail);
   const versions = checkVersions(groups);
   report.check('versions gapless per group (redeliveries identical)', versions.pass, versions.detail);
+  const once = checkAnsweredOnce(groups);
+  report.check('no input applied twice (one version per input per group)', once.pass, once.detail);
   const letters = await deadLetters(kafka);
   report.check(
     'no dead letters on internal topics',

@@ -35,6 +35,17 @@ export function parseHopMetrics(text: string): HopSnapshot {
   return snapshot;
 }
 
+/** Several processes' snapshots as one (the replicas of a service): bucket counts added up. */
+export function sumSnapshots(snapshots: HopSnapshot[]): HopSnapshot {
+  const total: HopSnapshot = { kafkaWait: new Map(), apply: new Map(), outbox: new Map() };
+  for (const snapshot of snapshots) {
+    for (const key of Object.keys(total) as HopMetric[]) {
+      for (const [bound, count] of snapshot[key]) total[key].set(bound, (total[key].get(bound) ?? 0) + count);
+    }
+  }
+  return total;
+}
+
 /** What happened between two snapshots. */
 export function difference(after: HopSnapshot, before: HopSnapshot): HopSnapshot {
   const diff = (a: Buckets, b: Buckets) =>

@@ -68,3 +68,32 @@ export async function pipelineBacklog(kafka: Kafka, db: pg.Pool, ownPrefix: stri
   );
   return { lag, outbox, parked, recomputes: rows[0]!.n };
 }
+
+/**
+ * Waits until `backlog` says settled on `polls` consecutive polls a second apart (a queue can look empty between a
+ * commit and the next hop's fetch); `progress` hears the backlog every 15 s. Throws, with the last backlog, after
+ * `timeoutMs`.
+ */
+export async function waitUntilSettled(
+  backlog: () => Promise<Backlog | null>,
+  timeoutMs: number,
+  progress: (b: Backlog) => void = () => undefined,
+  polls = 4,
+): Promise<Backlog> {
+  const deadline = Date.now() + timeoutMs;
+  let stable = 0;
+  let last: Backlog | null = null;
+  let lastSaid = Date.now();
+  while (stable < polls) {
+    if (Date.now() > deadline)
+      throw new Error(`not settled after ${timeoutMs / 1000} s: ${last ? describeBacklog(last) : 'no answer'}`);
+    await new Promise((r) => setTimeout(r, 1_000));
+    last = await backlog();
+    stable = last && isSettled(last) ? stable + 1 : 0;
+    if (last && Date.now() - lastSaid > 15_000) {
+      progress(last);
+      lastSaid = Date.now();
+    }
+  }
+  return last!;
+}

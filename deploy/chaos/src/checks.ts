@@ -110,6 +110,32 @@ export function checkVersions(
   };
 }
 
+/**
+ * No input was applied twice: within a group, each input event id is named (as `cause` or among `coalesced`) by one
+ * version at most. A redelivered input that changed state again would show as a second version naming it.
+ */
+export function checkAnsweredOnce(groups: Map<string, GroupHistory>): CheckResult & { inputs: number } {
+  const problems: string[] = [];
+  let inputs = 0;
+  for (const [id, group] of groups) {
+    for (const [eventId, versions] of group.answers) {
+      inputs++;
+      if (versions.size > 1)
+        problems.push(
+          `${id}: input ${eventId} named by versions ${[...versions].map(([v, how]) => `${v} (${how})`).join(', ')}`,
+        );
+    }
+  }
+  return {
+    pass: problems.length === 0 && inputs > 0,
+    inputs,
+    detail:
+      problems.length === 0
+        ? `${inputs} inputs (per group) each named by one version`
+        : `${problems.length} inputs applied more than once:\n      ${problems.slice(0, 20).join('\n      ')}`,
+  };
+}
+
 /** Messages on each dead-letter topic that has any: the internal ones, and the inbound ones (all input was valid). */
 export async function deadLetters(
   kafka: Kafka,

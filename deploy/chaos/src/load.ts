@@ -1,5 +1,6 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { Topics, type AccountUpserted, type PersonUpserted } from '@bg/contracts';
+import { EventProducer } from '@bg/kafka';
 import { crmEvent, pick, randomTitle, type Random } from '@bg/testing';
 
 /** One update sent: when it left, and when the first public version naming it (cause or coalesced) arrived. */
@@ -28,7 +29,7 @@ export class SteadyLoad {
   private counter = 0;
   private running = false;
   private loop: Promise<void> | null = null;
-  private producer: Producer | null = null;
+  private producer: EventProducer | null = null;
 
   constructor(
     private readonly opts: {
@@ -119,17 +120,18 @@ export class SteadyLoad {
     for (const u of updates) this.samples.set(u.id, { sentAt });
     try {
       if (!this.producer) {
-        const producer = this.opts.kafka.producer({ allowAutoTopicCreation: false });
+        // The services' producer: idempotent, acks=all, and no message left out when a leader moves mid-send.
+        const producer = new EventProducer(this.opts.kafka, '');
         await producer.connect();
         this.producer = producer;
       }
-      await this.producer.send({
-        topic: Topics.crmPersons,
-        messages: updates.map((u) => ({
+      await this.producer.send(
+        updates.map((u) => ({
+          topic: Topics.crmPersons,
           key: u.record.personId,
           value: crmEvent('person.upserted', u.record, u.id, 'crm/chaos'),
         })),
-      });
+      );
       for (const u of updates) this.unsure.delete(u.record.personId);
       this.sent += updates.length;
       return true;

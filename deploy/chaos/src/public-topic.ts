@@ -73,6 +73,8 @@ export type GroupHistory = {
   copies: Map<number, string[]>;
   /** Versions in the order their first copies appear. */
   firstSeen: number[];
+  /** Per input event id, the versions that name it and how (`cause` or `coalesced`): an input applied once has one. */
+  answers: Map<string, Map<number, 'cause' | 'coalesced'>>;
   latest: BuyingGroupChanged;
 };
 
@@ -105,7 +107,19 @@ export async function readPublicTopic(kafka: Kafka, groupId: string): Promise<Ma
             const data = (JSON.parse(message.value.toString('utf8')) as { data: BuyingGroupChanged }).data;
             const digest = createHash('sha1').update(message.value).digest('hex');
             let group = groups.get(data.buyingGroupId);
-            if (!group) groups.set(data.buyingGroupId, (group = { copies: new Map(), firstSeen: [], latest: data }));
+            if (!group)
+              groups.set(
+                data.buyingGroupId,
+                (group = { copies: new Map(), firstSeen: [], answers: new Map(), latest: data }),
+              );
+            const named = [
+              [data.cause.eventId, 'cause'] as const,
+              ...(data.coalesced ?? []).map((id) => [id, 'coalesced'] as const),
+            ];
+            for (const [id, how] of named) {
+              const versions = group.answers.get(id) ?? new Map<number, 'cause' | 'coalesced'>();
+              group.answers.set(id, versions.set(data.version, how));
+            }
             const copies = group.copies.get(data.version);
             if (copies) copies.push(digest);
             else {

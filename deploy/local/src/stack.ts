@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import { ensureTopics, systemTopics } from '@bg/kafka';
+import { ensureTopics, replicationFor, systemTopics } from '@bg/kafka';
 import { migrate } from '@bg/postgres';
-import { assertPostgresReachable, ensureDatabase, listServices, startKafka } from '@bg/infra';
+import { assertPostgresReachable, ensureDatabase, listServices, startKafka, startKafkaCluster } from '@bg/infra';
 import type { LocalSettings } from './settings';
 
 /** Broker (started here unless KAFKA_BROKERS names one), database, topics and migrations: what services need. */
@@ -16,14 +16,25 @@ export async function prepareInfrastructure(settings: LocalSettings, say: (line:
   let kafkaStartMs: number | null = null;
   if (!brokers) {
     mkdirSync(settings.kafkaDir, { recursive: true });
-    const kafka = await startKafka({
+    const common = {
       workDir: settings.kafkaDir,
-      port: settings.kafkaPort,
-      controllerPort: settings.kafkaControllerPort,
       partitions: settings.partitions,
       maxMessageBytes: settings.maxMessageBytes,
       log: say,
-    });
+    };
+    const kafka =
+      settings.kafkaNodes > 1
+        ? await startKafkaCluster({
+            ...common,
+            nodes: settings.kafkaNodes,
+            ports: Array.from({ length: settings.kafkaNodes }, (_, i) => ({
+              port: settings.kafkaPort + 2 * i,
+              controllerPort: settings.kafkaControllerPort + 2 * i,
+            })),
+            // Several JVMs on one machine: a small heap each is plenty for a local load.
+            heapMb: 256,
+          })
+        : await startKafka({ ...common, port: settings.kafkaPort, controllerPort: settings.kafkaControllerPort });
     brokers = kafka.brokers;
     kafkaStartMs = kafka.startMs;
   }
@@ -33,7 +44,13 @@ export async function prepareInfrastructure(settings: LocalSettings, say: (line:
     settings.topicPrefix,
     systemTopics(settings.partitions, settings.maxMessageBytes),
   );
-  say(`topics ready (${created.length} created, ${settings.partitions} partitions each)`);
+  const { replicationFactor, minInsyncReplicas } = replicationFor(settings.kafkaNodes);
+  say(
+    `topics ready (${created.length} created, ${settings.partitions} partitions each` +
+      (settings.externalBrokers
+        ? ')'
+        : `, replication factor ${replicationFactor}, min.insync.replicas ${minInsyncReplicas})`),
+  );
   for (const service of listServices()) {
     const applied = await migrate(settings.databaseUrl, service.schema, service.migrations);
     if (applied.length > 0) say(`migrated ${service.schema}: ${applied.join(', ')}`);

@@ -15,7 +15,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultMaxMessageBytes } from '@bg/contracts';
-import { assertPortFree } from './ports';
+import { replicationFor, waitForBrokers } from '@bg/kafka';
+import { assertPortFree, freePort } from './ports';
 
 export const kafkaVersion = '3.9.1';
 const pomPath = fileURLToPath(new URL('../kafka/pom.xml', import.meta.url));
@@ -78,15 +79,142 @@ export type RunningKafka = {
   stop: () => Promise<void>;
 };
 
+/** One node of a KRaft quorum: its id and where it listens. */
+type KafkaNodeAddress = { nodeId: number; port: number; controllerPort: number };
+
+/** What a node is started with: its own address, the whole quorum and the cluster's id. */
+type NodeLaunch = Omit<KafkaLaunchOptions, 'port' | 'controllerPort'> & {
+  node: KafkaNodeAddress;
+  quorum: KafkaNodeAddress[];
+  clusterId: string;
+};
+
 /**
  * Starts a single-node KRaft broker on 127.0.0.1 as a detached process and resolves when it logs "Kafka Server
  * started". The pid is written to `<workDir>/kafka.pid` so a later `stop` finds it.
  */
 export async function startKafka(opts: KafkaLaunchOptions): Promise<RunningKafka> {
   const log = opts.log ?? (() => undefined);
+  const node = { nodeId: 1, port: opts.port, controllerPort: opts.controllerPort };
+  const launched = await launchNode({ ...opts, node, quorum: [node], clusterId: newClusterId() });
+  await launched.started;
+  const startMs = Date.now() - launched.launchedAt;
+  log(
+    `Kafka ${kafkaVersion} started on 127.0.0.1:${opts.port} in ${(startMs / 1000).toFixed(1)} s (pid ${launched.pid})`,
+  );
+  return {
+    brokers: `127.0.0.1:${opts.port}`,
+    pid: launched.pid,
+    startMs,
+    logFile: launched.logFile,
+    stop: () => stopProcess(launched.pid),
+  };
+}
+
+export type KafkaClusterOptions = Omit<KafkaLaunchOptions, 'port' | 'controllerPort'> & {
+  /** How many controller+broker nodes (3 for a cluster that survives losing one). */
+  nodes: number;
+  /** Each node's ports, in node order; free ports when not given. */
+  ports?: { port: number; controllerPort: number }[];
+};
+
+export type KafkaClusterNode = KafkaNodeAddress & { workDir: string; logFile: string; pid: number | null };
+
+export type RunningKafkaCluster = {
+  /** Every node's broker address, comma-separated (KAFKA_BROKERS). */
+  brokers: string;
+  nodes: KafkaClusterNode[];
+  startMs: number;
+  /** SIGKILL to one node: a crash, not a shutdown (no leadership handed over, no log flushed). */
+  kill: (nodeId: number) => Promise<void>;
+  /** Starts a killed or stopped node again on its own data; resolves once every node lists it as a broker again. */
+  restart: (nodeId: number) => Promise<void>;
+  stop: () => Promise<void>;
+};
+
+/**
+ * Starts `nodes` KRaft nodes on 127.0.0.1, each controller and broker, voting in one quorum under one cluster id, each
+ * in `<workDir>/node-<id>`. They are launched together (a node waits for the quorum before it says it started) and the
+ * call resolves when every node lists every other as a live broker. The broker defaults follow the cluster's size (`replicationFor`): with three
+ * nodes, internal topics and new topics get replication factor 3 and `min.insync.replicas` 2.
+ */
+export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<RunningKafkaCluster> {
+  const log = opts.log ?? (() => undefined);
+  const began = Date.now();
+  const quorum: KafkaNodeAddress[] = [];
+  for (let i = 0; i < opts.nodes; i++) {
+    const ports = opts.ports?.[i] ?? { port: await freePort(), controllerPort: await freePort() };
+    quorum.push({ nodeId: i + 1, ...ports });
+  }
+  const clusterId = newClusterId();
+  const nodes: KafkaClusterNode[] = quorum.map((node) => ({
+    ...node,
+    workDir: join(opts.workDir, `node-${node.nodeId}`),
+    logFile: join(opts.workDir, `node-${node.nodeId}`, 'kafka.log'),
+    pid: null,
+  }));
+  const nodeOf = (nodeId: number) => {
+    const node = nodes.find((n) => n.nodeId === nodeId);
+    if (!node) throw new Error(`no Kafka node ${nodeId} in this cluster`);
+    return node;
+  };
+  const launch = async (node: KafkaClusterNode) => {
+    const launched = await launchNode({ ...opts, workDir: node.workDir, node, quorum, clusterId });
+    node.pid = launched.pid;
+    return launched.started;
+  };
+  const stop = async () => {
+    await Promise.all(nodes.map((n) => (n.pid === null ? undefined : stopProcess(n.pid))));
+    for (const n of nodes) n.pid = null;
+  };
+  const brokers = nodes.map((n) => `127.0.0.1:${n.port}`);
+  try {
+    const starts = await Promise.allSettled(nodes.map(launch));
+    const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    await waitForBrokers(brokers, opts.startTimeoutMs);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const startMs = Date.now() - began;
+  log(
+    `Kafka ${kafkaVersion} cluster of ${nodes.length} started in ${(startMs / 1000).toFixed(1)} s: ${nodes.map((n) => `node ${n.nodeId} on 127.0.0.1:${n.port} (pid ${n.pid})`).join(', ')}`,
+  );
+  return {
+    brokers: brokers.join(','),
+    nodes,
+    startMs,
+    kill: async (nodeId) => {
+      const node = nodeOf(nodeId);
+      if (node.pid === null) return;
+      const pid = node.pid;
+      process.kill(pid, 'SIGKILL');
+      while (isAlive(pid)) await sleep(50);
+      node.pid = null;
+    },
+    restart: async (nodeId) => {
+      const node = nodeOf(nodeId);
+      if (node.pid !== null) throw new Error(`Kafka node ${nodeId} is still running (pid ${node.pid})`);
+      await launch(node);
+      await waitForBrokers(brokers, opts.startTimeoutMs);
+      log(`Kafka node ${nodeId} started again on 127.0.0.1:${node.port} (pid ${node.pid})`);
+    },
+    stop,
+  };
+}
+
+/**
+ * Formats the node's storage (first start only), spawns it detached and returns at once; `started` resolves when the
+ * node logs "Kafka Server started" (for a node of a quorum, only once the quorum has formed).
+ */
+async function launchNode(
+  opts: NodeLaunch,
+): Promise<{ pid: number; logFile: string; launchedAt: number; started: Promise<void> }> {
+  const log = opts.log ?? (() => undefined);
   const jars = ensureKafkaJars(log);
-  await assertPortFree(opts.port, 'Kafka');
-  await assertPortFree(opts.controllerPort, 'the Kafka controller');
+  await assertPortFree(opts.node.port, 'Kafka');
+  await assertPortFree(opts.node.controllerPort, 'the Kafka controller');
   mkdirSync(opts.workDir, { recursive: true });
   const dataDir = join(opts.workDir, 'data');
   const propsFile = join(opts.workDir, 'server.properties');
@@ -105,7 +233,7 @@ export async function startKafka(opts: KafkaLaunchOptions): Promise<RunningKafka
           'kafka.tools.StorageTool',
           'format',
           '-t',
-          clusterId(),
+          opts.clusterId,
           '-c',
           propsFile,
           '--ignore-formatted',
@@ -117,15 +245,16 @@ export async function startKafka(opts: KafkaLaunchOptions): Promise<RunningKafka
     if (result.status !== 0) result = format();
     if (result.status !== 0) throw new Error(`formatting Kafka storage failed:\n${result.stdout}\n${result.stderr}`);
   }
-  const started = Date.now();
+  const launchedAt = Date.now();
   const out = openSync(logFile, 'a');
   // The log is appended to across runs: only what this start writes may say that the broker is up.
   const logStart = fstatSync(out).size;
+  const heapMb = opts.heapMb ?? 768;
   const child = spawn(
     'java',
     [
-      `-Xmx${opts.heapMb ?? 768}m`,
-      `-Xms${Math.min(opts.heapMb ?? 768, 256)}m`,
+      `-Xmx${heapMb}m`,
+      `-Xms${Math.min(heapMb, 256)}m`,
       '-XX:+UseG1GC',
       `-Dlog4j.configuration=file:${log4jFile}`,
       '-cp',
@@ -136,26 +265,32 @@ export async function startKafka(opts: KafkaLaunchOptions): Promise<RunningKafka
     { detached: true, stdio: ['ignore', out, out] },
   );
   child.unref();
+  closeSync(out);
   const pid = child.pid!;
   writeFileSync(join(opts.workDir, 'kafka.pid'), String(pid));
-  await waitForLine({
+  const started = waitForLine({
     file: logFile,
     from: logStart,
     needle: 'Kafka Server started',
     pid,
     timeoutMs: opts.startTimeoutMs ?? 90_000,
   });
-  const startMs = Date.now() - started;
-  log(`Kafka ${kafkaVersion} started on 127.0.0.1:${opts.port} in ${(startMs / 1000).toFixed(1)} s (pid ${pid})`);
-  return { brokers: `127.0.0.1:${opts.port}`, pid, startMs, logFile, stop: () => stopProcess(pid) };
+  return { pid, logFile, launchedAt, started };
 }
 
-/** Stops the broker whose pid file is in `workDir`, if it is running. */
+/**
+ * Stops the broker whose pid file is in `workDir`, and the nodes of a cluster started there (`node-*`), if running.
+ * Returns whether any was found.
+ */
 export async function stopKafka(workDir: string): Promise<boolean> {
-  const pidFile = join(workDir, 'kafka.pid');
-  if (!existsSync(pidFile)) return false;
-  const pid = Number(readFileSync(pidFile, 'utf8'));
-  return stopProcess(pid).then(() => true);
+  const nodeDirs = existsSync(workDir)
+    ? readdirSync(workDir)
+        .filter((name) => /^node-\d+$/.test(name))
+        .map((name) => join(workDir, name))
+    : [];
+  const pidFiles = [workDir, ...nodeDirs].map((dir) => join(dir, 'kafka.pid')).filter((file) => existsSync(file));
+  await Promise.all(pidFiles.map((file) => stopProcess(Number(readFileSync(file, 'utf8')))));
+  return pidFiles.length > 0;
 }
 
 /** SIGTERM, then SIGKILL if the process is still there after `graceMs`. */
@@ -220,27 +355,32 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** A KRaft cluster id: 16 random bytes, base64url (what `kafka-storage random-uuid` prints). */
-function clusterId(): string {
+function newClusterId(): string {
   return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
 }
 
-function serverProperties(opts: KafkaLaunchOptions, dataDir: string): string {
+function serverProperties(opts: NodeLaunch, dataDir: string): string {
+  const { port, controllerPort, nodeId } = opts.node;
+  // Internal topics (group offsets, transaction state) replicated as the system's topics are.
+  const { replicationFactor, minInsyncReplicas } = replicationFor(opts.quorum.length);
   return [
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${opts.controllerPort}`,
-    `listeners=PLAINTEXT://127.0.0.1:${opts.port},CONTROLLER://127.0.0.1:${opts.controllerPort}`,
-    `advertised.listeners=PLAINTEXT://127.0.0.1:${opts.port}`,
+    `node.id=${nodeId}`,
+    `controller.quorum.voters=${opts.quorum.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(',')}`,
+    `listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${port}`,
     'controller.listener.names=CONTROLLER',
     'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
     'inter.broker.listener.name=PLAINTEXT',
     `log.dirs=${dataDir}`,
     `num.partitions=${opts.partitions ?? 3}`,
-    // A single node: every replication factor is 1. Few offset partitions make the first group join fast.
-    'offsets.topic.replication.factor=1',
+    `default.replication.factor=${replicationFactor}`,
+    `min.insync.replicas=${minInsyncReplicas}`,
+    // Few offset partitions make the first group join fast.
+    `offsets.topic.replication.factor=${replicationFactor}`,
     'offsets.topic.num.partitions=5',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
+    `transaction.state.log.replication.factor=${replicationFactor}`,
+    `transaction.state.log.min.isr=${minInsyncReplicas}`,
     'transaction.state.log.num.partitions=5',
     'group.initial.rebalance.delay.ms=0',
     'auto.create.topics.enable=false',

@@ -1,4 +1,12 @@
-import { CompressionTypes, type Kafka, type Producer } from 'kafkajs';
+import {
+  CompressionTypes,
+  Partitioners,
+  type Admin,
+  type Kafka,
+  type Message,
+  type PartitionMetadata,
+  type Producer,
+} from 'kafkajs';
 import { physicalTopic } from './client';
 
 /**
@@ -13,46 +21,124 @@ export type OutgoingMessage = {
 };
 
 /**
- * An idempotent producer with one request in flight, so retries never reorder a key's messages (group versions
- * must reach consumers in order). Topics are logical names; the prefix is applied here.
+ * An idempotent producer (acks=all) with one request in flight, so retries never reorder a key's messages (group
+ * versions must reach consumers in order). Topics are logical names; the prefix is applied here.
+ *
+ * Two kafkajs 2.2.4 faults would lose messages on a cluster when a broker dies mid-send, and are worked around here:
+ * - `sendBatch` retries only the brokers that have not answered: partitions whose leadership moved to a broker that
+ *   had already answered were never sent, and the call still resolved (tulios/kafkajs#1303). So each request covers
+ *   one partition: its retry goes to the new leader, which has not answered.
+ * - A failed request gives its sequence numbers back, though the broker may have written it; the next request with
+ *   those numbers and other messages is then taken for a duplicate and dropped by the broker, acknowledged all the
+ *   same. So sends to one partition go one after another, and after a failed send the producer is replaced (a new
+ *   producer id starts new sequences; what the broker had written is sent again, a duplicate consumers drop).
+ * Partitions are chosen as kafkajs' default partitioner does (murmur2 of the key, as the Java client), so keys land
+ * where they always did.
  */
 export class EventProducer {
-  private readonly producer: Producer;
+  private producer: Producer;
+  /** The current producer's connection, awaited by every send (a replaced producer connects in the background). */
+  private connection: Promise<void> = Promise.resolve();
+  private readonly admin: Admin;
+  private readonly partitioner = Partitioners.DefaultPartitioner();
+  /** Each topic's partitions, read again after five minutes (kafkajs' own metadata age) in case some were added. */
+  private readonly partitions = new Map<string, { metadata: PartitionMetadata[]; readAt: number }>();
+  /** Per topic-partition, the last send queued: the next one starts when it has settled. */
+  private readonly inTurn = new Map<string, Promise<void>>();
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly topicPrefix: string,
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = this.newProducer();
+    this.admin = kafka.admin();
   }
 
-  connect(): Promise<void> {
-    return this.producer.connect();
+  async connect(): Promise<void> {
+    this.connection = this.producer.connect();
+    await this.connection;
+    await this.admin.connect();
   }
 
-  disconnect(): Promise<void> {
-    return this.producer.disconnect();
+  async disconnect(): Promise<void> {
+    await Promise.allSettled([...this.inTurn.values()]);
+    await this.producer.disconnect();
+    await this.admin.disconnect();
   }
 
-  /** Sends all messages (grouped by topic, order kept per topic) and resolves when every broker acknowledged them. */
+  /**
+   * Sends all messages (order kept per partition, hence per key) and resolves when the broker leading each partition
+   * acknowledged its messages with every in-sync replica (acks=all).
+   */
   async send(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    const byTopic = new Map<string, OutgoingMessage[]>();
+    const byPartition = new Map<string, { topic: string; partition: number; messages: Message[] }>();
     for (const message of messages) {
-      const list = byTopic.get(message.topic) ?? [];
-      list.push(message);
-      byTopic.set(message.topic, list);
+      const topic = physicalTopic(this.topicPrefix, message.topic);
+      const partitionMetadata = await this.partitionsOf(topic);
+      const outgoing: Message = { key: message.key, value: message.value, headers: message.headers };
+      const partition = this.partitioner({ topic, partitionMetadata, message: outgoing });
+      const request = byPartition.get(`${partition}:${topic}`) ?? { topic, partition, messages: [] };
+      request.messages.push({ ...outgoing, partition });
+      byPartition.set(`${partition}:${topic}`, request);
     }
-    await this.producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.None,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic: physicalTopic(this.topicPrefix, topic),
-        messages: list.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-      })),
+    await Promise.all(
+      [...byPartition].map(([key, { topic, messages: list }]) => this.whenItsTurn(key, () => this.sendTo(topic, list))),
+    );
+  }
+
+  /** Runs `send` once every send queued before it for the same partition has settled. */
+  private whenItsTurn(key: string, send: () => Promise<void>): Promise<void> {
+    const turn = (this.inTurn.get(key) ?? Promise.resolve()).then(send, send);
+    const settled = turn.catch(() => undefined);
+    this.inTurn.set(key, settled);
+    void settled.then(() => {
+      if (this.inTurn.get(key) === settled) this.inTurn.delete(key);
+    });
+    return turn;
+  }
+
+  private async sendTo(topic: string, messages: Message[]): Promise<void> {
+    const producer = this.producer;
+    try {
+      await this.connection;
+      await producer.send({ topic, acks: -1, compression: CompressionTypes.None, messages });
+    } catch (error) {
+      // A refusal wrote nothing; any other failure may have, so its sequence numbers must not be used again.
+      if (!isBrokerRefusal(error) && this.producer === producer) this.replaceProducer();
+      throw error;
+    }
+  }
+
+  private replaceProducer(): void {
+    const old = this.producer;
+    this.producer = this.newProducer();
+    this.connection = this.producer.connect();
+    // Awaited by the next send, which replaces the producer again if the brokers are still away.
+    this.connection.catch(() => undefined);
+    void Promise.allSettled([...this.inTurn.values()]).then(() => old.disconnect().catch(() => undefined));
+  }
+
+  private newProducer(): Producer {
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
     });
   }
+
+  private async partitionsOf(topic: string): Promise<PartitionMetadata[]> {
+    const known = this.partitions.get(topic);
+    if (known && Date.now() - known.readAt < partitionsMaxAgeMs) return known.metadata;
+    const { topics } = await this.admin.fetchTopicMetadata({ topics: [topic] });
+    const metadata = topics[0]!.partitions;
+    this.partitions.set(topic, { metadata, readAt: Date.now() });
+    return metadata;
+  }
 }
+
+const partitionsMaxAgeMs = 5 * 60_000;
 
 /** Protocol errors by which the broker refuses a message for good: resending it would fail the same way. */
 const refusals = new Set([

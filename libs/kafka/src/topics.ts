@@ -1,4 +1,4 @@
-import type { Admin, Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { deadLetterTopic, inboundTopics, Topics } from '@bg/contracts';
 import { physicalTopic } from './client';
 
@@ -36,22 +36,45 @@ export const internalDeadLetterTopics = consumedTopics
   .filter((t) => !(inboundTopics as readonly string[]).includes(t))
   .map(deadLetterTopic);
 
-/** Creates the missing topics (idempotent); returns the names it created. */
+/**
+ * How a cluster of `brokers` replicates: every partition on up to three brokers, and with three, a write acknowledged
+ * (acks=all) only once two hold it, so losing any one broker loses no acknowledged message and stops no writes. One
+ * rule for the brokers' defaults (the launcher) and the topics created here.
+ */
+export function replicationFor(brokers: number): { replicationFactor: number; minInsyncReplicas: number } {
+  const replicationFactor = Math.max(1, Math.min(brokers, 3));
+  return { replicationFactor, minInsyncReplicas: Math.max(1, replicationFactor - 1) };
+}
+
+/**
+ * Creates the missing topics (idempotent), replicated as the cluster's size says (`replicationFor` the brokers the
+ * cluster reports now); returns the names it created.
+ */
 export async function ensureTopics(kafka: Kafka, prefix: string, specs: TopicSpec[]): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
+    const { replicationFactor, minInsyncReplicas } = replicationFor((await admin.describeCluster()).brokers.length);
+    const replication = { name: 'min.insync.replicas', value: String(minInsyncReplicas) };
     const missing = specs
-      .map((s) => ({ ...s, topic: physicalTopic(prefix, s.topic), replicationFactor: 1 }))
+      .map((s) => ({
+        ...s,
+        topic: physicalTopic(prefix, s.topic),
+        replicationFactor,
+        configEntries: [...(s.configEntries ?? []), replication],
+      }))
       .filter((s) => !existing.has(s.topic));
     if (missing.length > 0) {
       // kafkajs' own leader wait gives up on "unknown topic" under concurrent creates; ours retries it.
       await admin.createTopics({ topics: missing, waitForLeaders: false });
-      await waitForLeaders(
-        admin,
-        missing.map((s) => s.topic),
-      );
+      const brokers = (await admin.describeCluster()).brokers.map((b) => `${b.host}:${b.port}`);
+      for (const broker of brokers) {
+        await waitForLeaders(
+          broker,
+          missing.map((s) => s.topic),
+        );
+      }
     }
     return missing.map((s) => s.topic);
   } finally {
@@ -60,19 +83,56 @@ export async function ensureTopics(kafka: Kafka, prefix: string, specs: TopicSpe
 }
 
 /**
- * createTopics' own wait covers the controller's view; a busy broker can still answer "does not host this
- * topic-partition" to clients for a moment. Wait until metadata shows a leader for every partition.
+ * createTopics' own wait covers the controller's view; each broker answers metadata from its own copy, updated a moment
+ * later, and a busy one can still answer "does not host this topic-partition" to clients. Wait until `broker` itself
+ * (a client with it as its only seed asks it alone) shows a leader for every partition.
  */
-async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-      if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
+async function waitForLeaders(broker: string, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const admin = new Kafka({ clientId: 'bg-topics', brokers: [broker], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`topics without a leader on ${broker} after ${timeoutMs} ms: ${topics.join(', ')}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (Date.now() > deadline) throw new Error(`topics without a leader after ${timeoutMs} ms: ${topics.join(', ')}`);
-    await new Promise((r) => setTimeout(r, 100));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * Resolves once every broker of `brokers` (host:port) lists all of them as live brokers: a KRaft node says it started
+ * before the others' metadata shows it registered, and a topic created meanwhile would be replicated on fewer.
+ */
+export async function waitForBrokers(brokers: string[], timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const broker of brokers) {
+    const admin = new Kafka({ clientId: 'bg-brokers', brokers: [broker], logLevel: logLevel.NOTHING }).admin();
+    let seen: string[] = [];
+    try {
+      await admin.connect();
+      for (;;) {
+        seen = await admin
+          .describeCluster()
+          .then((c) => c.brokers.map((b) => `${b.host}:${b.port}`))
+          .catch(() => []);
+        if (brokers.every((b) => seen.includes(b))) break;
+        if (Date.now() > deadline)
+          throw new Error(
+            `${broker} sees brokers [${seen.join(', ')}] after ${timeoutMs} ms, not [${brokers.join(', ')}]`,
+          );
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startKafka, assertPostgresReachable } from '@bg/infra';
+import { freePort, startKafka, startKafkaCluster, assertPostgresReachable } from '@bg/infra';
 
 export type Infrastructure = {
   kafkaBrokers: string;
@@ -32,14 +32,19 @@ export async function provideInfrastructure(log: (line: string) => void): Promis
   const postgresAdminUrl = process.env.DATABASE_URL ?? defaultPostgresUrl;
   await assertPostgresReachable(postgresAdminUrl);
   const workDir = mkdtempSync(join(tmpdir(), 'bg-test-kafka-'));
-  const kafka = await startKafka({
-    workDir,
-    port: await freePort(),
-    controllerPort: await freePort(),
-    partitions: 2,
-    heapMb: 512,
-    log,
-  });
+  // BG_TEST_KAFKA_NODES=3 runs the tests on a three-node cluster (replication factor 3, min.insync.replicas 2).
+  const nodes = Number(process.env.BG_TEST_KAFKA_NODES ?? 1);
+  const kafka =
+    nodes > 1
+      ? await startKafkaCluster({ workDir, nodes, partitions: 2, heapMb: 256, log })
+      : await startKafka({
+          workDir,
+          port: await freePort(),
+          controllerPort: await freePort(),
+          partitions: 2,
+          heapMb: 512,
+          log,
+        });
   return {
     kafkaBrokers: kafka.brokers,
     postgresAdminUrl,

@@ -29,6 +29,10 @@ export type TestContextOptions = {
   maxMessageBytes?: number;
   /** A test that feeds invalid events to an internal topic on purpose; every other file asserts none arrive. */
   allowInternalDeadLetters?: boolean;
+  /** Brokers of the file's own (e.g. a cluster it breaks on purpose) instead of the run's shared broker. */
+  kafkaBrokers?: string[];
+  /** The topic prefix: only on brokers of the file's own may it be '' (the names services use by default). */
+  topicPrefix?: string;
 };
 
 /**
@@ -42,8 +46,10 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
   const database = `bg_test_${suffix}`;
   await ensureDatabase(adminUrl, database, inject('templateDatabase'));
   const databaseUrl = withDatabase(adminUrl, database);
-  const kafkaBrokers = inject('kafkaBrokers').split(',');
-  const topicPrefix = `t${suffix}.`;
+  const kafkaBrokers = options.kafkaBrokers ?? inject('kafkaBrokers').split(',');
+  if (options.topicPrefix !== undefined && !options.kafkaBrokers)
+    throw new Error("a topic prefix of your own needs brokers of your own: files share the run's broker");
+  const topicPrefix = options.topicPrefix ?? `t${suffix}.`;
   const kafka = new Kafka({ clientId: `test-${suffix}`, brokers: kafkaBrokers, logLevel: logLevel.NOTHING });
   const maxMessageBytes = options.maxMessageBytes ?? defaultMaxMessageBytes;
   await ensureTopics(kafka, topicPrefix, systemTopics(options.partitions ?? 2, maxMessageBytes));

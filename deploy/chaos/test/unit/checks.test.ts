@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AccountUpserted, BuyingGroupChanged, PersonUpserted } from '@bg/contracts';
 import { roleSlotSchema } from '@bg/contracts';
 import type { OracleSolutionInterest } from '@bg/rules';
-import { checkVersions, compareWithOracle, percentiles } from '../../src/checks';
+import { checkAnsweredOnce, checkVersions, compareWithOracle, percentiles } from '../../src/checks';
 import type { GroupHistory } from '../../src/public-topic';
 
 const at = '2026-11-01T00:00:00.000Z';
@@ -51,18 +51,25 @@ const world = {
   interests: [interest],
 };
 
-/** A group's history on the public topic: `versions` as [version, content] in topic order. */
+/**
+ * A group's history on the public topic: `versions` as [version, content] in topic order; each version answers the
+ * input named `in-<content>` unless `answers` says which inputs each version names.
+ */
 function history(
   accountId: string,
   versions: [number, string][],
-  latest: { status?: 'active' | 'dissolved'; members?: string[] } = {},
+  latest: { status?: 'active' | 'dissolved'; members?: string[]; answers?: [number, string[]][] } = {},
 ): GroupHistory {
   const copies = new Map<number, string[]>();
   const firstSeen: number[] = [];
+  const answers = new Map<string, Map<number, 'cause' | 'coalesced'>>();
   for (const [version, content] of versions) {
     if (!copies.has(version)) firstSeen.push(version);
     copies.set(version, [...(copies.get(version) ?? []), content]);
   }
+  for (const [version, inputs] of latest.answers ?? versions.map(([v, content]) => [v, [`in-${content}`]] as const))
+    for (const [i, input] of inputs.entries())
+      answers.set(input, (answers.get(input) ?? new Map()).set(version, i === 0 ? 'cause' : 'coalesced'));
   const data = {
     buyingGroupId: `bg-si-${accountId}`,
     accountId,
@@ -78,7 +85,7 @@ function history(
     })),
     removedMembers: [],
   } as unknown as BuyingGroupChanged;
-  return { copies, firstSeen, latest: data };
+  return { copies, firstSeen, answers, latest: data };
 }
 const groupsOf = (...list: GroupHistory[]) => new Map(list.map((g) => [g.latest.buyingGroupId, g]));
 
@@ -157,6 +164,52 @@ describe('the version check', () => {
     );
     expect(differs.detail).toContain('v1 published 2 times with different content');
     expect([skipped, reordered, differs].map((r) => r.pass)).toEqual([false, false, false]);
+  });
+});
+
+describe('the applied-once check', () => {
+  it('passes when each input is named by one version, however often that version was redelivered', () => {
+    const result = checkAnsweredOnce(
+      groupsOf(
+        history(
+          'acc-big',
+          [
+            [1, 'a'],
+            [2, 'b'],
+            [2, 'b'],
+          ],
+          {
+            answers: [
+              [1, ['e1']],
+              [2, ['e2', 'e3']],
+            ],
+          },
+        ),
+      ),
+    );
+    expect(result).toMatchObject({ pass: true, inputs: 3 });
+  });
+
+  it('fails when one input is named by two versions of a group (as cause or coalesced)', () => {
+    const result = checkAnsweredOnce(
+      groupsOf(
+        history(
+          'acc-big',
+          [
+            [1, 'a'],
+            [2, 'b'],
+          ],
+          {
+            answers: [
+              [1, ['e1']],
+              [2, ['e2', 'e1']],
+            ],
+          },
+        ),
+      ),
+    );
+    expect(result.pass).toBe(false);
+    expect(result.detail).toContain('bg-si-acc-big: input e1 named by versions 1 (cause), 2 (coalesced)');
   });
 });
 

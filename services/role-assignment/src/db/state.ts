@@ -137,19 +137,30 @@ export type PersonLinkWrite = {
 
 /**
  * Applies person ↔ account link writes, each only when newer than the stored link (an ended link stays as a
- * tombstone with its time). One statement for all; returns the `accountId\u0000personId` keys written.
+ * tombstone with its time). One statement for all; returns the `accountId\u0000personId` keys written, each with the
+ * time the link had before (null for a new link), so that the caller tells the chunk's new inputs from redelivered ones.
  */
-export async function savePersonLinks(db: Queryable, writes: PersonLinkWrite[]): Promise<Set<string>> {
-  if (writes.length === 0) return new Set();
-  const { rows } = await db.query<{ account_id: string; person_id: string }>(
-    `INSERT INTO account_people (account_id, person_id, relationship, person, linked, updated_at)
-     SELECT r.account_id, r.person_id, r.relationship, r.person, r.person IS NOT NULL, r.changed_at
-     FROM jsonb_to_recordset($1::jsonb) AS r(account_id text, person_id text, relationship text, person jsonb, changed_at timestamptz)
-     ORDER BY r.account_id, r.person_id
-     ON CONFLICT ON CONSTRAINT account_people_pkey DO UPDATE SET relationship = EXCLUDED.relationship,
-       person = EXCLUDED.person, linked = EXCLUDED.linked, updated_at = EXCLUDED.updated_at
-     WHERE account_people.updated_at < EXCLUDED.updated_at
-     RETURNING account_id, person_id`,
+export async function savePersonLinks(db: Queryable, writes: PersonLinkWrite[]): Promise<Map<string, Date | null>> {
+  if (writes.length === 0) return new Map();
+  // Every CTE reads the snapshot from before the insert: `stored` is what the chunk found.
+  const { rows } = await db.query<{ account_id: string; person_id: string; stored_before: Date | null }>(
+    `WITH incoming AS (
+       SELECT * FROM jsonb_to_recordset($1::jsonb)
+         AS r(account_id text, person_id text, relationship text, person jsonb, changed_at timestamptz)
+     ), stored AS (
+       SELECT ap.account_id, ap.person_id, ap.updated_at FROM account_people ap JOIN incoming i USING (account_id, person_id)
+     ), written AS (
+       INSERT INTO account_people (account_id, person_id, relationship, person, linked, updated_at)
+       SELECT i.account_id, i.person_id, i.relationship, i.person, i.person IS NOT NULL, i.changed_at
+       FROM incoming i
+       ORDER BY i.account_id, i.person_id
+       ON CONFLICT ON CONSTRAINT account_people_pkey DO UPDATE SET relationship = EXCLUDED.relationship,
+         person = EXCLUDED.person, linked = EXCLUDED.linked, updated_at = EXCLUDED.updated_at
+       WHERE account_people.updated_at < EXCLUDED.updated_at
+       RETURNING account_id, person_id
+     )
+     SELECT w.account_id, w.person_id, s.updated_at AS stored_before
+     FROM written w LEFT JOIN stored s USING (account_id, person_id)`,
     [
       JSON.stringify(
         writes.map((w) => ({
@@ -162,7 +173,7 @@ export async function savePersonLinks(db: Queryable, writes: PersonLinkWrite[]):
       ),
     ],
   );
-  return new Set(rows.map((r) => `${r.account_id}\u0000${r.person_id}`));
+  return new Map(rows.map((r) => [`${r.account_id}\u0000${r.person_id}`, r.stored_before]));
 }
 
 /**

@@ -155,15 +155,19 @@ export async function applyEvents(
     ),
   );
   for (const { write, cause } of personLinks) {
-    if (savedLinks.has(`${write.accountId}\u0000${write.personId}`)) {
-      touches.push({
-        accountId: write.accountId,
-        solutionInterestIds: 'all',
-        personId: write.personId,
-        cause,
-        rollsUp: true,
-      });
-    }
+    const key = `${write.accountId}\u0000${write.personId}`;
+    if (!savedLinks.has(key)) continue;
+    // An input the stored state already had (a redelivery after a crash) was answered by an earlier version: it is
+    // not folded into this one's `coalesced` again.
+    const storedBefore = savedLinks.get(key);
+    if (storedBefore && Date.parse(write.changedAt) <= storedBefore.getTime()) continue;
+    touches.push({
+      accountId: write.accountId,
+      solutionInterestIds: 'all',
+      personId: write.personId,
+      cause,
+      rollsUp: true,
+    });
   }
   touches.push(...(await applyEngagement(tx, engagement, interests)));
   const structural = await applyAccounts(tx, accounts, touches);

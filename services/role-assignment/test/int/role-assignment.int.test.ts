@@ -105,6 +105,42 @@ describe('role assignment', () => {
     await waitGroup('si-x', 'acme', (g) => !g.members.some((m) => m.personId === 'ana'));
   });
 
+  it('does not fold a redelivered person change into a later version: an input is answered once', async () => {
+    // Ingestion's record changes as role-assignment reads them; the first is sent again with a newer change right
+    // behind it on the partition, as after a crash between the chunk's commit and its offsets.
+    const change = (id: string, jobTitle: string, minute: number) =>
+      crmEvent(
+        internalEventTypes.personChanged,
+        {
+          accountId: 'acme',
+          personId: 'redelivered',
+          change: minute === 40 ? 'joined' : 'updated',
+          relationship: 'employee',
+          person: person('redelivered', jobTitle, [['acme', 'employee']], at(minute)),
+          changedAt: at(minute),
+          cause: { eventId: id, eventType: 'person.upserted', source: 'crm/test' },
+        },
+        `rc-${id}`,
+        'bg/ingestion',
+      );
+    const recordChanges = `${p.ctx.topicPrefix}${Topics.recordChanges}`;
+    await p.producer.send({ topic: recordChanges, messages: [{ key: 'acme', value: change('rd-1', 'CMO', 40) }] });
+    await waitGroup('si-x', 'acme', (g) => g.cause.eventId === 'rd-1');
+    await p.producer.send({
+      topic: recordChanges,
+      messages: [
+        { key: 'acme', value: change('rd-1', 'CMO', 40) },
+        { key: 'acme', value: change('rd-2', 'VP Marketing', 41) },
+      ],
+    });
+    await waitGroup('si-x', 'acme', (g) => g.cause.eventId === 'rd-2');
+    expect(roleOf('si-x', 'acme', 'redelivered')).toBe('Influencer');
+    const named = p
+      .versions()
+      .filter((v) => v.cause.eventId === 'rd-1' || v.coalesced?.some((c) => c.eventId === 'rd-1'));
+    expect(named.map((v) => v.membershipVersion)).toHaveLength(1);
+  });
+
   it('considers a person linked to two accounts in both groups', async () => {
     await upsertPerson(
       person(

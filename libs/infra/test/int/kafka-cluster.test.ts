@@ -1,0 +1,90 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { defaultMaxMessageBytes, Topics } from '@bg/contracts';
+import { createKafka, ensureTopics, EventProducer, systemTopics } from '@bg/kafka';
+import { startKafkaCluster, type RunningKafkaCluster } from '../../src/kafka-launcher';
+
+let workDir: string;
+let cluster: RunningKafkaCluster;
+let kafka: Kafka;
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), 'bg-kafka-cluster-'));
+  cluster = await startKafkaCluster({ workDir, nodes: 3, partitions: 2, heapMb: 256, log: console.warn });
+  kafka = new Kafka({ clientId: 'cluster-test', brokers: cluster.brokers.split(','), logLevel: logLevel.NOTHING });
+}, 180_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('a three-node KRaft cluster from the launcher', () => {
+  it('is one cluster of three brokers, each node also a controller', async () => {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const described = await admin.describeCluster();
+      expect(described.brokers.map((b) => b.port).sort()).toEqual(cluster.nodes.map((n) => n.port).sort());
+      expect(new Set(cluster.nodes.map((n) => n.controllerPort)).size).toBe(3);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('creates every topic with three replicas and min.insync.replicas 2', async () => {
+    await ensureTopics(kafka, 'rf.', systemTopics(2, defaultMaxMessageBytes));
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const topic = `rf.${Topics.crmPersons}`;
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic, `rf.${Topics.components}`] });
+      for (const t of topics) for (const p of t.partitions) expect(p.replicas).toHaveLength(3);
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }],
+      });
+      expect(resources[0]!.configEntries.find((e) => e.configName === 'min.insync.replicas')?.configValue).toBe('2');
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  it('loses no acknowledged write when a node is killed and its partitions move to the others mid-send', async () => {
+    // Six partitions over three nodes: every node leads some, so a send spans all three.
+    await ensureTopics(kafka, 'kill.', systemTopics(6, defaultMaxMessageBytes));
+    // The services' client and producer: their retries outlast the moves of leadership to the surviving nodes.
+    const quiet = () => undefined;
+    const servicesKafka = createKafka({
+      brokers: cluster.brokers.split(','),
+      clientId: 'cluster-test-producer',
+      logger: { error: quiet, warn: quiet, info: quiet, debug: quiet },
+    });
+    const producer = new EventProducer(servicesKafka, 'kill.');
+    await producer.connect();
+    const batch = (label: string) =>
+      Array.from({ length: 300 }, (_, i) => ({ topic: Topics.crmPersons, key: `p-${i}`, value: `${label} ${i}` }));
+    try {
+      await producer.send(batch('before'));
+      await cluster.kill(2);
+      // Node 2's partitions fail until the controller moves their leadership to nodes that already answered for
+      // theirs; with acks=all and two of three in sync, the send is acknowledged while node 2 is gone.
+      await producer.send(batch('while node 2 is down'));
+      await cluster.restart(2);
+      await producer.send(batch('after node 2 came back'));
+    } finally {
+      await producer.disconnect();
+    }
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(`kill.${Topics.crmPersons}`);
+      expect(offsets.reduce((n, p) => n + Number(p.high), 0)).toBe(900);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
