@@ -41,10 +41,11 @@ type Row = {
 };
 
 /**
- * Publishes outbox rows and deletes them once the broker has them. Rows fall in buckets by key; a drainer claims one
- * bucket that has rows (transaction-scoped advisory lock, so one drainer at a time per bucket, in this process or any
- * replica) and sends its oldest rows in id order: per-key order holds, and several buckets go out side by side. Rows
- * stay locked while being sent, so a crash rolls back and the rows are sent again (consumers drop duplicates by
+ * Publishes outbox rows and deletes them once the broker has them. Rows fall in buckets by key; a drainer claims every
+ * bucket that has rows and that no other drainer holds (transaction-scoped advisory locks, in this process or any
+ * replica) and sends their oldest rows in id order: per-key order holds, one batch carries as many rows as it can (a
+ * send per bucket would multiply the broker's and the database's work), and buckets held by no one go out beside it.
+ * Rows stay locked while being sent, so a crash rolls back and the rows are sent again (consumers drop duplicates by
  * version or source time). Woken by the outbox trigger's NOTIFY at commit.
  *
  * A message the broker refuses for good is parked (kept, with the reason, out of the relay's way) with an error log
@@ -76,7 +77,7 @@ export class OutboxRelay {
     await this.vacuum.settled();
   }
 
-  /** Sends one batch of one bucket; returns how many rows it handled (0 when no bucket with rows is free). */
+  /** Sends one batch of the buckets claimed; returns how many rows it handled (0 when no bucket with rows is free). */
   private async drainOnce(): Promise<number> {
     const client = await this.opts.pool.connect();
     let broken: Error | undefined;
@@ -110,9 +111,9 @@ export class OutboxRelay {
   }
 
   /**
-   * One statement: a bucket claimed — the first, from a random start, that has unparked rows and whose lock is free
-   * (the CASE tries the lock only where there are rows, and the fenced subquery keeps the order it is tried in) —
-   * then its oldest unparked rows locked, and the values of those that fit the byte budget (sizes come from
+   * One statement: the buckets claimed — each that has unparked rows and whose lock is free (the CASE tries the lock
+   * only where there are rows; from a random start, so drainers meeting at once split them) — then the oldest
+   * unparked rows of those buckets locked, and the values of those that fit the byte budget (sizes come from
    * octet_length, which does not decompress, so a value past the budget is never read). At least one row is always
    * read, unless it is over the size setting.
    */
@@ -122,7 +123,6 @@ export class OutboxRelay {
          SELECT b FROM (SELECT b FROM generate_series(0, $6 - 1) AS b ORDER BY (b + $5) % $6 OFFSET 0) tried
          WHERE CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.bucket = b AND o.parked_at IS NULL)
                     THEN pg_try_advisory_xact_lock(hashtext($4 || b)) ELSE false END
-         LIMIT 1
        )
        SELECT id, topic, message_key, headers, created_at, bytes,
               CASE WHEN bytes <= $2 AND (running - bytes < $3 OR running = bytes) THEN value END AS value
@@ -130,7 +130,7 @@ export class OutboxRelay {
          SELECT id, topic, message_key, headers, created_at, value, bytes, sum(bytes) OVER (ORDER BY id) AS running
          FROM (
            SELECT id, topic, message_key, headers, created_at, value, octet_length(value) AS bytes FROM outbox
-           WHERE parked_at IS NULL AND bucket = (SELECT b FROM claimed)
+           WHERE parked_at IS NULL AND bucket IN (SELECT b FROM claimed)
            ORDER BY id LIMIT $1 FOR UPDATE
          ) locked
        ) sized
