@@ -142,13 +142,13 @@ export type PersonLinkWrite = {
  */
 export async function savePersonLinks(db: Queryable, writes: PersonLinkWrite[]): Promise<Map<string, Date | null>> {
   if (writes.length === 0) return new Map();
-  // Every CTE reads the snapshot from before the insert: `stored` is what the chunk found.
+  // The whole statement reads the snapshot from before the insert: the subquery below sees what the chunk found. It
+  // probes the primary key once per row written; a join with the incoming rows may be planned as a scan of every
+  // link (that form took 47 ms a call at 1,000 updates/s in the bench).
   const { rows } = await db.query<{ account_id: string; person_id: string; stored_before: Date | null }>(
     `WITH incoming AS (
        SELECT * FROM jsonb_to_recordset($1::jsonb)
          AS r(account_id text, person_id text, relationship text, person jsonb, changed_at timestamptz)
-     ), stored AS (
-       SELECT ap.account_id, ap.person_id, ap.updated_at FROM account_people ap JOIN incoming i USING (account_id, person_id)
      ), written AS (
        INSERT INTO account_people (account_id, person_id, relationship, person, linked, updated_at)
        SELECT i.account_id, i.person_id, i.relationship, i.person, i.person IS NOT NULL, i.changed_at
@@ -159,8 +159,10 @@ export async function savePersonLinks(db: Queryable, writes: PersonLinkWrite[]):
        WHERE account_people.updated_at < EXCLUDED.updated_at
        RETURNING account_id, person_id
      )
-     SELECT w.account_id, w.person_id, s.updated_at AS stored_before
-     FROM written w LEFT JOIN stored s USING (account_id, person_id)`,
+     SELECT w.account_id, w.person_id,
+            (SELECT ap.updated_at FROM account_people ap
+             WHERE ap.account_id = w.account_id AND ap.person_id = w.person_id) AS stored_before
+     FROM written w`,
     [
       JSON.stringify(
         writes.map((w) => ({
