@@ -41,10 +41,11 @@ type Row = {
 };
 
 /**
- * Publishes outbox rows and deletes them once the broker has them. Rows fall in buckets by key; a drainer claims every
- * bucket that has rows and that no other drainer holds (transaction-scoped advisory locks, in this process or any
- * replica) and sends their oldest rows in id order: per-key order holds, one batch carries as many rows as it can (a
- * send per bucket would multiply the broker's and the database's work), and buckets held by no one go out beside it.
+ * Publishes outbox rows and deletes them once the broker has them. Rows fall in buckets by key; a drainer claims its
+ * share of the buckets that have rows and that no other drainer holds (transaction-scoped advisory locks, in this
+ * process or any replica) and sends their oldest rows in id order: per-key order holds, the drainers of a process send
+ * side by side, and a batch still carries many buckets' rows (a send per bucket multiplied the broker's and the
+ * database's work).
  * Rows stay locked while being sent, so a crash rolls back and the rows are sent again (consumers drop duplicates by
  * version or source time). Woken by the outbox trigger's NOTIFY at commit.
  *
@@ -55,7 +56,11 @@ export class OutboxRelay {
   private readonly loop: NotifiedLoop;
   private readonly vacuum: ChurnVacuum;
 
+  /** A drainer's share of the buckets, so that the drainers of a process split a backlog rather than one taking all. */
+  private readonly bucketsPerDrain: number;
+
   constructor(private readonly opts: OutboxRelayOptions) {
+    this.bucketsPerDrain = Math.ceil(keyBuckets / (opts.drainers ?? 2));
     this.vacuum = new ChurnVacuum(opts.pool, 'outbox', opts.logger);
     this.loop = new NotifiedLoop({
       databaseUrl: opts.databaseUrl,
@@ -111,8 +116,8 @@ export class OutboxRelay {
   }
 
   /**
-   * One statement: the buckets claimed — each that has unparked rows and whose lock is free (the CASE tries the lock
-   * only where there are rows; from a random start, so drainers meeting at once split them) — then the oldest
+   * One statement: the buckets claimed — up to this drainer's share, each that has unparked rows and whose lock is
+   * free (the CASE tries the lock only where there are rows; from a random start) — then the oldest
    * unparked rows of those buckets locked, and the values of those that fit the byte budget (sizes come from
    * octet_length, which does not decompress, so a value past the budget is never read). At least one row is always
    * read, unless it is over the size setting.
@@ -123,6 +128,7 @@ export class OutboxRelay {
          SELECT b FROM (SELECT b FROM generate_series(0, $6 - 1) AS b ORDER BY (b + $5) % $6 OFFSET 0) tried
          WHERE CASE WHEN EXISTS (SELECT 1 FROM outbox o WHERE o.bucket = b AND o.parked_at IS NULL)
                     THEN pg_try_advisory_xact_lock(hashtext($4 || b)) ELSE false END
+         LIMIT $7
        )
        SELECT id, topic, message_key, headers, created_at, bytes,
               CASE WHEN bytes <= $2 AND (running - bytes < $3 OR running = bytes) THEN value END AS value
@@ -142,6 +148,7 @@ export class OutboxRelay {
         `outbox:${this.opts.schema}:`,
         Math.floor(Math.random() * keyBuckets),
         keyBuckets,
+        this.bucketsPerDrain,
       ],
     );
     return rows;
