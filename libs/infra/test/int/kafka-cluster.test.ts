@@ -86,5 +86,5 @@ describe('a three-node KRaft cluster from the launcher', () => {
     } finally {
       await admin.disconnect();
     }
-  });
+  }, 180_000); // 19 s quiet; three brokers moving leadership under stress -c 2 took past the default minute
 });
