@@ -354,9 +354,15 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** A KRaft cluster id: 16 random bytes, base64url (what `kafka-storage random-uuid` prints). */
+/**
+ * A KRaft cluster id: 16 random bytes, base64url (what `kafka-storage random-uuid` prints). One in 64 starts with '-',
+ * which `kafka-storage format --cluster-id` reads as an option and refuses (seen in CI): such an id is drawn again.
+ */
 function newClusterId(): string {
-  return Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+  for (;;) {
+    const id = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function serverProperties(opts: NodeLaunch, dataDir: string): string {
