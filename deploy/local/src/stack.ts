@@ -1,8 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
-import { ensureTopics, replicationFor, systemTopics } from '@bg/kafka';
+import { ensureTopics, systemTopics } from '@bg/kafka';
 import { migrate } from '@bg/postgres';
-import { assertPostgresReachable, ensureDatabase, listServices, startKafka, startKafkaCluster } from '@bg/infra';
+import {
+  assertPostgresReachable,
+  ensureDatabase,
+  listServices,
+  replicationFor,
+  startKafka,
+  startKafkaCluster,
+} from '@bg/infra';
 import type { LocalSettings } from './settings';
 
 /** Broker (started here unless KAFKA_BROKERS names one), database, topics and migrations: what services need. */

@@ -15,7 +15,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultMaxMessageBytes } from '@bg/contracts';
-import { replicationFor, waitForBrokers } from '@bg/kafka';
+import { waitForBrokers } from '@bg/kafka';
 import { assertPortFree, freePort } from './ports';
 
 export const kafkaVersion = '3.9.1';
@@ -133,10 +133,21 @@ export type RunningKafkaCluster = {
 };
 
 /**
+ * How a cluster of `brokers` nodes replicates, as the brokers' defaults (topics are created with the cluster's
+ * defaults): every partition on up to three nodes, and with three, a write acknowledged (acks=all) only once two hold
+ * it, so losing any one node loses no acknowledged message and stops no writes.
+ */
+export function replicationFor(brokers: number): { replicationFactor: number; minInsyncReplicas: number } {
+  const replicationFactor = Math.max(1, Math.min(brokers, 3));
+  return { replicationFactor, minInsyncReplicas: Math.max(1, replicationFactor - 1) };
+}
+
+/**
  * Starts `nodes` KRaft nodes on 127.0.0.1, each controller and broker, voting in one quorum under one cluster id, each
  * in `<workDir>/node-<id>`. They are launched together (a node waits for the quorum before it says it started) and the
- * call resolves when every node lists every other as a live broker. The broker defaults follow the cluster's size (`replicationFor`): with three
- * nodes, internal topics and new topics get replication factor 3 and `min.insync.replicas` 2.
+ * call resolves once the cluster's metadata lists every node as a live broker. The broker defaults follow the cluster's
+ * size (`replicationFor`): with three nodes, internal topics and new topics get replication factor 3 and
+ * `min.insync.replicas` 2.
  */
 export async function startKafkaCluster(opts: KafkaClusterOptions): Promise<RunningKafkaCluster> {
   const log = opts.log ?? (() => undefined);

@@ -36,34 +36,22 @@ export const internalDeadLetterTopics = consumedTopics
   .filter((t) => !(inboundTopics as readonly string[]).includes(t))
   .map(deadLetterTopic);
 
-/**
- * How a cluster of `brokers` replicates: every partition on up to three brokers, and with three, a write acknowledged
- * (acks=all) only once two hold it, so losing any one broker loses no acknowledged message and stops no writes. One
- * rule for the brokers' defaults (the launcher) and the topics created here.
- */
-export function replicationFor(brokers: number): { replicationFactor: number; minInsyncReplicas: number } {
-  const replicationFactor = Math.max(1, Math.min(brokers, 3));
-  return { replicationFactor, minInsyncReplicas: Math.max(1, replicationFactor - 1) };
-}
+/** CreateTopics' "the broker's default". */
+const clusterDefault = -1;
 
 /**
- * Creates the missing topics (idempotent), replicated as the cluster's size says (`replicationFor` the brokers the
- * cluster reports now); returns the names it created.
+ * Creates the missing topics (idempotent); returns the names it created. Replication is the cluster's own: the topics
+ * take its `default.replication.factor` and `min.insync.replicas` (the launcher sets them by the cluster's size, an
+ * operator sets them on an existing cluster). Counting the brokers a client sees instead gave fewer copies whenever one
+ * was down or fenced for a moment, and a broker's metadata lags the controller's.
  */
 export async function ensureTopics(kafka: Kafka, prefix: string, specs: TopicSpec[]): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const { replicationFactor, minInsyncReplicas } = replicationFor((await admin.describeCluster()).brokers.length);
-    const replication = { name: 'min.insync.replicas', value: String(minInsyncReplicas) };
     const missing = specs
-      .map((s) => ({
-        ...s,
-        topic: physicalTopic(prefix, s.topic),
-        replicationFactor,
-        configEntries: [...(s.configEntries ?? []), replication],
-      }))
+      .map((s) => ({ ...s, topic: physicalTopic(prefix, s.topic), replicationFactor: clusterDefault }))
       .filter((s) => !existing.has(s.topic));
     if (missing.length > 0) {
       // kafkajs' own leader wait gives up on "unknown topic" under concurrent creates; ours retries it.
@@ -84,12 +72,17 @@ export async function ensureTopics(kafka: Kafka, prefix: string, specs: TopicSpe
 
 /**
  * createTopics' own wait covers the controller's view; each broker answers metadata from its own copy, updated a moment
- * later, and a busy one can still answer "does not host this topic-partition" to clients. Wait until `broker` itself
- * (a client with it as its only seed asks it alone) shows a leader for every partition.
+ * later, and a busy one can still answer "does not host this topic-partition" to clients. Wait until the metadata,
+ * asked through a client seeded with `broker` (kafkajs then asks any broker it knows), shows a leader for every
+ * partition; called once per broker.
  */
 async function waitForLeaders(broker: string, topics: string[], timeoutMs = 30_000): Promise<void> {
   const admin = new Kafka({ clientId: 'bg-topics', brokers: [broker], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+  try {
+    await admin.connect();
+  } catch {
+    return; // A broker that is down (listed until the controller fences it) answers no client either.
+  }
   try {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -109,8 +102,9 @@ async function waitForLeaders(broker: string, topics: string[], timeoutMs = 30_0
 }
 
 /**
- * Resolves once every broker of `brokers` (host:port) lists all of them as live brokers: a KRaft node says it started
- * before the others' metadata shows it registered, and a topic created meanwhile would be replicated on fewer.
+ * Resolves once the cluster's metadata, asked through a client seeded with each of `brokers` (host:port) in turn, lists
+ * all of them as live brokers: a KRaft node says it started before the cluster shows it registered. Each broker's copy
+ * of the metadata trails the controller's, so a client may still see fewer for a moment afterwards.
  */
 export async function waitForBrokers(brokers: string[], timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replicationFor } from '../../src/topics';
+import { replicationFor } from '../../src/kafka-launcher';
 
 describe('replication by the size of the cluster', () => {
   it('keeps one copy on a single broker, where nothing else is possible', () => {
