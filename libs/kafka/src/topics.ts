@@ -55,7 +55,7 @@ export async function ensureTopics(kafka: Kafka, prefix: string, specs: TopicSpe
       .filter((s) => !existing.has(s.topic));
     if (missing.length > 0) {
       // kafkajs' own leader wait gives up on "unknown topic" under concurrent creates; ours retries it.
-      await admin.createTopics({ topics: missing, waitForLeaders: false });
+      await createRidingOutDeadBrokers(() => admin.createTopics({ topics: missing, waitForLeaders: false }));
       const brokers = (await admin.describeCluster()).brokers.map((b) => `${b.host}:${b.port}`);
       for (const broker of brokers) {
         await waitForLeaders(
@@ -67,6 +67,23 @@ export async function ensureTopics(kafka: Kafka, prefix: string, specs: TopicSpe
     return missing.map((s) => s.topic);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * kafkajs' createTopics gives up at the first connection error, and a broker that died a moment ago is still in the
+ * metadata of the others (until the controller fences it, and each broker hears of that) and may be asked. Try again
+ * while the failure is a connection; an existing topic is no failure (kafkajs answers false), so a retry is harmless.
+ */
+async function createRidingOutDeadBrokers(create: () => Promise<unknown>, attempts = 20): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await create();
+      return;
+    } catch (error) {
+      if (attempt >= attempts || (error as Error).name !== 'KafkaJSConnectionError') throw error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
   }
 }
 

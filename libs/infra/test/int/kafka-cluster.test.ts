@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { defaultMaxMessageBytes, Topics } from '@bg/contracts';
 import { createKafka, ensureTopics, EventProducer, systemTopics, waitForBrokers } from '@bg/kafka';
@@ -22,6 +22,27 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
+/** The services' client: its retries outlast the moves of leadership to the surviving nodes. */
+function servicesClient(clientId: string): Kafka {
+  const quiet = () => undefined;
+  return createKafka({
+    brokers: cluster.brokers.split(','),
+    clientId,
+    logger: { error: quiet, warn: quiet, info: quiet, debug: quiet },
+  });
+}
+
+/** The brokers' ports the cluster's metadata lists now (any broker may answer). */
+async function describedPorts(): Promise<number[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return (await admin.describeCluster()).brokers.map((b) => b.port);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 describe('a three-node KRaft cluster from the launcher', () => {
   it('is one cluster of three brokers, each node also a controller', async () => {
     // Any broker may answer, from its own copy of the metadata, which trails the controller's by a moment: the three
@@ -40,10 +61,16 @@ describe('a three-node KRaft cluster from the launcher', () => {
 
   it("creates every topic with the cluster's replication, whatever brokers a client sees: 3 replicas, min.insync 2", async () => {
     // Created while one node is down, a topic still gets three replicas (the controller places one on the fenced node);
-    // counting the brokers a client saw gave two.
+    // counting the brokers a client saw gave two. The controller fences a dead node once its session ends (~9 s);
+    // until then clients still pick it, which the services' client (its retries) rides out, not the plain one.
     await cluster.kill(3);
     try {
-      await ensureTopics(kafka, 'rf.', systemTopics(2, defaultMaxMessageBytes));
+      const dead = cluster.nodes.find((n) => n.nodeId === 3)!.port;
+      await vi.waitFor(async () => expect((await describedPorts()).includes(dead)).toBe(false), {
+        timeout: 60_000,
+        interval: 500,
+      });
+      await ensureTopics(servicesClient('rf-test'), 'rf.', systemTopics(2, defaultMaxMessageBytes));
     } finally {
       await cluster.restart(3);
     }
@@ -67,12 +94,7 @@ describe('a three-node KRaft cluster from the launcher', () => {
     // Six partitions over three nodes: every node leads some, so a send spans all three.
     await ensureTopics(kafka, 'kill.', systemTopics(6, defaultMaxMessageBytes));
     // The services' client and producer: their retries outlast the moves of leadership to the surviving nodes.
-    const quiet = () => undefined;
-    const servicesKafka = createKafka({
-      brokers: cluster.brokers.split(','),
-      clientId: 'cluster-test-producer',
-      logger: { error: quiet, warn: quiet, info: quiet, debug: quiet },
-    });
+    const servicesKafka = servicesClient('cluster-test-producer');
     const producer = new EventProducer(servicesKafka, 'kill.');
     await producer.connect();
     const batch = (label: string) =>
