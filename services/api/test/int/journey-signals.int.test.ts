@@ -172,6 +172,46 @@ describe('opportunities linked to groups', () => {
   });
 });
 
+describe('an opportunity that moves to another account', () => {
+  const SI = 'si-move';
+  const FROM = 'acc-move-from';
+  const TO = 'acc-move-to';
+
+  it("leaves the old account's count and joins the new one's, each group a version caused by it", async () => {
+    const model = await api.call('PUT', '/v1/stage-models/sm-move', {
+      json: {
+        name: 'Move',
+        stages: [
+          { name: 'Prospect' },
+          { name: 'Pipeline', when: { field: 'openOpportunityCount', op: 'gte', value: 1 } },
+        ],
+      },
+    });
+    expect(model.status, model.text).toBe(201);
+    await solutionInterest(SI, [FROM, TO], { stageModelId: 'sm-move' });
+    for (const account of [FROM, TO])
+      await publish(Topics.crmAccounts, 'account.upserted', account, accountRecord(account, { updatedAt: at(0) }));
+    const deal = (accountId: string, minutes: number) => ({
+      opportunityId: 'opp-move',
+      accountId,
+      solutionInterestId: SI,
+      productName: 'Product M',
+      stage: 'open',
+      updatedAt: at(minutes),
+    });
+    // Keyed by opportunity id, as the contract says: both copies go to one partition, in order.
+    await publish(Topics.crmOpportunities, 'opportunity.upserted', 'opp-move', deal(FROM, 1), 'move-evt-1');
+    await groupWhen(buyingGroupId(SI, FROM), (g) => expect(g.stage).toMatchObject({ name: 'Pipeline' }));
+
+    await publish(Topics.crmOpportunities, 'opportunity.upserted', 'opp-move', deal(TO, 2), 'move-evt-2');
+    const to = await groupWhen(buyingGroupId(SI, TO), (g) => expect(g.stage).toMatchObject({ name: 'Pipeline' }));
+    const from = await groupWhen(buyingGroupId(SI, FROM), (g) => expect(g.stage).toMatchObject({ name: 'Prospect' }));
+    expect(to.cause).toMatchObject({ eventId: 'move-evt-2' });
+    expect(from.cause).toMatchObject({ eventId: 'move-evt-2' });
+    expect(from.changes).toEqual([{ kind: 'stage.changed', from: 'Pipeline', to: 'Prospect', source: 'rule' }]);
+  });
+});
+
 describe('signals', () => {
   const SI = 'si-signals';
   const ACCOUNT = 'acc-signals';

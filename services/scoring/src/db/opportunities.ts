@@ -5,31 +5,42 @@ import type { LinkedOpportunity } from '@bg/rules';
 /** An (account, solution interest) pair: whose opportunities a group reads. */
 export type OpportunityScope = { accountId: string; solutionInterestId: string };
 
+/** An opportunity that changed an (account, solution interest) pair's opportunities: by being there now, or leaving. */
+export type OpportunityTouch = { opportunityId: string; scope: OpportunityScope };
+
 /**
  * Stores the opportunities that are newer than the stored ones (one per opportunity: the caller passes the latest of
- * each) and returns the (account, solution interest) pairs whose opportunities changed — the opportunity's solution
- * interest now and, when it moved, the one it had.
+ * each) and returns the (account, solution interest) pairs whose opportunities changed — where the opportunity is now
+ * and, when it moved to another account or solution interest, where it was.
  */
 export async function saveOpportunities(
   db: Queryable,
   opportunities: readonly OpportunityUpserted[],
-): Promise<OpportunityScope[]> {
+): Promise<OpportunityTouch[]> {
   if (opportunities.length === 0) return [];
-  const { rows } = await db.query<{ account_id: string; now_si: string | null; was_si: string | null }>(
+  const { rows } = await db.query<{
+    opportunity_id: string;
+    now_account: string;
+    now_si: string | null;
+    was_account: string | null;
+    was_si: string | null;
+  }>(
     `WITH input AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
          AS i (account_id, opportunity_id, solution_interest_id, stage, updated_at)),
      stored AS (
-       SELECT o.account_id, o.opportunity_id, o.solution_interest_id FROM opportunities o JOIN input USING (account_id, opportunity_id)),
+       SELECT o.opportunity_id, o.account_id, o.solution_interest_id FROM opportunities o JOIN input USING (opportunity_id)),
      written AS (
        INSERT INTO opportunities (account_id, opportunity_id, solution_interest_id, stage, updated_at)
        SELECT * FROM input
        ON CONFLICT ON CONSTRAINT opportunities_pkey DO UPDATE
-         SET solution_interest_id = EXCLUDED.solution_interest_id, stage = EXCLUDED.stage, updated_at = EXCLUDED.updated_at
+         SET account_id = EXCLUDED.account_id, solution_interest_id = EXCLUDED.solution_interest_id,
+             stage = EXCLUDED.stage, updated_at = EXCLUDED.updated_at
          WHERE opportunities.updated_at < EXCLUDED.updated_at
-       RETURNING account_id, opportunity_id, solution_interest_id)
-     SELECT w.account_id, w.solution_interest_id AS now_si, s.solution_interest_id AS was_si
-     FROM written w LEFT JOIN stored s USING (account_id, opportunity_id)`,
+       RETURNING opportunity_id, account_id, solution_interest_id)
+     SELECT w.opportunity_id, w.account_id AS now_account, w.solution_interest_id AS now_si,
+            s.account_id AS was_account, s.solution_interest_id AS was_si
+     FROM written w LEFT JOIN stored s USING (opportunity_id)`,
     [
       opportunities.map((o) => o.accountId),
       opportunities.map((o) => o.opportunityId),
@@ -39,8 +50,13 @@ export async function saveOpportunities(
     ],
   );
   return rows.flatMap((row) =>
-    [row.now_si, row.was_si].flatMap((solutionInterestId) =>
-      solutionInterestId === null ? [] : [{ accountId: row.account_id, solutionInterestId }],
+    [
+      { accountId: row.now_account, solutionInterestId: row.now_si },
+      { accountId: row.was_account, solutionInterestId: row.was_si },
+    ].flatMap(({ accountId, solutionInterestId }) =>
+      accountId === null || solutionInterestId === null
+        ? []
+        : [{ opportunityId: row.opportunity_id, scope: { accountId, solutionInterestId } }],
     ),
   );
 }

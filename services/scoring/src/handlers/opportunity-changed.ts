@@ -3,7 +3,7 @@ import type { OutboxMessage, Queryable } from '@bg/postgres';
 import { coalesce, compareInstants } from '@bg/rules';
 import { loadGroupMembers } from '../db/group-members';
 import { lockActiveStagedGroupsOf } from '../db/groups';
-import { saveOpportunities, type OpportunityScope } from '../db/opportunities';
+import { opportunityScopeKey, saveOpportunities, type OpportunityTouch } from '../db/opportunities';
 import { noMembers } from '../domain/group-state';
 import { decideVersion } from '../domain/group-version';
 import { loadGroupFacts } from './group-facts';
@@ -22,9 +22,14 @@ export async function applyOpportunities(
   now: Date,
 ): Promise<OutboxMessage[]> {
   if (changed.length === 0) return [];
-  const scopes = await saveOpportunities(db, latestOfEach(changed.map((c) => c.opportunity)));
+  const touches = await saveOpportunities(db, latestOfEach(changed.map((c) => c.opportunity)));
   // A group never published yet is role-assignment's to publish first.
-  const groups = (await lockActiveStagedGroupsOf(db, scopes)).filter((g) => g.version > 0);
+  const groups = (
+    await lockActiveStagedGroupsOf(
+      db,
+      touches.map((t) => t.scope),
+    )
+  ).filter((g) => g.version > 0);
   if (groups.length === 0) return [];
   const people = await loadGroupMembers(db, groups);
   const factsOf = await loadGroupFacts(
@@ -34,7 +39,7 @@ export async function applyOpportunities(
   );
   const decisions = groups.map((group) => {
     const members = people.get(group.buyingGroupId) ?? noMembers;
-    const causes = causesOf(changed, group);
+    const causes = causesOf(changed, touches, group);
     return decideVersion({
       stored: group,
       before: members,
@@ -51,23 +56,26 @@ export async function applyOpportunities(
   return saveDecisions(db, decisions);
 }
 
-/** The latest copy of each opportunity in the chunk: one row can be written once per statement. */
+/** The latest copy of each opportunity in the chunk (whatever its account): one row can be written once per statement. */
 function latestOfEach(opportunities: readonly OpportunityUpserted[]): OpportunityUpserted[] {
   const latest = new Map<string, OpportunityUpserted>();
   for (const o of opportunities) {
-    const key = `${o.accountId}|${o.opportunityId}`;
-    const held = latest.get(key);
-    if (!held || compareInstants(o.updatedAt, held.updatedAt) > 0) latest.set(key, o);
+    const held = latest.get(o.opportunityId);
+    if (!held || compareInstants(o.updatedAt, held.updatedAt) > 0) latest.set(o.opportunityId, o);
   }
   return [...latest.values()];
 }
 
 /**
- * The causes of a group's version: the chunk's opportunities of its account and solution interest; when none names it
- * (the opportunity moved to another solution interest), those of its account.
+ * The causes of a group's version: the chunk's opportunities that changed its account's opportunities for its solution
+ * interest, by arriving there or by leaving (to another account or solution interest).
  */
-function causesOf(changed: readonly OpportunityChanged[], group: OpportunityScope): Cause[] {
-  const ofAccount = changed.filter((c) => c.opportunity.accountId === group.accountId);
-  const named = ofAccount.filter((c) => c.opportunity.solutionInterestId === group.solutionInterestId);
-  return (named.length > 0 ? named : ofAccount).map((c) => c.cause);
+function causesOf(
+  changed: readonly OpportunityChanged[],
+  touches: readonly OpportunityTouch[],
+  group: { accountId: string; solutionInterestId: string },
+): Cause[] {
+  const key = opportunityScopeKey(group);
+  const ids = new Set(touches.filter((t) => opportunityScopeKey(t.scope) === key).map((t) => t.opportunityId));
+  return changed.filter((c) => ids.has(c.opportunity.opportunityId)).map((c) => c.cause);
 }
