@@ -326,12 +326,13 @@ describe('the operator console in a browser', () => {
 
   it("opens Swagger UI from the console, loading the OpenAPI document with the tab's token", async () => {
     await page.getByRole('link', { name: 'API docs' }).click();
-    await page.getByText('/v1/buying-groups/live').first().waitFor();
+    // Swagger UI is a megabyte of script to parse: past 30 s once on a loaded machine.
+    await page.getByText('/v1/buying-groups/live').first().waitFor({ timeout: 60_000 });
     expect(await page.locator('.info .title').innerText()).toContain('Buying groups API');
     await page.screenshot({ path: join(artifacts, 'docs.png') });
     await page.goBack();
     await page.getByRole('heading', { level: 1 }).waitFor();
-  });
+  }, 90_000);
 
   it('labels every control, reaches them by keyboard and keeps text readable', async () => {
     await page.goto(`${apiUrl}/console/#/groups`);

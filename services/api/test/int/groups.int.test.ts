@@ -95,7 +95,8 @@ beforeAll(async () => {
   api = await startApi(ctx);
   await publishRecords(producer, ctx.topicPrefix, { accounts, persons });
   await publishGroups(producer, ctx.topicPrefix, groups);
-  // Fed through Kafka on several partitions, applied in no order across them: wait for every group's last version.
+  // Fed through Kafka on several partitions, applied in no order across them: wait for every group's last version
+  // (the API's consumers join their group first, which under stress -c 2 took more than 20 s).
   const lastVersions = new Map(groups.map((g) => [g.buyingGroupId, g.version]));
   await eventually(async () => {
     expect((await api.call('GET', '/v1/persons/p-eng', { token: 'read' })).body?.accounts).toHaveLength(2);
@@ -104,8 +105,8 @@ beforeAll(async () => {
         version,
       );
     }
-  });
-});
+  }, 90_000);
+}, 120_000);
 
 afterAll(async () => {
   await api?.stop();
