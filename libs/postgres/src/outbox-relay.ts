@@ -59,17 +59,22 @@ export class OutboxRelay {
   /** A drainer's share of the buckets, so that the drainers of a process split a backlog rather than one taking all. */
   private readonly bucketsPerDrain: number;
 
+  private readonly batchSize: number;
+
   constructor(private readonly opts: OutboxRelayOptions) {
     this.bucketsPerDrain = Math.ceil(keyBuckets / (opts.drainers ?? 2));
+    this.batchSize = opts.batchSize ?? 500;
     this.vacuum = new ChurnVacuum(opts.pool, 'outbox', opts.logger);
     this.loop = new NotifiedLoop({
       databaseUrl: opts.databaseUrl,
       channel: `${opts.schema}_outbox`,
       logger: opts.logger,
       name: 'outbox-relay',
-      // Each drainer claims a different bucket; the loop goes on while any of them found work.
+      // Each drainer claims different buckets. The loop goes on only while a drainer left rows behind (a full batch,
+      // or past the byte budget): a drainer that took less took all its buckets had, and a row committed since then
+      // notifies again. Looping on any work instead cost a pass of empty claims after every commit.
       work: async () =>
-        (await Promise.all(Array.from({ length: opts.drainers ?? 2 }, () => this.drainOnce()))).some((n) => n > 0),
+        (await Promise.all(Array.from({ length: opts.drainers ?? 2 }, () => this.drainOnce()))).some((d) => d.more),
     });
   }
 
@@ -82,8 +87,11 @@ export class OutboxRelay {
     await this.vacuum.settled();
   }
 
-  /** Sends one batch of the buckets claimed; returns how many rows it handled (0 when no bucket with rows is free). */
-  private async drainOnce(): Promise<number> {
+  /**
+   * Sends one batch of the buckets claimed; says whether it may have left rows behind in them (a full batch, or rows
+   * past the byte budget).
+   */
+  private async drainOnce(): Promise<{ more: boolean }> {
     const client = await this.opts.pool.connect();
     let broken: Error | undefined;
     try {
@@ -91,7 +99,7 @@ export class OutboxRelay {
       const rows = await this.lockBatch(client);
       if (rows.length === 0) {
         await client.query('COMMIT');
-        return 0;
+        return { more: false };
       }
       const oversized = rows.filter((r) => r.bytes > this.opts.maxMessageBytes);
       for (const row of oversized) {
@@ -106,7 +114,7 @@ export class OutboxRelay {
       if (batch.length > 0) await this.sendOrPark(client, batch);
       await client.query('COMMIT');
       this.vacuum.deletedRows(batch.length);
-      return oversized.length + batch.length;
+      return { more: rows.length >= this.batchSize || batch.length + oversized.length < rows.length };
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
@@ -142,7 +150,7 @@ export class OutboxRelay {
        ) sized
        ORDER BY id`,
       [
-        this.opts.batchSize ?? 500,
+        this.batchSize,
         this.opts.maxMessageBytes,
         this.opts.batchBytes ?? 1024 * 1024,
         `outbox:${this.opts.schema}:`,
