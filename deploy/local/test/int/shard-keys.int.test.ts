@@ -30,6 +30,11 @@ const notPerAccount: Record<string, Placement> = {
   'ingestion.persons': { other: 'distributed by person_id, like the topic it is read from (crm.persons.v1)' },
   'api.opportunities': { other: 'distributed by opportunity_id: read as a whole by the role model’s training' },
   'ingestion.opportunities': { other: 'distributed by opportunity_id, like its topic (crm.opportunities.v1)' },
+  'scoring.opportunities': {
+    other:
+      'distributed by opportunity_id (an opportunity that moves to another account is one row that moves): a stage ' +
+      'reads an account’s few opportunities by its (account_id, solution_interest_id) index, a query to every shard',
+  },
   'role_assignment.pending_recomputes': {
     other:
       'a queue keyed by arrival: re-keyed (account_id, request_id) when sharded, so a request lands with its account',
