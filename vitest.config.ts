@@ -2,6 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 // Two tiers, named by folder: `test/unit` is pure (no I/O), `test/int` talks to a real Kafka broker and PostgreSQL,
 // which the global setup provides once per run (from env, testcontainers, or the local launcher).
+const clusterTest = 'libs/infra/test/int/kafka-cluster.test.ts';
+
 export default defineConfig({
   test: {
     projects: [
@@ -30,11 +32,25 @@ export default defineConfig({
             'services/*/test/int/**/*.test.ts',
             'deploy/*/test/int/**/*.int.test.ts',
           ],
+          exclude: [clusterTest],
           globalSetup: ['libs/testing/src/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           // Two cores: a broker, a database and the services under test already compete for them.
           maxWorkers: 2,
+        },
+      },
+      {
+        test: {
+          // The launcher's three-node cluster (three more JVMs, one killed and restarted) runs alone, after the rest:
+          // beside other suites under load it starved them (Swagger UI past a minute in the browser, a first version
+          // past 20 s) and itself (a fenced node, a test past its limit).
+          name: 'int-cluster',
+          sequence: { groupOrder: 2 },
+          include: [clusterTest],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          maxWorkers: 1,
         },
       },
     ],
