@@ -26,12 +26,14 @@ export async function consumerLag(kafka: Kafka, groupId: string, topics: string[
  * answer "not the coordinator" while it loads the group, a partition "not the leader" while its leadership settles):
  * the admin client does not retry those by itself.
  */
-export async function retryingRetriable<T>(call: () => Promise<T>, attempts = 20): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
+export async function retryingRetriable<T>(call: () => Promise<T>, withinMs = 30_000): Promise<T> {
+  // Five seconds of retries ran out once under stress -c 2 ("not the correct coordinator"): a time, not a count.
+  const deadline = Date.now() + withinMs;
+  for (;;) {
     try {
       return await call();
     } catch (error) {
-      if (attempt >= attempts || !(error as { retriable?: boolean }).retriable) throw error;
+      if (Date.now() > deadline || !(error as { retriable?: boolean }).retriable) throw error;
       await new Promise((r) => setTimeout(r, 250));
     }
   }
