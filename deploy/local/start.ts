@@ -97,6 +97,9 @@ ${ops.join('\n')}
   Try: open the console, click "Decision Maker missing" and "Completeness < 50", or
     curl -s -H "Authorization: Bearer ${tokens.read}" 'http://127.0.0.1:${settings.apiPort}/v1/buying-groups?missingRole=Decision%20Maker&completenessLt=50'
     kcat -C -b ${brokers} -t buying-groups.changes.v1 -o beginning -e | head
+  AI (CONTRACT §8), once the model has trained on the demo's won deals (a few seconds):
+    curl -s -H "Authorization: Bearer ${tokens.read}" http://127.0.0.1:${settings.apiPort}/v1/ai/model
+    curl -s -X POST -H "Authorization: Bearer ${tokens.admin}" -H 'Content-Type: application/json' -d '{}' http://127.0.0.1:${settings.apiPort}/v1/role-templates/rt-learnt/generate
 
 Ctrl-C stops everything (or run: npm run stop).`);
 }

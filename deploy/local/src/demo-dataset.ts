@@ -1,3 +1,5 @@
+import { syntheticCrm } from './synthetic-won-deals';
+
 /** A small, hand-made dataset that shows every feature at a glance: hierarchy, several roles, a missing role. */
 const at = '2026-11-26T09:00:00Z';
 
@@ -147,3 +149,15 @@ export const demoSolutionInterest = {
   audienceId: 'aud-1m',
   memberScope: 'account-and-descendants',
 };
+
+/**
+ * Past customers and their deals, so the AI model of CONTRACT.md §8 trains at start and `generate` answers at once.
+ * Seeded and timed from the start of the day, so a second start the same day publishes the same records (equal: no-ops)
+ * and the deals stay inside the look-back window. Their revenue keeps them out of the demo audience: they teach the
+ * model without adding groups to the list.
+ */
+export function wonDealHistory(today: Date) {
+  const now = `${today.toISOString().slice(0, 10)}T00:00:00.000Z`;
+  const crm = syntheticCrm({ seed: 2026, accounts: 30, now, idPrefix: 'hist' });
+  return { ...crm, accounts: crm.accounts.map((a) => ({ ...a, annualRevenue: 900_000 })) };
+}

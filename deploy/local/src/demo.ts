@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { listServices } from '@bg/infra';
 import { defineDemoComponents } from './demo-components';
-import { demoAccounts, demoActivities, demoPersons, demoSolutionInterestId } from './demo-dataset';
+import { demoAccounts, demoActivities, demoPersons, demoSolutionInterestId, wonDealHistory } from './demo-dataset';
 import type { LocalSettings } from './settings';
 import type { LocalTokens } from './tokens';
 
@@ -55,8 +55,24 @@ export async function loadDemo(opts: {
     topic: topic('crm.activities.v1'),
     messages: demoActivities.map((a) => ({ key: a.personId, value: ce('activity.recorded', a) })),
   });
+  const history = wonDealHistory(new Date());
+  await producer.send({
+    topic: topic('crm.accounts.v1'),
+    messages: history.accounts.map((a) => ({ key: a.accountId, value: ce('account.upserted', a) })),
+  });
+  await producer.send({
+    topic: topic('crm.persons.v1'),
+    messages: history.persons.map((p) => ({ key: p.personId, value: ce('person.upserted', p) })),
+  });
+  await producer.send({
+    topic: topic('crm.opportunities.v1'),
+    messages: history.opportunities.map((o) => ({ key: o.opportunityId, value: ce('opportunity.upserted', o) })),
+  });
   await producer.disconnect();
-  const summary = `${demoAccounts.length} accounts, ${demoPersons.length} people, ${demoActivities.length} activities published`;
+  const won = history.opportunities.filter((o) => o.stage === 'won').length;
+  const summary =
+    `${demoAccounts.length} accounts, ${demoPersons.length} people, ${demoActivities.length} activities published; ` +
+    `history for the AI model: ${history.accounts.length} past customers, ${won} won deals with contact roles`;
   say(`demo loaded: ${summary}`);
   return withApi
     ? `${summary}; solution interest '${demoSolutionInterestId}' defined`
