@@ -357,7 +357,7 @@ async function main(): Promise<void> {
   report.check('every active group on the public topic equals the oracle', oracle.pass, oracle.detail);
   const versions = checkVersions(groups);
   report.check('versions gapless per group (redeliveries identical)', versions.pass, versions.detail);
-  const once = checkAnsweredOnce(groups);
+  const once = checkAnsweredOnce(groups, load.linkChanges);
   report.check('no input applied twice (one version per input per group)', once.pass, once.detail);
   const letters = await deadLetters(kafka);
   report.check(

@@ -23,6 +23,12 @@ const updatesFrom = Date.parse('2026-11-02T00:00:00Z');
  */
 export class SteadyLoad {
   readonly samples = new Map<string, Sample>();
+  /**
+   * Updates that changed a person's accounts, with how many accounts they touched (old and new links): role-assignment
+   * applies each account's part on that account's partition, so a roll-up group over several of them may answer the
+   * update once per part.
+   */
+  readonly linkChanges = new Map<string, number>();
   readonly unsure = new Set<string>();
   sent = 0;
   failed = 0;
@@ -107,12 +113,14 @@ export class SteadyLoad {
   /** The person's next record (a fresh `updatedAt`), applied to the model at once: the model is what was meant. */
   private next(personId: string, change: (p: PersonUpserted) => PersonUpserted) {
     this.counter++;
-    const record = {
-      ...change(this.opts.persons.get(personId)!),
-      updatedAt: new Date(updatesFrom + this.counter).toISOString(),
-    };
+    const before = this.opts.persons.get(personId)!;
+    const record = { ...change(before), updatedAt: new Date(updatesFrom + this.counter).toISOString() };
     this.opts.persons.set(personId, record);
-    return { id: `chaos-${this.opts.runId}-${this.counter}`, record };
+    const id = `chaos-${this.opts.runId}-${this.counter}`;
+    const accountsOf = (p: PersonUpserted) => p.accounts.map((l) => `${l.accountId}:${l.relationship}`);
+    if (accountsOf(before).join() !== accountsOf(record).join())
+      this.linkChanges.set(id, new Set([...before.accounts, ...record.accounts].map((l) => l.accountId)).size);
+    return { id, record };
   }
 
   private async send(updates: { id: string; record: PersonUpserted }[]): Promise<boolean> {

@@ -25,7 +25,7 @@ import {
 } from './domain/group-state';
 import { departureOf } from './domain/departures';
 import { ModelCache } from './model-cache';
-import { addTarget, byGroup, everyGroupOfTheAccount, type RecomputeTarget } from './domain/targets';
+import { addTarget, answeredInputs, byGroup, everyGroupOfTheAccount, type RecomputeTarget } from './domain/targets';
 
 export const roleAssignmentSource = 'bg/role-assignment';
 
@@ -307,6 +307,13 @@ function membershipChanged(
   memberScope: MemberScope | undefined,
   departures: { personId: string; toAccountIds: string[] }[] | undefined,
 ): OutboxMessage {
+  const changedPeople = new Set([
+    ...delta.members.upserted.map((m) => m.personId),
+    ...delta.members.removed,
+    ...delta.removedMembers.upserted.map((r) => r.personId),
+    ...delta.removedMembers.cleared,
+  ]);
+  const { cause, coalesced } = answeredInputs(target, changedPeople);
   const data: GroupMembershipChanged = {
     buyingGroupId: next.buyingGroupId,
     accountId: next.accountId,
@@ -322,8 +329,8 @@ function membershipChanged(
     members: delta.members,
     removedMembers: delta.removedMembers,
     ...(departures ? { departures } : {}),
-    cause: target.cause,
-    ...(target.coalesced.length > 0 ? { coalesced: target.coalesced } : {}),
+    cause,
+    ...(coalesced.length > 0 ? { coalesced } : {}),
   };
   return encodeEvent(internalEventTypes.groupMembershipChanged, {
     id: `${next.buyingGroupId}:m${next.membershipVersion}`,

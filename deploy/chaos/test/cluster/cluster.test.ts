@@ -172,7 +172,7 @@ describe('two replicas of every service on a three-broker cluster', () => {
         interests: [scenarioOracleInterest()],
       });
       const versions = checkVersions(groups);
-      const once = checkAnsweredOnce(groups);
+      const once = checkAnsweredOnce(groups, load?.linkChanges);
       const letters = await deadLetters(kafka);
       const parked = (await backlog())?.parked;
       say(`oracle: ${oracle.detail}; versions: ${versions.detail}; once: ${once.detail}`);

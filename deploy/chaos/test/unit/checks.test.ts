@@ -211,6 +211,20 @@ describe('the applied-once check', () => {
     expect(result.pass).toBe(false);
     expect(result.detail).toContain('bg-si-acc-big: input e1 named by versions 1 (cause), 2 (coalesced)');
   });
+
+  it('lets an input that changed a person’s accounts be named once per account it touched, and no more', () => {
+    const moved = (versions: number) =>
+      groupsOf(
+        history(
+          'acc-big',
+          Array.from({ length: versions }, (_, i) => [i + 1, String(i)] as [number, string]),
+          { answers: Array.from({ length: versions }, (_, i) => [i + 1, ['e1']] as [number, string[]]) },
+        ),
+      );
+    expect(checkAnsweredOnce(moved(2), new Map([['e1', 2]])).pass).toBe(true);
+    expect(checkAnsweredOnce(moved(3), new Map([['e1', 2]])).pass).toBe(false);
+    expect(checkAnsweredOnce(moved(2), new Map([['e2', 2]])).pass).toBe(false);
+  });
 });
 
 describe('percentiles', () => {

@@ -1,20 +1,25 @@
 import type { Cause } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
-import { addTarget, byGroup, type RecomputeTarget } from '../domain/targets';
+import { addTarget, byGroup, requestsOf, type RecomputeTarget } from '../domain/targets';
 
 /**
  * Queues recomputations of other accounts' groups (ancestors' roll-ups). Append-only: no row is shared, so concurrent
- * chunks asking for the same busy parent never wait on each other here. A request names one person, or none for the
- * whole group.
+ * chunks asking for the same busy parent never wait on each other here. A row names one input and one person, or none
+ * for the whole group.
  */
 export async function requestRecomputes(db: Queryable, targets: RecomputeTarget[]): Promise<void> {
+  // One row per input and person asked for, so that the runner names each input by the people it asked for.
   const rows = targets.flatMap((t) =>
-    (t.personIds ?? [null]).map((personId: string | null) => ({
-      accountId: t.accountId,
-      solutionInterestId: t.solutionInterestId,
-      personId,
-      cause: t.cause,
-    })),
+    requestsOf(t).flatMap((request) =>
+      (request.personIds ?? [null]).flatMap((personId: string | null) =>
+        request.causes.map((cause) => ({
+          accountId: t.accountId,
+          solutionInterestId: t.solutionInterestId,
+          personId,
+          cause,
+        })),
+      ),
+    ),
   );
   if (rows.length === 0) return;
   await db.query(

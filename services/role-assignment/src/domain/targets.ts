@@ -18,7 +18,17 @@ export type RecomputeTarget = {
   cause: Cause;
   /** The other inputs folded into it, each once. */
   coalesced: Cause[];
+  /** The requests folded into it, in arrival order; absent for one request (the target is its own). */
+  requests?: readonly RecomputeRequest[];
 };
+
+/** One request for a recomputation: its inputs (those it had folded in first, its own last) and the people it named. */
+export type RecomputeRequest = { causes: readonly Cause[]; personIds: readonly string[] | null };
+
+/** The requests a target folds, in arrival order. */
+export function requestsOf(target: RecomputeTarget): readonly RecomputeRequest[] {
+  return target.requests ?? [{ causes: [...target.coalesced, target.cause], personIds: target.personIds }];
+}
 
 /**
  * Folds the requests for one group into one recomputation, in arrival order: the whole group if any request asks
@@ -34,7 +44,27 @@ export function mergeTargets(earlier: RecomputeTarget | undefined, later: Recomp
   // Every folded input is listed (CONTRACT §3): a consumer relies on it to know its event was applied. The list is
   // bounded by what one transaction folds (a chunk of events, a batch of queued requests).
   const { coalesced } = foldCauses([earlier], later);
-  return { ...later, personIds, coalesced };
+  return { ...later, personIds, coalesced, requests: [...requestsOf(earlier), ...requestsOf(later)] };
+}
+
+/**
+ * The inputs a version of the target's group answers (CONTRACT.md §3: `cause` is the input that produced it): those
+ * whose request named a person the version changes, or the whole group. An input whose people it leaves as they were
+ * is not named: folded into a recomputation with others, it produced nothing there (the other half of a change seen
+ * from two accounts of a roll-up, say, already answered by the version that applied it). When no request's people
+ * changed, every input is named.
+ */
+export function answeredInputs(
+  target: RecomputeTarget,
+  changedPeople: ReadonlySet<string>,
+): { cause: Cause; coalesced: Cause[] } {
+  const requests = requestsOf(target);
+  const producing = requests.filter((r) => r.personIds === null || r.personIds.some((id) => changedPeople.has(id)));
+  const inputs = (producing.length > 0 ? producing : requests).flatMap((r) => r.causes);
+  return foldCauses(
+    inputs.slice(0, -1).map((cause) => ({ cause })),
+    { cause: inputs.at(-1)! },
+  );
 }
 
 /** Adds a request to a map of targets keyed by group. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Cause } from '@bg/contracts';
-import { addTarget, mergeTargets, type RecomputeTarget } from '../../src/domain/targets';
+import { addTarget, answeredInputs, mergeTargets, requestsOf, type RecomputeTarget } from '../../src/domain/targets';
 
 const cause = (eventId: string, source = 'crm/test'): Cause => ({ eventId, eventType: 'person.upserted', source });
 const target = (personIds: string[] | null, by: Cause, coalesced: Cause[] = []): RecomputeTarget => ({
@@ -14,7 +14,20 @@ const target = (personIds: string[] | null, by: Cause, coalesced: Cause[] = []):
 describe('mergeTargets', () => {
   it('folds requests into one: the people of both, caused by the later, listing the earlier', () => {
     const merged = mergeTargets(target(['p-1'], cause('e1')), target(['p-2', 'p-1'], cause('e2')));
-    expect(merged).toEqual(target(['p-1', 'p-2'], cause('e2'), [cause('e1')]));
+    expect(merged).toMatchObject(target(['p-1', 'p-2'], cause('e2'), [cause('e1')]));
+  });
+
+  it('keeps each request with the people it named, in arrival order', () => {
+    const merged = mergeTargets(
+      mergeTargets(target(['p-1'], cause('e1'), [cause('e0')]), target(null, cause('e2'))),
+      target(['p-3'], cause('e3')),
+    );
+    expect(requestsOf(merged)).toEqual([
+      { causes: [cause('e0'), cause('e1')], personIds: ['p-1'] },
+      { causes: [cause('e2')], personIds: null },
+      { causes: [cause('e3')], personIds: ['p-3'] },
+    ]);
+    expect(requestsOf(target(['p-1'], cause('e1')))).toEqual([{ causes: [cause('e1')], personIds: ['p-1'] }]);
   });
 
   it('computes the whole group when either request asks for it', () => {
@@ -50,5 +63,38 @@ describe('addTarget', () => {
       ['si-x', ['p-1', 'p-3'], 'e3'],
       ['si-y', ['p-2'], 'e2'],
     ]);
+  });
+});
+
+describe('answeredInputs', () => {
+  const folded = [target(['p-1'], cause('e1')), target(['p-2'], cause('e2')), target(['p-3'], cause('e3'))].reduce(
+    (earlier: RecomputeTarget | undefined, later) => mergeTargets(earlier, later),
+    undefined,
+  )!;
+
+  it('names the inputs whose people the version changed: the last of them the cause, the others coalesced', () => {
+    expect(answeredInputs(folded, new Set(['p-1', 'p-2']))).toEqual({ cause: cause('e2'), coalesced: [cause('e1')] });
+  });
+
+  it('leaves out an input whose person it did not change (the other half of a change already answered)', () => {
+    expect(answeredInputs(folded, new Set(['p-2']))).toEqual({ cause: cause('e2'), coalesced: [] });
+    expect(answeredInputs(folded, new Set(['p-2', 'someone-displaced']))).toEqual({
+      cause: cause('e2'),
+      coalesced: [],
+    });
+  });
+
+  it('names a request for the whole group whatever changed, and every input when none of their people changed', () => {
+    const withWhole = mergeTargets(folded, target(null, cause('e4')));
+    expect(answeredInputs(withWhole, new Set(['p-1']))).toEqual({ cause: cause('e4'), coalesced: [cause('e1')] });
+    expect(answeredInputs(folded, new Set(['someone-else']))).toEqual({
+      cause: cause('e3'),
+      coalesced: [cause('e1'), cause('e2')],
+    });
+  });
+
+  it('names what an input had folded in before with it', () => {
+    const single = target(['p-1'], cause('e2'), [cause('e1')]);
+    expect(answeredInputs(single, new Set(['p-1']))).toEqual({ cause: cause('e2'), coalesced: [cause('e1')] });
   });
 });
