@@ -34,12 +34,34 @@ export async function waitFor(
   }
 }
 
-/** Readiness checks of the two dependencies every service has. */
-export function dependencyChecks(pool: Pool, kafka: Kafka) {
-  return [
-    { name: 'postgres', check: async () => void (await pool.query('SELECT 1')) },
-    { name: 'kafka', check: () => describeCluster(kafka) },
-  ];
+/**
+ * Readiness checks of the two dependencies every service has, on connections of their own: a probe must say whether
+ * PostgreSQL and the broker answer, not whether the work pool has a free connection (under a backlog it has none for
+ * seconds, and a busy service is not an unready one), nor pay a new broker connection per probe. `close` on stop.
+ */
+export function dependencyChecks(probePool: Pool, kafka: Kafka) {
+  const admin = kafka.admin();
+  let connected: Promise<void> | null = null;
+  return {
+    checks: [
+      { name: 'postgres', check: async () => void (await probePool.query('SELECT 1')) },
+      {
+        name: 'kafka',
+        check: async () => {
+          connected ??= admin.connect().catch((error: unknown) => {
+            connected = null;
+            throw error;
+          });
+          await connected;
+          await admin.describeCluster();
+        },
+      },
+    ],
+    close: async () => {
+      await admin.disconnect().catch(() => undefined);
+      await probePool.end().catch(() => undefined);
+    },
+  };
 }
 
 /** Answers when a broker of the cluster does. */

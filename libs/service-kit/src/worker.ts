@@ -48,9 +48,13 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
     clientId: opts.name,
     logger: logger.child({ component: 'kafka' }),
   });
+  const probes = dependencyChecks(
+    createPool(config.DATABASE_URL, { schema: opts.schema, max: 1, applicationName: `${opts.name}-probe`, logger }),
+    kafka,
+  );
   const ops = await startOpsServer(
     config.OPS_PORT,
-    { registry: metrics, phase, checks: dependencyChecks(pool, kafka) },
+    { registry: metrics, phase, checks: probes.checks },
     config.OPS_HOST,
   );
   await waitFor('PostgreSQL', () => pool.query('SELECT 1'), logger, phase);
@@ -89,6 +93,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       await relay.stop();
       await producer.disconnect();
       await ops.app.close();
+      await probes.close();
       await pool.end();
     },
   };

@@ -135,8 +135,10 @@ async function startService(name: string, extraEnv: Record<string, string> = {})
 async function waitReady(name: string, timeoutMs = 60_000): Promise<void> {
   const url = opsUrls.get(name)!;
   await eventually(async () => {
-    const answer = await fetch(url).catch(() => undefined);
-    if (answer?.status !== 200) throw new Error(`${name} not ready at ${url}; its log:\n${logTail(name)}`);
+    const answer = await fetch(url).catch((error: Error) => error);
+    if (answer instanceof Response && answer.status === 200) return;
+    const said = answer instanceof Response ? `${answer.status} ${await answer.text()}` : answer.message;
+    throw new Error(`${name} not ready at ${url} (${said}); its log:\n${logTail(name)}`);
   }, timeoutMs);
 }
 
