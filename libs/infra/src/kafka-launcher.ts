@@ -418,5 +418,8 @@ const log4jProperties = [
   'log4j.appender.stdout.layout=org.apache.log4j.PatternLayout',
   'log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n',
   'log4j.logger.kafka.server.KafkaRaftServer=INFO',
+  // The controller's decisions (a node fenced for a missed heartbeat, a leader elected, a topic created) are few and
+  // explain a partition without a leader or a group without a coordinator.
+  'log4j.logger.org.apache.kafka.controller=INFO',
   '',
 ].join('\n');

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, startKafka, startKafkaCluster, assertPostgresReachable } from '@bg/infra';
@@ -51,9 +51,25 @@ export async function provideInfrastructure(log: (line: string) => void): Promis
     origin: 'local-launcher',
     stop: async () => {
       await kafka.stop();
+      keepBrokerLogs(workDir, log);
       rmSync(workDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The broker's log (warnings, and the controller's decisions such as fencing a node) outlives the run in
+ * `.artifacts/kafka/`: a test that failed on the broker's side (a leaderless partition, a group coordinator that does
+ * not answer) is explained there.
+ */
+function keepBrokerLogs(workDir: string, log: (line: string) => void): void {
+  const target = join(process.cwd(), '.artifacts', 'kafka');
+  const logs = [join(workDir, 'kafka.log'), ...[1, 2, 3].map((n) => join(workDir, `node-${n}`, 'kafka.log'))];
+  const found = logs.filter((file) => existsSync(file));
+  if (found.length === 0) return;
+  mkdirSync(target, { recursive: true });
+  for (const file of found) copyFileSync(file, join(target, file.slice(workDir.length + 1).replaceAll('/', '-')));
+  log(`broker log kept in ${target}`);
 }
 
 /** testcontainers' own probe: throws at once when no Docker/Podman engine is reachable. */
