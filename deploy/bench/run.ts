@@ -82,6 +82,8 @@ const replicaCount = Number(args.replicas);
 const interestCount = Number(args['solution-interests']);
 const rates = args.rates!.split(',').map((r) => (r === 'max' ? Infinity : Number(r)));
 const seconds = Number(args.seconds);
+/** How long the bench watches the settled system do nothing, for the CPU it burns regardless of load. */
+const idleSeconds = 10;
 const say = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 const ce = (id: string, type: string, data: unknown) =>
   JSON.stringify({
@@ -430,6 +432,13 @@ async function main() {
       `template change: job over ${templateChange.accounts} accounts in ${templateChange.jobSeconds} s (${templateChange.groupsChanged} groups changed); ${templateChange.groupVersions} public versions, settled in ${templateChange.settledSeconds} s`,
     );
 
+    // The floor under every rate: what each process burns with nothing to do (polls, timers, fetches, metrics).
+    const idle = meter();
+    idle.start();
+    await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    const idleCores = Object.fromEntries(Object.entries(idle.stop()).map(([k, v]) => [k, round(v / idleSeconds, 3)]));
+    say(`idle ${idleSeconds} s: CPU in cores ${JSON.stringify(idleCores)}`);
+
     // A cheap database profile: what each table saw, and how many transactions committed.
     const tableStats = (
       await db.query(
@@ -490,6 +499,7 @@ async function main() {
       steadyState: steady,
       highestRateWithP99Under1s: sustained.length > 0 ? Math.max(...sustained) : null,
       templateChange,
+      idleCores,
       peakRssMb: rss,
       database: { commits: Number(commits), busiestTables: tableStats },
       chunkProfile,
@@ -579,6 +589,7 @@ function printTable(r: {
   peakRssMb: Record<string, number>;
   chunkProfile: Record<string, { avgChunkMs: number; events: number }>;
   templateChange: { accounts: number; jobSeconds: number; groupsChanged: number; settledSeconds: number };
+  idleCores: Record<string, number>;
 }) {
   const rows: [string, string][] = [
     [
@@ -598,6 +609,13 @@ function printTable(r: {
     [
       'template change',
       `job over ${r.templateChange.accounts} accounts in ${r.templateChange.jobSeconds} s, ${r.templateChange.groupsChanged} groups changed; public topic settled in ${r.templateChange.settledSeconds} s`,
+    ],
+    [
+      'idle CPU (cores)',
+      Object.entries(r.idleCores)
+        .filter(([k]) => k !== 'load generator')
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', '),
     ],
     ['highest rate with p99 < 1 s', r.highestRateWithP99Under1s === null ? 'none' : `${r.highestRateWithP99Under1s}/s`],
     [

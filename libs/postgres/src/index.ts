@@ -3,4 +3,4 @@ export * from './migrate';
 export * from './outbox';
 export * from './outbox-relay';
 export * from './notified-loop';
-export * from './churn-vacuum';
+export * from './table-maintenance';

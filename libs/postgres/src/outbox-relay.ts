@@ -1,6 +1,5 @@
 import type { Pool, PoolClient } from './pool';
 import type { OutboxMessage } from './outbox';
-import { ChurnVacuum } from './churn-vacuum';
 import { NotifiedLoop, type LoopLogger } from './notified-loop';
 
 /** A message as the relay hands it over: what was queued, and when. */
@@ -54,7 +53,6 @@ type Row = {
  */
 export class OutboxRelay {
   private readonly loop: NotifiedLoop;
-  private readonly vacuum: ChurnVacuum;
 
   /** A drainer's share of the buckets, so that the drainers of a process split a backlog rather than one taking all. */
   private readonly bucketsPerDrain: number;
@@ -64,7 +62,6 @@ export class OutboxRelay {
   constructor(private readonly opts: OutboxRelayOptions) {
     this.bucketsPerDrain = Math.ceil(keyBuckets / (opts.drainers ?? 2));
     this.batchSize = opts.batchSize ?? 500;
-    this.vacuum = new ChurnVacuum(opts.pool, 'outbox', opts.logger);
     this.loop = new NotifiedLoop({
       databaseUrl: opts.databaseUrl,
       channel: `${opts.schema}_outbox`,
@@ -84,7 +81,6 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     await this.loop.stop();
-    await this.vacuum.settled();
   }
 
   /**
@@ -113,7 +109,6 @@ export class OutboxRelay {
       const batch = rows.filter((r) => r.value !== null);
       if (batch.length > 0) await this.sendOrPark(client, batch);
       await client.query('COMMIT');
-      this.vacuum.deletedRows(batch.length);
       return { more: rows.length >= this.batchSize || batch.length + oversized.length < rows.length };
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));

@@ -66,6 +66,11 @@ export const baseConfigShape = {
   KAFKA_FETCH_MIN_BYTES: z.coerce.number().int().min(1).default(1),
   KAFKA_FETCH_MAX_WAIT_MS: z.coerce.number().int().min(1).max(10_000).default(500),
   /**
+   * How often a service checks its own tables and analyses / vacuums those past autovacuum's thresholds (the server's
+   * autovacuum may be off, and visits only once a minute when on); 0 leaves it all to the server.
+   */
+  DB_MAINTENANCE_INTERVAL_MS: z.coerce.number().int().min(0).default(2_000),
+  /**
    * Where traces go, over OTLP/HTTP (the collector's base URL; `/v1/traces` is added), as the OpenTelemetry variable of
    * the same name says. Unset: no SDK is registered and every span is a no-op.
    */

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { createKafka, EventProducer, isBrokerRefusal, type BatchConsumer } from '@bg/kafka';
-import { createPool, migrate, OutboxRelay, type Pool } from '@bg/postgres';
-import type { Registry } from 'prom-client';
+import { createPool, migrate, OutboxRelay, TableMaintenance, type Pool } from '@bg/postgres';
+import { Counter, type Registry } from 'prom-client';
 import type { BaseConfig } from './config';
 import { dependencyChecks, describeCluster, waitFor, type StartPhase } from './dependencies';
 import { createEventConsumer, relayMetrics, type EventConsumerSpec } from './event-consumer';
@@ -65,6 +65,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   await producer.connect();
   const relay = startOutboxRelay({ pool, producer, logger, metrics, schema: opts.schema, config });
   await relay.start();
+  const maintenance = startTableMaintenance({ pool, logger, metrics, schema: opts.schema, config });
   const deps: WorkerDeps = { pool, producer, kafka, logger, metrics };
   const consumers: BatchConsumer[] = opts.consumers(deps).map((spec) =>
     createEventConsumer(
@@ -91,6 +92,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
       for (const job of background) await job.stop();
       await Promise.all(consumers.map((c) => c.stop()));
       await relay.stop();
+      await maintenance.stop();
       await producer.disconnect();
       await ops.app.close();
       await probes.close();
@@ -126,6 +128,34 @@ export function startOutboxRelay(opts: {
       }
     },
   });
+}
+
+/** Keeps the statistics and dead rows of a service schema's tables in check (TableMaintenance), with its metric. */
+export function startTableMaintenance(opts: {
+  pool: Pool;
+  logger: Logger;
+  metrics: Registry;
+  schema: string;
+  config: Pick<BaseConfig, 'DB_MAINTENANCE_INTERVAL_MS'>;
+}): TableMaintenance {
+  const runs = new Counter({
+    name: 'bg_table_maintenance_total',
+    help: 'ANALYZE and VACUUM runs on the service schema, by table and action',
+    labelNames: ['table', 'action'],
+    registers: [opts.metrics],
+  });
+  const maintenance = new TableMaintenance({
+    pool: opts.pool,
+    schema: opts.schema,
+    logger: opts.logger.child({ component: 'table-maintenance' }),
+    intervalMs: opts.config.DB_MAINTENANCE_INTERVAL_MS,
+    onPass: (done) => {
+      for (const table of done.analyze) runs.inc({ table, action: 'analyze' });
+      for (const table of done.vacuum) runs.inc({ table, action: 'vacuum' });
+    },
+  });
+  maintenance.start();
+  return maintenance;
 }
 
 /** The consumers' fetch settings from the configuration. */

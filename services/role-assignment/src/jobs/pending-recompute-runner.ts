@@ -1,4 +1,4 @@
-import { ChurnVacuum, enqueue, NotifiedLoop, withTransaction, type Pool } from '@bg/postgres';
+import { enqueue, NotifiedLoop, withTransaction, type Pool } from '@bg/postgres';
 import type { BackgroundJob, Logger } from '@bg/service-kit';
 import { takeRecomputes } from '../db/pending-recomputes';
 import type { InterestCache } from '../interest-cache';
@@ -14,7 +14,6 @@ export function createPendingRecomputeRunner(opts: {
   interests: InterestCache;
   now: () => string;
 }): BackgroundJob {
-  const vacuum = new ChurnVacuum(opts.pool, 'pending_recomputes', opts.logger);
   const loop = new NotifiedLoop({
     databaseUrl: opts.databaseUrl,
     channel: `${opts.schema}_pending_recomputes`,
@@ -27,15 +26,11 @@ export function createPendingRecomputeRunner(opts: {
         // takeRecomputes holds these groups' locks already: nothing is deferred.
         const { outbox } = await recomputeGroups(tx, targets, await opts.interests.current(tx), opts.now());
         await enqueue(tx, outbox);
-        vacuum.deletedRows(targets.length);
         return true;
       }),
   });
   return {
     start: () => loop.start(),
-    stop: async () => {
-      await loop.stop();
-      await vacuum.settled();
-    },
+    stop: () => loop.stop(),
   };
 }
