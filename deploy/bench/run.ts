@@ -39,7 +39,7 @@ import {
 } from './src/hop-metrics';
 import { CpuMeter, peakRssMb, postgresPids } from './src/process-stats';
 import { rawPassThrough } from './src/raw-passthrough';
-import { statementsAvailable, topStatements, type StatementCost } from './src/statements';
+import { statementsAvailable, statementTotals, topStatements, type StatementCost } from './src/statements';
 import { pipelineBacklog } from './src/settled';
 import { round, summarize } from './src/stats';
 
@@ -348,6 +348,7 @@ async function main() {
       clearInterval(lagTimer);
       const latencies = [...sentAt].filter(([id]) => arrivals.has(id)).map(([id, t]) => arrivals.get(id)! - t);
       const cpuSeconds = cpu.stop();
+      const totals = withStatements ? await statementTotals(db) : null;
       const result = {
         targetRate: Number.isFinite(rate) ? rate : 'max',
         achievedRate: Math.round(target / sendSeconds),
@@ -364,6 +365,9 @@ async function main() {
             target,
           2,
         ),
+        // Round trips to PostgreSQL per update (every statement, BEGIN and COMMIT included), and their execution time.
+        statementsPerUpdate: totals ? round(totals.calls / target, 1) : null,
+        statementExecMsPerUpdate: totals ? round(totals.execMs / target, 2) : null,
         // Where the queue built up: the peak lag of each consumer group while the results came in.
         peakLagByConsumerGroup: lagPeaks,
         // Where an update's time went, hop by hop (p50/p99 ms): waiting in Kafka, applying, waiting in the outbox.
@@ -581,6 +585,7 @@ function printTable(r: {
     received: number;
     sent: number;
     cpuMsPerUpdate: number;
+    statementsPerUpdate: number | null;
     latencyMs: { p50: number; p95: number; p99: number; max: number };
     hops: Record<string, HopFigures>;
     statements: StatementCost[];
@@ -604,7 +609,7 @@ function printTable(r: {
     ['pipeline ÷ raw', `${r.ratioPipelineToRaw} (target ≥ 0.25)`],
     ...r.steadyState.map((s): [string, string] => [
       `steady ${s.targetRate}/s`,
-      `achieved ${s.achievedRate}/s  p50 ${s.latencyMs.p50}  p95 ${s.latencyMs.p95}  p99 ${s.latencyMs.p99}  max ${s.latencyMs.max} ms  (${s.received}/${s.sent}); CPU ${s.cpuMsPerUpdate} ms/update`,
+      `achieved ${s.achievedRate}/s  p50 ${s.latencyMs.p50}  p95 ${s.latencyMs.p95}  p99 ${s.latencyMs.p99}  max ${s.latencyMs.max} ms  (${s.received}/${s.sent}); CPU ${s.cpuMsPerUpdate} ms/update${s.statementsPerUpdate === null ? '' : `, ${s.statementsPerUpdate} statements/update`}`,
     ]),
     [
       'template change',

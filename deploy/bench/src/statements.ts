@@ -24,6 +24,19 @@ export type StatementCost = {
   query: string;
 };
 
+/**
+ * Every statement since the last reset, counted (BEGIN and COMMIT included): on these machines a round trip costs
+ * more CPU, on both sides, than most statements themselves (a `SELECT 1` takes 0.25 ms of the client's CPU and
+ * 0.12 ms of the server's), so how many a change needs is a cost of its own.
+ */
+export async function statementTotals(db: pg.Pool): Promise<{ calls: number; execMs: number }> {
+  const { rows } = await db.query<{ calls: string | null; exec: number | null }>(
+    `SELECT sum(s.calls) AS calls, sum(s.total_exec_time) AS exec
+     FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = current_database()`,
+  );
+  return { calls: Number(rows[0]?.calls ?? 0), execMs: Math.round(rows[0]?.exec ?? 0) };
+}
+
 /** The statements that took most time since the last reset (then resets), with the service that ran them. */
 export async function topStatements(db: pg.Pool, limit = 12): Promise<StatementCost[]> {
   const { rows } = await db.query<{

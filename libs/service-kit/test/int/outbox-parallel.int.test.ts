@@ -87,3 +87,43 @@ describe('outbox relays of several replicas', () => {
     }
   });
 });
+
+describe('an outbox relay whose sends fail for a while', () => {
+  it('loses nothing: a batch whose send failed is still there, and goes out in order once sends work', async () => {
+    const sent: string[] = [];
+    let failures = 3;
+    const relay = new OutboxRelay({
+      pool,
+      databaseUrl: ctx.databaseUrl,
+      schema: SCHEMA,
+      maxMessageBytes: 1024 * 1024,
+      logger: { error: () => undefined, warn: () => undefined, info: () => undefined },
+      isRefusal: () => false,
+      batchSize: 10,
+      send: async (messages) => {
+        // The broker away: the claim (and deletion) of this batch must be undone, not committed.
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error('broker not available');
+        }
+        sent.push(...messages.map((m) => String(m.value)));
+      },
+    });
+    const values = Array.from({ length: 25 }, (_, n) => `flaky:${n}`);
+    await withTransaction(pool, (tx) =>
+      enqueue(
+        tx,
+        values.map((value) => ({ topic: Topics.roleEvents, key: 'acc-flaky', value })),
+      ),
+    );
+    await relay.start();
+    try {
+      await expect.poll(() => sent.length, { timeout: 30_000 }).toBeGreaterThanOrEqual(values.length);
+      await expect.poll(async () => (await pool.query('SELECT count(*)::int AS n FROM outbox')).rows[0].n).toBe(0);
+    } finally {
+      await relay.stop();
+    }
+    expect(failures).toBe(0);
+    expect(sent).toEqual(values);
+  });
+});
