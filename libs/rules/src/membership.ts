@@ -127,56 +127,66 @@ export function computeMembership(input: MembershipInput): Membership {
   };
 }
 
-/**
- * Whether one person can be judged alone — their rows computed without looking at anyone else — with the result a full
- * computation would give. Only a capped slot (`maxMembers`) makes people compete: the person is judged alone unless
- * they match a capped slot now, held one or overflowed from one before, or carry an explicit add (which takes room in
- * its slot). Everyone else's placement cannot depend on this person then, nor theirs on anyone else's.
- */
-export function canJudgeAlone(input: {
-  slots: readonly MembershipSlot[];
+/** One person to judge alone: as a candidate now (none when no longer a person of the group), their rows, their edits. */
+export interface AloneInput {
   candidate: Candidate | undefined;
   previous: Membership;
   overrides: readonly MemberOverride[];
-  suggest?: Suggester | undefined;
-}): boolean {
-  const capped = input.slots.flatMap((slot, index) => (slot.maxMembers == null ? [] : [index]));
-  if (capped.length === 0) return true;
-  // A suggestion takes room in a capped slot too.
-  const suggested = input.suggest && input.candidate ? input.suggest(input.candidate.subject) : null;
-  if (suggested && capped.includes(input.slots.findIndex((slot) => slot.role === suggested.role))) return false;
-  if (input.overrides.some((override) => override.action === 'add')) return false;
-  for (const member of input.previous.members) {
-    if (member.reason.slot !== null && capped.includes(member.reason.slot)) return false;
-    if (member.reason.skipped?.some((skip) => skip.why === 'full')) return false;
-  }
-  const { candidate } = input;
-  return (
-    candidate === undefined ||
-    capped.every((index) => !evaluateCondition(input.slots[index]!.conditions, candidate.subject).matched)
-  );
 }
 
 /**
- * One person's rows (as a member, or as explicitly removed) given their previous rows and their own edits: the same
- * rule as `computeMembership`, applied to them alone. Valid when `canJudgeAlone` says so.
+ * These people's rows computed without looking at anyone else, or null when that could differ from a full computation
+ * of the group — then the whole group is computed. Only a capped slot (`maxMembers`) makes people compete, and only
+ * once it is full: while a capped slot has room, everyone matching it is in it and nobody waits, so people entering
+ * (up to its room) or leaving it move no one else (everyone placed after it skipped it for 'no-match', which is theirs
+ * alone). So null when one of them carries an explicit add (it takes room beyond the rules) or overflowed from a full
+ * slot before, or when, for a capped slot, one of them leaves it while it is full (someone may be waiting for the
+ * place) or more enter it than its room. `occupancy` is the group's members per slot before the change, these people
+ * included (explicit and AI members too: they take room).
  */
-export function judgePerson(input: {
+export function judgeAlone(input: {
   slots: readonly MembershipSlot[];
-  candidate: Candidate | undefined;
-  previous: Membership;
-  overrides: readonly MemberOverride[];
+  occupancy: readonly number[];
+  people: readonly AloneInput[];
   now: string;
   suggest?: Suggester | undefined;
-}): Membership {
-  return computeMembership({
-    slots: input.slots,
-    candidates: input.candidate === undefined ? [] : [input.candidate],
-    previous: input.previous,
-    overrides: input.overrides,
-    now: input.now,
-    suggest: input.suggest,
-  });
+}): Membership | null {
+  const { slots, people } = input;
+  const judged = people.map((person) =>
+    computeMembership({
+      slots,
+      candidates: person.candidate === undefined ? [] : [person.candidate],
+      previous: person.previous,
+      overrides: person.overrides,
+      now: input.now,
+      suggest: input.suggest,
+    }),
+  );
+  const after: Membership = {
+    members: judged.flatMap((m) => m.members),
+    removedMembers: judged.flatMap((m) => m.removedMembers),
+  };
+  const capped = slots.flatMap((slot, index) => (slot.maxMembers == null ? [] : [index]));
+  if (capped.length === 0) return after;
+  if (people.some((person) => person.overrides.some((override) => override.action === 'add'))) return null;
+  const overflowed = (members: readonly GroupMember[]) =>
+    members.some((member) => member.reason.skipped?.some((skip) => skip.why === 'full'));
+  if (people.some((person) => overflowed(person.previous.members)) || overflowed(after.members)) return null;
+  const inSlot = (members: readonly GroupMember[], index: number) =>
+    new Set(members.filter((member) => member.reason.slot === index).map((member) => member.personId));
+  for (const index of capped) {
+    const cap = slots[index]!.maxMembers!;
+    const held = input.occupancy[index] ?? 0;
+    const before = inSlot(
+      people.flatMap((person) => person.previous.members),
+      index,
+    );
+    const now = inSlot(after.members, index);
+    const leaving = [...before].some((personId) => !now.has(personId));
+    if (leaving && held >= cap) return null;
+    if (held - before.size + now.size > cap) return null;
+  }
+  return after;
 }
 
 /** What changed between two memberships, row by row: what a writer stores and sends downstream. */

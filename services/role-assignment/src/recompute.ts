@@ -2,7 +2,7 @@ import { internalEventTypes, type GroupMembershipChanged, type MemberScope } fro
 import { encodeEvent } from '@bg/kafka';
 import type { OutboxMessage, Queryable } from '@bg/postgres';
 import { compareText, type Candidate, type Membership, type Suggester } from '@bg/rules';
-import { groupKey, groupsOfMany, membershipsOf, saveGroups, type GroupWrite } from './db/groups';
+import { groupKey, groupsOfMany, membershipsOf, saveGroups, slotOccupancyOf, type GroupWrite } from './db/groups';
 import {
   ancestorsOfMany,
   linksOfPersons,
@@ -186,6 +186,11 @@ async function judgePeople(
     })),
   );
   const overrides = await overridesOfMany(db, [...new Set(partial.map((p) => p.group.accountId))], personIds);
+  // Who holds a capped slot matters only where a template caps one.
+  const occupancy = await slotOccupancyOf(
+    db,
+    partial.filter((p) => p.group.slots.some((slot) => slot.maxMembers != null)).map((p) => p.group),
+  );
   const links = await linksOfPersons(db, personIds);
   // Ancestor chains matter only for a roll-up group's person not linked to its account itself (then a link lower in
   // the hierarchy may be the nearest); a person linked to the group's own account is judged by that link.
@@ -216,7 +221,13 @@ async function judgePeople(
       previous: rowsOf(rows, personId),
       overrides: edits.filter((o) => o.personId === personId),
     }));
-    const decision = decidePeople(group, judgements, now, suggesters.get(group.solutionInterestId));
+    const decision = decidePeople(
+      group,
+      judgements,
+      occupancy.get(key) ?? [],
+      now,
+      suggesters.get(group.solutionInterestId),
+    );
     if (decision) decisions.set(key, decision);
   }
   return decisions;

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { groupMemberSchema } from '@bg/contracts';
 import {
-  canJudgeAlone,
   computeMembership,
-  judgePerson,
+  judgeAlone,
   type AiSuggestion,
   type Membership,
   type MembershipInput,
@@ -103,15 +102,27 @@ describe('suggested members (source ai)', () => {
     expect(later.members[0]).toMatchObject({ since: EARLIER, reason: { confidence: 0.75 } });
   });
 
-  it('cannot judge alone a person the model puts in a capped slot (they compete for its room)', () => {
-    const alone = (c: typeof typoA, s?: Suggester) =>
-      canJudgeAlone({ slots, candidate: c, previous: empty, overrides: [], suggest: s });
-    expect(alone(typoA, suggest)).toBe(false);
-    expect(alone(typoA, undefined)).toBe(true);
+  it('judges alone a person the model puts in a capped slot only while it has room (a suggestion takes room too)', () => {
+    const alone = (occupancy: number[]) =>
+      judgeAlone({
+        slots,
+        occupancy,
+        people: [{ candidate: typoA, previous: empty, overrides: [] }],
+        now: NOW,
+        suggest,
+      });
+    // Practitioner (maxMembers 2) holds one: room for the suggestion, nobody else's place depends on it.
+    expect(rows(alone([0, 1])!)).toEqual([['p-typo-a', 'Practitioner', 'ai']]);
+    // Full: the suggestion competes with whoever holds it (and whoever waits), so the whole group decides.
+    expect(alone([0, 2])).toBeNull();
     const uncapped = [decisionMaker, slot('Practitioner', titleHas('Engineer'))];
-    expect(canJudgeAlone({ slots: uncapped, candidate: typoA, previous: empty, overrides: [], suggest })).toBe(true);
-    expect(
-      rows(judgePerson({ slots: uncapped, candidate: typoA, previous: empty, overrides: [], now: NOW, suggest })),
-    ).toEqual([['p-typo-a', 'Practitioner', 'ai']]);
+    const judged = judgeAlone({
+      slots: uncapped,
+      occupancy: [0, 9],
+      people: [{ candidate: typoA, previous: empty, overrides: [] }],
+      now: NOW,
+      suggest,
+    });
+    expect(rows(judged!)).toEqual([['p-typo-a', 'Practitioner', 'ai']]);
   });
 });

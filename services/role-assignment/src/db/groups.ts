@@ -92,6 +92,33 @@ export async function membershipsOf(
   return result;
 }
 
+/**
+ * Each group's members per slot index (explicit and AI members included: they take room), by group key; only for the
+ * groups given. What decides whether people can be judged without the rest of their group (judgeAlone).
+ */
+export async function slotOccupancyOf(
+  db: Queryable,
+  groups: readonly { accountId: string; solutionInterestId: string }[],
+): Promise<Map<string, number[]>> {
+  const result = new Map<string, number[]>();
+  if (groups.length === 0) return result;
+  const { rows } = await db.query<{ account_id: string; solution_interest_id: string; slot: number; members: number }>(
+    `SELECT m.account_id, m.solution_interest_id, (m.reason->>'slot')::int AS slot, count(*)::int AS members
+     FROM group_members m JOIN unnest($1::text[], $2::text[]) AS g(account_id, solution_interest_id)
+       USING (account_id, solution_interest_id)
+     WHERE NOT m.removed AND jsonb_typeof(m.reason->'slot') = 'number'
+     GROUP BY 1, 2, 3`,
+    [groups.map((g) => g.accountId), groups.map((g) => g.solutionInterestId)],
+  );
+  for (const row of rows) {
+    const key = groupKey(row.account_id, row.solution_interest_id);
+    const occupancy = result.get(key) ?? [];
+    occupancy[row.slot] = row.members;
+    result.set(key, occupancy);
+  }
+  return result;
+}
+
 export type GroupWrite = { group: GroupRecord; delta: MembershipDelta };
 
 /** Upserts the group rows and applies their member deltas: a fixed number of statements whatever their number. */

@@ -6,11 +6,10 @@ import {
   type SolutionInterestDefined,
 } from '@bg/contracts';
 import {
-  canJudgeAlone,
   computeMembership,
   isEmptyDelta,
   isInAudience,
-  judgePerson,
+  judgeAlone,
   membershipDelta,
   personSubject,
   type Candidate,
@@ -148,26 +147,23 @@ export type PersonJudgement = {
 };
 
 /**
- * An active group with only some people re-judged, each alone, or null when one of them cannot be judged alone (a
- * capped slot is involved): then the caller computes the whole group instead.
+ * An active group with only some people re-judged, together but without anyone else (judgeAlone), or null when that
+ * could differ from computing the whole group (a full capped slot is involved): then the caller computes the whole
+ * group instead. `occupancy`: the group's members per slot before the change.
  */
 export function decidePeople(
   group: GroupRecord,
   people: PersonJudgement[],
+  occupancy: readonly number[],
   now: string,
   suggest?: Suggester,
 ): GroupDecision | null {
-  if (people.some((p) => !canJudgeAlone({ slots: group.slots, ...p, suggest }))) return null;
+  const after = judgeAlone({ slots: group.slots, occupancy, people, now, suggest });
+  if (after === null) return null;
   const before: Membership = {
     members: people.flatMap((p) => p.previous.members),
     removedMembers: people.flatMap((p) => p.previous.removedMembers),
   };
-  const after: Membership = { members: [], removedMembers: [] };
-  for (const person of people) {
-    const judged = judgePerson({ slots: group.slots, ...person, now, suggest });
-    after.members.push(...judged.members);
-    after.removedMembers.push(...judged.removedMembers);
-  }
   return finish(group, group, membershipDelta(before, after), false, false, false);
 }
 

@@ -96,6 +96,14 @@ const stored = (decision: GroupDecision | null, membership: Membership) => ({
   previous: decision!.next,
   previousMembership: membership,
 });
+/** Members per slot index, as the stored rows give them (slotOccupancyOf). */
+const occupancyOf = (rows: Membership): number[] => {
+  const occupancy: number[] = [];
+  for (const m of rows.members)
+    if (m.reason.slot !== null) occupancy[m.reason.slot] = (occupancy[m.reason.slot] ?? 0) + 1;
+  return occupancy;
+};
+
 /** The rows a decision leaves, from the rows before and its delta. */
 function rowsAfter(before: Membership, decision: GroupDecision): Membership {
   const gone = new Set(decision.delta.members.removed);
@@ -332,6 +340,7 @@ describe('decidePeople', () => {
           overrides: [],
         },
       ],
+      occupancyOf(v1.rows),
       LATER,
     )!;
     const whole = decideGroup(inputs({ ...stored(v1.decision, v1.rows), people: [ana, bob, promoted], now: LATER }))!;
@@ -346,22 +355,44 @@ describe('decidePeople', () => {
     const judged = decidePeople(
       v1.decision.next,
       [{ personId: 'p-bob', candidate: candidatesOf([bob])[0], previous: bobRows, overrides: [] }],
+      occupancyOf(v1.rows),
       LATER,
     )!;
     expect(judged.changed).toBe(false);
     expect(judged.next.membershipVersion).toBe(1);
   });
 
-  it('declines (null) when a capped slot makes people compete, so that the whole group is computed', () => {
+  it('declines (null) when a full capped slot makes people compete, so that the whole group is computed', () => {
     const capped = [slot('Decision Maker', titleHas('CMO', 'CEO'), { maxMembers: 1 }), slots[1]!];
     const v1 = created({ interest: interest({ template: { id: 'rt-1', version: 1, name: 'Capped', slots: capped } }) });
+    // Ana (CMO) holds the one Decision Maker place: a CEO competes with her for it.
+    expect(occupancyOf(v1.rows)[0]).toBe(1);
     const ceo = person('p-dan', 'CEO');
     const judged = decidePeople(
       v1.decision.next,
       [{ personId: 'p-dan', candidate: candidatesOf([ceo])[0], previous: emptyMembership, overrides: [] }],
+      occupancyOf(v1.rows),
       LATER,
     );
     expect(judged).toBeNull();
+  });
+
+  it('judges alone a person entering a capped slot that has room, as deciding the whole group would', () => {
+    const capped = [slot('Decision Maker', titleHas('CMO', 'CEO'), { maxMembers: 2 }), slots[1]!];
+    const withCap = interest({ template: { id: 'rt-1', version: 1, name: 'Capped', slots: capped } });
+    const v1 = created({ interest: withCap });
+    const ceo = person('p-dan', 'CEO');
+    const alone = decidePeople(
+      v1.decision.next,
+      [{ personId: 'p-dan', candidate: candidatesOf([ceo])[0], previous: emptyMembership, overrides: [] }],
+      occupancyOf(v1.rows),
+      LATER,
+    )!;
+    const whole = decideGroup(
+      inputs({ ...stored(v1.decision, v1.rows), interest: withCap, people: [ana, bob, ceo], now: LATER }),
+    )!;
+    expect(alone.delta).toEqual(whole.delta);
+    expect(alone.delta.members.upserted.map((m) => [m.personId, m.role])).toEqual([['p-dan', 'Decision Maker']]);
   });
 });
 
