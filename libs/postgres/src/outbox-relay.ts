@@ -59,6 +59,9 @@ export class OutboxRelay {
 
   private readonly batchSize: number;
 
+  /** Whether the last pass left rows behind. */
+  private backlog = false;
+
   constructor(private readonly opts: OutboxRelayOptions) {
     this.bucketsPerDrain = Math.ceil(keyBuckets / (opts.drainers ?? 2));
     this.batchSize = opts.batchSize ?? 500;
@@ -72,10 +75,12 @@ export class OutboxRelay {
       // full batch, the drainers go side by side, each claiming different buckets. The loop goes on only while a
       // drainer left rows behind (a full batch, or past the byte budget): a drainer that took less took all its
       // buckets had, and a row committed since then notifies again.
+      // While a backlog lasts (the last pass left rows behind), passes go straight to the drainers side by side.
       work: async () => {
-        if (!(await this.drainOnce(keyBuckets)).more) return false;
+        if (!this.backlog && !(await this.drainOnce(keyBuckets)).more) return false;
         const drains = Array.from({ length: opts.drainers ?? 2 }, () => this.drainOnce(this.bucketsPerDrain));
-        return (await Promise.all(drains)).some((d) => d.more);
+        this.backlog = (await Promise.all(drains)).some((d) => d.more);
+        return this.backlog;
       },
     });
   }
