@@ -37,11 +37,11 @@ import {
   type HopFigures,
   type HopSnapshot,
 } from './src/hop-metrics';
-import { CpuMeter, peakRssMb, postgresPids } from './src/process-stats';
+import { backendsByClient, CpuMeter, peakRssMb, postgresPids } from './src/process-stats';
 import { rawPassThrough } from './src/raw-passthrough';
 import { statementsAvailable, statementTotals, topStatements, type StatementCost } from './src/statements';
 import { pipelineBacklog } from './src/settled';
-import { round, summarize } from './src/stats';
+import { round, roundValues, summarize } from './src/stats';
 
 const { values: args } = parseArgs({
   options: {
@@ -120,6 +120,7 @@ async function main() {
   const kafka = new Kafka({ clientId: 'bench', brokers: kafkaProcess.brokers.split(','), logLevel: logLevel.NOTHING });
   const supervisor = new Supervisor(join(workDir, 'logs'), join(workDir, 'pids'), say);
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+  let backendsTimer: NodeJS.Timeout | undefined;
   try {
     await ensureTopics(kafka, '', systemTopics(partitions, defaultMaxMessageBytes));
     for (const service of listServices()) await migrate(databaseUrl, service.schema, service.migrations);
@@ -210,6 +211,15 @@ async function main() {
         ...pids(),
         'load generator': [process.pid],
       }));
+    // PostgreSQL's share, split by the client each backend serves (read every second: pools open connections lazily).
+    let backends = await backendsByClient(db, database);
+    backendsTimer = setInterval(() => {
+      backendsByClient(db, database).then(
+        (found) => (backends = found),
+        () => undefined,
+      );
+    }, 1_000);
+    const postgresMeter = () => new CpuMeter(() => backends);
 
     // Arrival time of the public event(s) of each input event id (cause and coalesced).
     const arrivals = new Map<string, number>();
@@ -234,6 +244,8 @@ async function main() {
     await producer.connect();
     const cpuBackfill = meter();
     cpuBackfill.start();
+    const postgresBackfill = postgresMeter();
+    postgresBackfill.start();
     const withStatements = await statementsAvailable(db);
     if (!withStatements) say('pg_stat_statements is not preloaded by this server: no per-statement profile');
     const hopsBeforeBackfill = await scrapeHops();
@@ -288,6 +300,7 @@ async function main() {
     clearInterval(progress);
     const backfillSeconds = (lastPublicAt - backfillStart) / 1000;
     const backfillCpu = cpuBackfill.stop();
+    const backfillPostgresCpu = roundValues(postgresBackfill.stop());
     const backfillHops = await hopsSince(hopsBeforeBackfill);
     const backfillStatements: StatementCost[] = withStatements ? await topStatements(db) : [];
     const groups = await db.query("SELECT count(*)::int AS n FROM role_assignment.groups WHERE status = 'active'");
@@ -303,6 +316,8 @@ async function main() {
       const sentAt = new Map<string, number>();
       const cpu = meter();
       cpu.start();
+      const postgresCpu = postgresMeter();
+      postgresCpu.start();
       const hopsBefore = await scrapeHops();
       const began = Date.now();
       const tick = 20;
@@ -348,6 +363,7 @@ async function main() {
       clearInterval(lagTimer);
       const latencies = [...sentAt].filter(([id]) => arrivals.has(id)).map(([id, t]) => arrivals.get(id)! - t);
       const cpuSeconds = cpu.stop();
+      const postgresCpuByClient = roundValues(postgresCpu.stop());
       const totals = withStatements ? await statementTotals(db) : null;
       const result = {
         targetRate: Number.isFinite(rate) ? rate : 'max',
@@ -356,6 +372,7 @@ async function main() {
         received: latencies.length,
         latencyMs: summarize(latencies),
         cpuSeconds,
+        postgresCpuByClient,
         // The work per update: every process's CPU (load generator excepted) over the updates sent.
         cpuMsPerUpdate: round(
           (1000 *
@@ -495,6 +512,7 @@ async function main() {
         seconds: round(backfillSeconds),
         perSecond: Math.round(pipelinePerSecond),
         cpuSeconds: backfillCpu,
+        postgresCpuByClient: backfillPostgresCpu,
         hops: backfillHops,
         statements: backfillStatements,
       },
@@ -515,6 +533,7 @@ async function main() {
     writeFileSync(file, JSON.stringify(report, null, 2));
     say(`report: ${file}`);
   } finally {
+    clearInterval(backendsTimer);
     await supervisor.stopAll();
     await db.end();
     await kafkaProcess.stop();
@@ -575,6 +594,7 @@ function printTable(r: {
     perSecond: number;
     groupVersions: number;
     cpuSeconds: Record<string, number>;
+    postgresCpuByClient: Record<string, number>;
     hops: Record<string, HopFigures>;
   };
   solutionInterests: number;
@@ -585,6 +605,7 @@ function printTable(r: {
     received: number;
     sent: number;
     cpuMsPerUpdate: number;
+    postgresCpuByClient: Record<string, number>;
     statementsPerUpdate: number | null;
     latencyMs: { p50: number; p95: number; p99: number; max: number };
     hops: Record<string, HopFigures>;
@@ -641,6 +662,15 @@ function printTable(r: {
         .map(([k, v]) => `${k} ${round(v)}`)
         .join(', '),
     ],
+    ...[
+      ['backfill', r.backfill.postgresCpuByClient] as const,
+      ...r.steadyState.map((s) => [`steady ${s.targetRate}/s`, s.postgresCpuByClient] as const),
+    ].map(([phase, byClient]): [string, string] => [
+      `PostgreSQL CPU (s), ${phase}`,
+      `by client: ${Object.entries(byClient)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+    ]),
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
   console.log('\n' + rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n') + '\n');

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type pg from 'pg';
 
 const ticksPerSecond = 100; // USER_HZ on Linux
 
@@ -36,6 +37,20 @@ export function postgresPids(): number[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * The PostgreSQL backends serving one database, by client: the services name their connections (application_name;
+ * a service's probe connection counts with it), the rest — LISTEN connections, the bench itself — are "unnamed".
+ */
+export async function backendsByClient(db: pg.Pool, database: string): Promise<Record<string, number[]>> {
+  const { rows } = await db.query<{ client: string; pids: number[] }>(
+    `SELECT coalesce(nullif(regexp_replace(application_name, '-probe$', ''), ''), 'unnamed') AS client,
+            array_agg(pid) AS pids
+     FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() GROUP BY 1`,
+    [database],
+  );
+  return Object.fromEntries(rows.map((r) => [r.client, r.pids]));
 }
 
 /**

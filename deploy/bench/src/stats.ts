@@ -17,3 +17,11 @@ export function summarize(values: number[]) {
 }
 
 export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** Every value rounded (CPU seconds by process, …), the largest first. */
+export const roundValues = (values: Record<string, number>, digits = 1): Record<string, number> =>
+  Object.fromEntries(
+    Object.entries(values)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => [k, round(v, digits)]),
+  );

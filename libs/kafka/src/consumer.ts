@@ -1,6 +1,7 @@
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { deadLetterTopic, type DeadLetterCode, type TopicReading } from '@bg/contracts';
 import { physicalTopic, type KafkaLogger } from './client';
+import { ChunkMerger } from './chunk-merger';
 import { decodeCloudEvent, printable, typeHeader, type DecodedEvent } from './cloud-event';
 import type { EventProducer } from './producer';
 
@@ -41,6 +42,8 @@ export function deadLetterOf(
 
 /** The header of a dead letter that says why it was refused (a `DeadLetterCode`). */
 export const errorCodeHeader = 'x-error-code';
+/** The header of a dead letter that names the topic it was read from. */
+export const sourceTopicHeader = 'x-source-topic';
 
 function errorHeaders(
   code: DeadLetterCode,
@@ -53,7 +56,7 @@ function errorHeaders(
     [errorCodeHeader]: code,
     // What went wrong may quote the input: kept printable, whatever the input held.
     'x-error-message': printable(reason.slice(0, 2_000)),
-    'x-source-topic': topic,
+    [sourceTopicHeader]: topic,
     'x-source-partition': String(partition),
     'x-source-offset': offset,
   };
@@ -79,8 +82,9 @@ export type ConsumerOptions = {
   /** Logical topic → the types applied and the types skipped; anything else is dead-lettered. */
   topics: Record<string, TopicReading>;
   /**
-   * Applies one chunk of valid events from one partition, in order, atomically (one transaction) and idempotently
-   * (a redelivered event has no further effect); offsets are committed only after it resolves.
+   * Applies one chunk of valid events atomically (one transaction) and idempotently (a redelivered event has no further
+   * effect); offsets are committed only after it resolves. A chunk may hold several partitions' events (of any of the
+   * topics read), each partition's in order.
    */
   apply: (events: IncomingEvent[]) => Promise<void>;
   /** Tells a transient failure (connection loss, serialization failure) from one the input itself causes. */
@@ -99,8 +103,12 @@ export type ConsumerOptions = {
    * under a light load makes fewer, fuller chunks (fewer transactions and broker requests per event).
    */
   fetch?: { minBytes: number; maxWaitMs: number };
+  /** The most events in one chunk (one unit of work). */
   chunkSize?: number;
-  /** Partitions applied at the same time (each chunk is its own transaction). */
+  /**
+   * Chunks applied side by side. The partitions of a fetch hand their events over together and go as one chunk (up to
+   * `chunkSize`): under a light load a unit of work costs mostly per unit, not per event.
+   */
   concurrency?: number;
   fromBeginning?: boolean;
   /** How long a transient failure is retried in place before the consumer gives up (and the process restarts). */
@@ -125,6 +133,8 @@ export class BatchConsumer {
   /** Connected on the first `lag()`: only a process whose metrics are scraped pays for it. */
   private admin: Admin | undefined;
   private stopped = false;
+  /** Merges the chunks of the partitions fetched together into one unit of work. */
+  private readonly merger: ChunkMerger<PartitionChunk, MergedOutcome>;
 
   constructor(private readonly opts: ConsumerOptions) {
     this.consumer = opts.kafka.consumer({
@@ -144,6 +154,12 @@ export class BatchConsumer {
       retry: { initialRetryTime: 300, maxRetryTime: 10_000, retries: 10, restartOnFailure: async () => false },
     });
     this.logicalByPhysical = new Map(Object.keys(opts.topics).map((t) => [physicalTopic(opts.topicPrefix, t), t]));
+    this.merger = new ChunkMerger({
+      sizeOf: (chunk) => chunk.events.length,
+      maxItems: opts.chunkSize ?? defaultChunkSize,
+      maxInFlight: opts.concurrency ?? 3,
+      apply: (chunks) => this.applyMerged(chunks),
+    });
   }
 
   async start(): Promise<void> {
@@ -157,8 +173,9 @@ export class BatchConsumer {
     });
     await this.consumer.run({
       eachBatchAutoResolve: false,
-      // Partitions carry different accounts, so their chunks can be applied side by side (row locks order the rest).
-      partitionsConsumedConcurrently: this.opts.concurrency ?? 3,
+      // Every partition of a fetch is handed over at once, so that the merger can apply them as one chunk; how many
+      // chunks are applied side by side is the merger's `concurrency`.
+      partitionsConsumedConcurrently: partitionsHandedOverAtOnce,
       autoCommit: true,
       // Committing at most every 500 ms instead of after every chunk saves a broker round trip per chunk; what a crash
       // leaves uncommitted is redelivered and has no further effect.
@@ -229,7 +246,7 @@ export class BatchConsumer {
   }: EachBatchPayload) {
     const topic = this.logicalByPhysical.get(batch.topic) ?? batch.topic;
     const reading = this.opts.topics[topic] ?? { applies: {}, skips: [] };
-    const chunkSize = this.opts.chunkSize ?? 500;
+    const chunkSize = this.opts.chunkSize ?? defaultChunkSize;
     for (let start = 0; start < batch.messages.length; start += chunkSize) {
       if (!isRunning() || isStale()) return;
       const startedAt = Date.now();
@@ -258,7 +275,12 @@ export class BatchConsumer {
         }
       }
       if (skipped > 0) this.opts.observer?.skipped?.(topic, skipped);
-      if (valid.length > 0) await this.applyOrIsolate(topic, batch.partition, valid, chunk, heartbeat);
+      if (valid.length > 0) {
+        const merged = await this.merger.submit({ events: valid, heartbeat });
+        if (merged !== 'applied') {
+          await this.applyOrIsolate(topic, batch.partition, valid, chunk, heartbeat, merged.alone ? merged : undefined);
+        }
+      }
       if (valid.length > 0) this.opts.observer?.applied?.(valid, startedAt);
       // After the apply, right before the offset moves: a chunk whose apply fails and is delivered again has not
       // dead-lettered its invalid messages yet (a dead letter is at least once: a crash between the two repeats it).
@@ -270,8 +292,25 @@ export class BatchConsumer {
   }
 
   /**
-   * Applies the chunk; when it fails because of its input, applies its events one by one and dead-letters the ones
-   * that fail alone (code `invalid-data`, the error in the message), so the rest of the chunk still applies.
+   * Applies the partitions' chunks as one. When that fails because of its input, each partition's chunk is tried again
+   * on its own (`applyOrIsolate`); a chunk that was alone already goes straight to one event at a time.
+   */
+  private async applyMerged(chunks: PartitionChunk[]): Promise<MergedOutcome> {
+    const events = chunks.flatMap((c) => c.events);
+    // Any partition's heartbeat keeps the consumer's membership of the group alive.
+    try {
+      await this.withRetries(() => this.opts.apply(events), chunks[0]!.heartbeat, events.length === 1);
+      return 'applied';
+    } catch (error) {
+      if (!(error instanceof InputFailure)) throw error;
+      return { alone: chunks.length === 1, failure: error };
+    }
+  }
+
+  /**
+   * Applies the chunk (unless it failed already: `failed`); when it fails because of its input, applies its events one
+   * by one and dead-letters the ones that fail alone (code `invalid-data`, the error in the message), so the rest of
+   * the chunk still applies.
    */
   private async applyOrIsolate(
     topic: string,
@@ -279,21 +318,26 @@ export class BatchConsumer {
     events: IncomingEvent[],
     raw: KafkaMessage[],
     heartbeat: () => Promise<void>,
+    failed?: { failure: InputFailure },
   ): Promise<void> {
-    try {
-      await this.withRetries(() => this.opts.apply(events), heartbeat, events.length === 1);
-      return;
-    } catch (error) {
-      if (!(error instanceof InputFailure)) throw error;
-      if (events.length === 1) {
-        await this.deadLetterFailed(topic, partition, events[0]!, raw, error.cause);
+    let failure = failed?.failure;
+    if (!failure) {
+      try {
+        await this.withRetries(() => this.opts.apply(events), heartbeat, events.length === 1);
         return;
+      } catch (error) {
+        if (!(error instanceof InputFailure)) throw error;
+        failure = error;
       }
-      this.opts.logger.warn(
-        { err: error.cause, topic, partition, events: events.length },
-        'chunk failed; applying its events one by one',
-      );
     }
+    if (events.length === 1) {
+      await this.deadLetterFailed(topic, partition, events[0]!, raw, failure.cause);
+      return;
+    }
+    this.opts.logger.warn(
+      { err: failure.cause, topic, partition, events: events.length },
+      'chunk failed; applying its events one by one',
+    );
     for (const event of events) {
       try {
         await this.withRetries(() => this.opts.apply([event]), heartbeat, true);
@@ -363,6 +407,20 @@ export class BatchConsumer {
     }
   }
 }
+
+const defaultChunkSize = 500;
+
+/**
+ * kafkajs's workers: only decode and hand over to the merger, so there are enough for every partition a fetch brings
+ * (a service reads a few topics of a few partitions each).
+ */
+const partitionsHandedOverAtOnce = 64;
+
+/** What became of a merged chunk: applied, or failed because of its input (alone, or merged with others). */
+type MergedOutcome = 'applied' | { alone: boolean; failure: InputFailure };
+
+/** One partition's valid events of one chunk, as handed to the merger. */
+type PartitionChunk = { events: IncomingEvent[]; heartbeat: () => Promise<void> };
 
 /** A failure caused by the input, not by the environment: retrying the same input would fail the same way. */
 class InputFailure extends Error {

@@ -4,6 +4,7 @@ import {
   BatchConsumer,
   errorCodeHeader,
   internalDeadLetterTopics,
+  sourceTopicHeader,
   type EventProducer,
   type IncomingEvent,
 } from '@bg/kafka';
@@ -23,7 +24,11 @@ import { withConsumerSpan } from './telemetry';
 /** What a unit of work leaves behind besides its state: messages for the outbox, and work to wake after commit. */
 export type UnitResult = { outbox?: readonly OutboxMessage[]; afterCommit?: () => void };
 
-/** Applies one chunk of events (one partition, in order) inside the transaction it is given. Must be idempotent. */
+/**
+ * Applies one chunk of events inside the transaction it is given; must be idempotent. A chunk may hold several
+ * partitions' events (those fetched together), each partition's in order; events of different partitions concern
+ * different keys (accounts, records), so their order relative to each other carries no meaning.
+ */
 export type UnitOfWork = (tx: PoolClient, events: IncomingEvent[]) => Promise<UnitResult | void>;
 
 export type EventConsumerSpec = {
@@ -83,7 +88,8 @@ export function createEventConsumer(deps: EventConsumerDeps, spec: EventConsumer
     apply: async (events) => {
       const end = metrics.chunkSeconds.startTimer({ group: spec.groupId });
       // The chunk continues the trace of its last message; outbox rows written inside carry it on to the next hop.
-      const result = await withConsumerSpan(`${spec.groupId} ${events[0]!.topic}`, events.at(-1)!.headers, () =>
+      const topics = [...new Set(events.map((e) => e.topic))].join(',');
+      const result = await withConsumerSpan(`${spec.groupId} ${topics}`, events.at(-1)!.headers, () =>
         withTransaction(deps.pool, async (tx) => {
           const unit = (await spec.apply(tx, events)) ?? {};
           await enqueue(tx, unit.outbox ?? []);
@@ -95,7 +101,7 @@ export function createEventConsumer(deps: EventConsumerDeps, spec: EventConsumer
       // once they are committed, like the consumer's.
       for (const message of result.outbox ?? []) {
         const code = message.headers?.[errorCodeHeader];
-        if (code) deadLettered(events[0]!.topic, code);
+        if (code) deadLettered(message.headers?.[sourceTopicHeader] ?? events[0]!.topic, code);
       }
       result.afterCommit?.();
     },
