@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from './pool';
+import { createPool, type Pool, type PoolClient } from './pool';
 import type { OutboxMessage } from './outbox';
 import { NotifiedLoop, type LoopLogger } from './notified-loop';
 
@@ -6,9 +6,10 @@ import { NotifiedLoop, type LoopLogger } from './notified-loop';
 export type RelayedMessage = OutboxMessage & { enqueuedAt: Date };
 
 export type OutboxRelayOptions = {
-  pool: Pool;
   databaseUrl: string;
   schema: string;
+  /** What the relay's connections are called on the server (`pg_stat_activity.application_name`). */
+  applicationName?: string;
   /** Sends one ordered batch; resolves when the broker has acknowledged it. */
   send: (messages: RelayedMessage[]) => Promise<void>;
   /** Whether a send error means the broker refuses these messages for good (e.g. too large), rather than transiently. */
@@ -54,6 +55,13 @@ type Row = {
 export class OutboxRelay {
   private readonly loop: NotifiedLoop;
 
+  /**
+   * The relay's own connections, one per drainer. They plan its statements once (a generic plan, whatever the
+   * parameters): the claim was planned afresh on every pass (custom plans), 0.9 ms of planning for 0.3 ms of execution.
+   * A VACUUM or ANALYZE of the outbox (table maintenance, as it churns) makes them plan again with the new statistics.
+   */
+  private readonly pool: Pool;
+
   /** A drainer's share of the buckets, so that the drainers of a process split a backlog rather than one taking all. */
   private readonly bucketsPerDrain: number;
 
@@ -63,6 +71,13 @@ export class OutboxRelay {
   private backlog = false;
 
   constructor(private readonly opts: OutboxRelayOptions) {
+    this.pool = createPool(opts.databaseUrl, {
+      schema: opts.schema,
+      max: opts.drainers ?? 2,
+      applicationName: opts.applicationName ?? `${opts.schema}-outbox-relay`,
+      logger: opts.logger,
+      settings: { plan_cache_mode: 'force_generic_plan' },
+    });
     this.bucketsPerDrain = Math.ceil(keyBuckets / (opts.drainers ?? 2));
     this.batchSize = opts.batchSize ?? 500;
     this.loop = new NotifiedLoop({
@@ -91,6 +106,7 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     await this.loop.stop();
+    await this.pool.end();
   }
 
   /**
@@ -153,7 +169,7 @@ export class OutboxRelay {
   }
 
   private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.opts.pool.connect();
+    const client = await this.pool.connect();
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');

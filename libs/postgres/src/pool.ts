@@ -15,14 +15,22 @@ export type PoolLogger = { warn: (o: object, m: string) => void };
  */
 export function createPool(
   databaseUrl: string,
-  opts: { schema: string; max?: number; applicationName?: string; logger: PoolLogger },
+  opts: {
+    schema: string;
+    max?: number;
+    applicationName?: string;
+    logger: PoolLogger;
+    /** Further session settings (name → value), e.g. a `plan_cache_mode` for connections that run few statements. */
+    settings?: Record<string, string>;
+  },
 ): Pool {
+  const settings = Object.entries(opts.settings ?? {}).map(([name, value]) => ` -c ${name}=${value}`);
   const pool = new pg.Pool({
     Client: PreparingClient,
     connectionString: databaseUrl,
     max: opts.max ?? 5,
     application_name: opts.applicationName ?? opts.schema,
-    options: `-c search_path=${quoteIdent(opts.schema)},public -c jit=off`,
+    options: `-c search_path=${quoteIdent(opts.schema)},public -c jit=off${settings.join('')}`,
   });
   const log = (error: Error) => opts.logger.warn({ err: error }, 'database connection error');
   pool.on('error', log);

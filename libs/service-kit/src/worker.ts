@@ -63,7 +63,7 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
 
   const producer = new EventProducer(kafka, config.KAFKA_TOPIC_PREFIX);
   await producer.connect();
-  const relay = startOutboxRelay({ pool, producer, logger, metrics, schema: opts.schema, config });
+  const relay = startOutboxRelay({ name: opts.name, pool, producer, logger, metrics, schema: opts.schema, config });
   await relay.start();
   const maintenance = startTableMaintenance({ pool, logger, metrics, schema: opts.schema, config });
   const deps: WorkerDeps = { pool, producer, kafka, logger, metrics };
@@ -101,8 +101,12 @@ export async function startWorker(opts: WorkerOptions): Promise<RunningWorker> {
   };
 }
 
-/** The outbox relay of a service schema, publishing with `producer`, with its metrics. */
+/**
+ * The outbox relay of a service schema, publishing with `producer`, with its metrics (what waits in the outbox is read
+ * through `pool`; the relay itself has its own connections, named `<name>-relay`).
+ */
 export function startOutboxRelay(opts: {
+  name: string;
   pool: Pool;
   producer: EventProducer;
   logger: Logger;
@@ -112,7 +116,7 @@ export function startOutboxRelay(opts: {
 }): OutboxRelay {
   const metrics = relayMetrics(opts.metrics, opts.pool);
   return new OutboxRelay({
-    pool: opts.pool,
+    applicationName: `${opts.name}-relay`,
     databaseUrl: opts.config.DATABASE_URL,
     schema: opts.schema,
     maxMessageBytes: opts.config.MAX_MESSAGE_BYTES,

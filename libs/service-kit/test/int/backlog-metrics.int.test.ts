@@ -93,6 +93,7 @@ describe('backlog metrics', () => {
   it('shows what waits in the outbox, how old the oldest is, and what is parked', async () => {
     const registry = new Registry();
     const relay = startOutboxRelay({
+      name: 'relay-test',
       pool,
       producer,
       logger,

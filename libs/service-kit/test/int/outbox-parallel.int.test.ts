@@ -42,7 +42,6 @@ describe('outbox relays of several replicas', () => {
     let mostInFlight = 0;
     const relay = () =>
       new OutboxRelay({
-        pool,
         databaseUrl: ctx.databaseUrl,
         schema: SCHEMA,
         maxMessageBytes: 1024 * 1024,
@@ -93,7 +92,6 @@ describe('an outbox relay whose sends fail for a while', () => {
     const sent: string[] = [];
     let failures = 3;
     const relay = new OutboxRelay({
-      pool,
       databaseUrl: ctx.databaseUrl,
       schema: SCHEMA,
       maxMessageBytes: 1024 * 1024,

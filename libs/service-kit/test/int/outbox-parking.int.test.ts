@@ -43,6 +43,7 @@ describe('an outbox message the broker refuses', () => {
   it('is parked with its reason, counted, and the messages behind it are published', async () => {
     const metrics = new Registry();
     const relay = startOutboxRelay({
+      name: 'relay-test',
       pool,
       producer,
       logger: createLogger('relay-test', 'silent'),

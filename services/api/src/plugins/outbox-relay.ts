@@ -8,6 +8,7 @@ import { apiSchema } from './database';
  */
 export const outboxRelayPlugin = shared('outbox-relay', async (app) => {
   const relay = startOutboxRelay({
+    name: 'api',
     pool: app.db,
     producer: app.producer,
     // The app is built with the service's pino logger (app.ts).
