@@ -49,8 +49,10 @@ export function startRoleAssignment(
         databaseUrl: config.DATABASE_URL,
         schema: roleAssignmentSchema,
         logger: logger.child({ component: 'pending-recomputes' }),
-        // Small batches: a consumer chunk that needs one of these accounts waits for one short transaction at most.
-        batchSize: 50,
+        // Small batches: a consumer chunk that needs one of these accounts waits for one short transaction at most
+        // (10 rather than 50: the chunks' lock waits in the quick bench fell 913 -> 379 ms at 200/s, 4.5 -> 1.2 s at
+        // 1000/s).
+        batchSize: 10,
         interests,
         now,
       }),
