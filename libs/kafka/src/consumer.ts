@@ -3,7 +3,6 @@ import { deadLetterTopic, type DeadLetterCode, type TopicReading } from '@bg/con
 import { physicalTopic, type KafkaLogger } from './client';
 import { ChunkMerger } from './chunk-merger';
 import { decodeCloudEvent, printable, typeHeader, type DecodedEvent } from './cloud-event';
-import { OffsetCommitter, type PartitionOffset } from './offset-committer';
 import type { EventProducer } from './producer';
 
 /** A valid message handed to a handler, with where it came from (logical topic name) and when it was produced. */
@@ -136,7 +135,6 @@ export class BatchConsumer {
   private stopped = false;
   /** Merges the chunks of the partitions fetched together into one unit of work. */
   private readonly merger: ChunkMerger<PartitionChunk, MergedOutcome>;
-  private readonly committer: OffsetCommitter;
 
   constructor(private readonly opts: ConsumerOptions) {
     this.consumer = opts.kafka.consumer({
@@ -162,20 +160,11 @@ export class BatchConsumer {
       maxInFlight: opts.concurrency ?? 3,
       apply: (chunks) => this.applyMerged(chunks),
     });
-    this.committer = new OffsetCommitter({
-      intervalMs: commitIntervalMs,
-      commit: (offsets) => this.consumer.commitOffsets(offsets),
-      onError: (error) => opts.logger.warn({ err: error }, 'offset commit failed; will commit again'),
-    });
   }
 
   async start(): Promise<void> {
     this.consumer.on(this.consumer.events.CRASH, (event) => {
       if (!event.payload.restart) this.opts.onFatal(event.payload.error);
-    });
-    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-      const owned = payload.memberAssignment;
-      this.committer.retain((topic, partition) => owned[topic]?.includes(partition) ?? false);
     });
     await this.consumer.connect();
     await this.consumer.subscribe({
@@ -187,18 +176,19 @@ export class BatchConsumer {
       // Every partition of a fetch is handed over at once, so that the merger can apply them as one chunk; how many
       // chunks are applied side by side is the merger's `concurrency`.
       partitionsConsumedConcurrently: partitionsHandedOverAtOnce,
-      // Offsets are committed by the OffsetCommitter, at most every `commitIntervalMs` (kafkajs's auto-commit commits
-      // after every batch with eachBatch).
-      autoCommit: false,
+      autoCommit: true,
+      // Committing at most every 500 ms instead of after every chunk saves a broker round trip per chunk; what a crash
+      // leaves uncommitted is redelivered and has no further effect. kafkajs itself committed after every batch with
+      // eachBatch whatever the interval (tulios/kafkajs#1014): at 10 updates/s the broker's most frequent request. Our
+      // patch (patches/kafkajs+2.2.4.patch) makes it keep the interval, commit an idle partition's tail on its empty
+      // fetches, and commit on stop.
+      autoCommitInterval: 500,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    // What is applied is committed before the group is left; batches still running commit their own on the way out.
-    await this.committer.flush();
-    this.committer.close();
     await this.consumer.disconnect();
     await this.admin?.disconnect();
   }
@@ -298,11 +288,8 @@ export class BatchConsumer {
       // After the apply, right before the offset moves: a chunk whose apply fails and is delivered again has not
       // dead-lettered its invalid messages yet (a dead letter is at least once: a crash between the two repeats it).
       if (invalid.length > 0) await this.deadLetter(topic, batch.partition, invalid);
-      const lastOffset = chunk[chunk.length - 1]!.offset;
-      resolveOffset(lastOffset);
-      this.committer.applied(batch.topic, batch.partition, lastOffset);
-      // Stopping: the running consumer's commit path is closed already, the batch's own is still open.
-      if (!isRunning()) await this.committer.flush((offsets) => commitOffsetsIfNecessary(byTopic(offsets)));
+      resolveOffset(chunk[chunk.length - 1]!.offset);
+      await commitOffsetsIfNecessary();
       await heartbeat();
     }
   }
@@ -425,17 +412,6 @@ export class BatchConsumer {
 }
 
 const defaultChunkSize = 500;
-
-/** How often applied offsets are committed (a crash delivers what was applied since then again, to no effect). */
-const commitIntervalMs = 500;
-
-function byTopic(offsets: PartitionOffset[]) {
-  const topics = new Map<string, { partition: number; offset: string }[]>();
-  for (const { topic, partition, offset } of offsets) {
-    topics.set(topic, [...(topics.get(topic) ?? []), { partition, offset }]);
-  }
-  return { topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })) };
-}
 
 /**
  * kafkajs's workers: only decode and hand over to the merger, so there are enough for every partition a fetch brings

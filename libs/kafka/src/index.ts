@@ -4,4 +4,3 @@ export * from './cloud-event';
 export * from './producer';
 export * from './consumer';
 export * from './chunk-merger';
-export * from './offset-committer';
