@@ -26,6 +26,9 @@ export const booleanFlag = (fallback: boolean) =>
     .default(fallback ? 'true' : 'false')
     .transform((v) => v === 'true');
 
+/** A CPU niceness, 0 (normal) to 19 (lowest), with this service's default. */
+export const cpuNiceness = (fallback: number) => z.coerce.number().int().min(0).max(19).default(fallback);
+
 /** A comma-separated list of non-empty strings. */
 export const commaList = z
   .string()
@@ -75,6 +78,11 @@ export const baseConfigShape = {
    * the same name says. Unset: no SDK is registered and every span is a no-op.
    */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * The process's CPU niceness (0–19). A service off the path from a CRM change to its public group version (the
+   * API's read model, enrichment) defaults higher, so that on a machine whose cores are all busy that path goes first.
+   */
+  CPU_NICENESS: cpuNiceness(0),
 };
 export const baseConfigSchema = z.object(baseConfigShape);
 export type BaseConfig = z.infer<typeof baseConfigSchema>;

@@ -7,3 +7,4 @@ export * from './worker';
 export * from './main';
 export * from './dependencies';
 export * from './event-consumer';
+export * from './cpu-priority';

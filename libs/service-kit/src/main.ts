@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { setCpuNiceness } from './cpu-priority';
 import { ConfigError, loadConfig, type BaseConfig } from './config';
 import { createLogger, type Logger } from './logger';
 import { installShutdown } from './shutdown';
@@ -35,6 +36,7 @@ export function runServiceMain<S extends z.ZodType<BaseConfig>>(opts: {
 }): void {
   runMain(async () => {
     const config = loadConfig(opts.configSchema);
+    setCpuNiceness(config.CPU_NICENESS);
     const logger = createLogger(opts.name, config.LOG_LEVEL);
     const tracing = startTracing(opts.name, config.OTEL_EXPORTER_OTLP_ENDPOINT);
     // Installed before start: a service still waiting for its dependencies stops at once on SIGTERM.

@@ -77,6 +77,8 @@ export async function createTestContext(options: TestContextOptions = {}): Promi
       KAFKA_TOPIC_PREFIX: topicPrefix,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       OPS_PORT: '0',
+      // The services under test share the cores with the test runner: none of them should wait on vitest's workers.
+      CPU_NICENESS: '0',
       MAX_MESSAGE_BYTES: String(maxMessageBytes),
     },
   };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigShape } from '@bg/service-kit';
+import { baseConfigShape, cpuNiceness } from '@bg/service-kit';
 import { parseApiTokens } from './domain/auth';
 
 /**
@@ -30,5 +30,7 @@ export const apiConfigSchema = z.object({
   IMPORT_MAX_ROWS: z.coerce.number().int().min(1).default(100_000),
   /** The role model is retrained this long after the last opportunity change (CONTRACT.md §8). */
   AI_RETRAIN_DEBOUNCE_MS: z.coerce.number().int().min(0).default(2_000),
+  /** The read model and its HTTP reads yield the CPU to the path that publishes group versions (see the README). */
+  CPU_NICENESS: cpuNiceness(10),
 });
 export type ApiConfig = z.infer<typeof apiConfigSchema>;

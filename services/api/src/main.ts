@@ -6,6 +6,7 @@ import {
   probeKafka,
   probePostgres,
   runMain,
+  setCpuNiceness,
   startOpsServer,
   startTracing,
   waitFor,
@@ -16,6 +17,7 @@ import { apiConfigSchema } from './config';
 
 runMain(async () => {
   const config = loadConfig(apiConfigSchema);
+  setCpuNiceness(config.CPU_NICENESS);
   const logger = createLogger('api', config.LOG_LEVEL);
   const tracing = startTracing('api', config.OTEL_EXPORTER_OTLP_ENDPOINT);
   let stop: () => Promise<unknown> = async () => undefined;

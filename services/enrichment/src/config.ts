@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { baseConfigShape } from '@bg/service-kit';
+import { baseConfigShape, cpuNiceness } from '@bg/service-kit';
 
 /** An unset variable and an empty one (`ZOOMINFO_BASE_URL=` in a compose file) both mean "not configured". */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -23,6 +23,8 @@ export const providerVariables = {
 export const enrichmentConfigSchema = z
   .object({
     ...baseConfigShape,
+    /** Enrichment follows role gaps, off the path that publishes group versions: it yields the CPU to that path. */
+    CPU_NICENESS: cpuNiceness(10),
     /** `https://api.zoominfo.com` in production. */
     ZOOMINFO_BASE_URL: optional(httpUrl),
     ZOOMINFO_USERNAME: optional(z.string()),
