@@ -28,6 +28,7 @@ import {
   withDatabase,
 } from '@bg/infra';
 import { apiTokensValue, serviceReplicas, Supervisor } from '@bg/local-stack';
+import { compareWithOracle } from '@bg/testing';
 import { benchSolutionInterests, generateDataset, presets, type BenchSize } from './src/dataset';
 import {
   difference,
@@ -40,6 +41,7 @@ import {
 import { backendsByClient, CpuMeter, peakRssMb, postgresPids } from './src/process-stats';
 import { rawPassThrough } from './src/raw-passthrough';
 import { statementsAvailable, statementTotals, topStatements, type StatementCost } from './src/statements';
+import { projectedGroups } from './src/oracle';
 import { pipelineBacklog } from './src/settled';
 import { round, roundValues, summarize } from './src/stats';
 
@@ -453,6 +455,22 @@ async function main() {
       `template change: job over ${templateChange.accounts} accounts in ${templateChange.jobSeconds} s (${templateChange.groupsChanged} groups changed); ${templateChange.groupVersions} public versions, settled in ${templateChange.settledSeconds} s`,
     );
 
+    // 6. The final groups (the API's read model, every lag 0) against the from-scratch oracle over the records as last
+    // sent and the definitions as last changed.
+    const oracleStart = Date.now();
+    const finalInterests = benchSolutionInterests(new Date().toISOString(), interestCount, data.accounts).map((si) =>
+      si.solutionInterestId === changedDefinition.solutionInterestId ? changedDefinition : si,
+    );
+    const checked = compareWithOracle(await projectedGroups(db), {
+      accounts: data.accounts,
+      persons: data.persons,
+      interests: finalInterests,
+    });
+    const oracle = { pass: checked.pass, compared: checked.compared, members: checked.members, detail: checked.detail };
+    say(
+      `oracle: ${oracle.pass ? 'equal' : 'DIFFERENT'}: ${oracle.detail} (checked in ${round((Date.now() - oracleStart) / 1000)} s)`,
+    );
+
     // The floor under every rate: what each process burns with nothing to do (polls, timers, fetches, metrics).
     const idle = meter();
     idle.start();
@@ -521,6 +539,7 @@ async function main() {
       steadyState: steady,
       highestRateWithP99Under1s: sustained.length > 0 ? Math.max(...sustained) : null,
       templateChange,
+      oracle,
       idleCores,
       peakRssMb: rss,
       database: { commits: Number(commits), busiestTables: tableStats },
@@ -615,6 +634,7 @@ function printTable(r: {
   peakRssMb: Record<string, number>;
   chunkProfile: Record<string, { avgChunkMs: number; events: number }>;
   templateChange: { accounts: number; jobSeconds: number; groupsChanged: number; settledSeconds: number };
+  oracle: { pass: boolean; compared: number; members: number };
   idleCores: Record<string, number>;
 }) {
   const rows: [string, string][] = [
@@ -635,6 +655,10 @@ function printTable(r: {
     [
       'template change',
       `job over ${r.templateChange.accounts} accounts in ${r.templateChange.jobSeconds} s, ${r.templateChange.groupsChanged} groups changed; public topic settled in ${r.templateChange.settledSeconds} s`,
+    ],
+    [
+      'final groups vs oracle',
+      `${r.oracle.pass ? 'equal' : 'DIFFERENT (see the log)'}: ${r.oracle.compared} active groups, ${r.oracle.members} members`,
     ],
     [
       'idle CPU (cores)',

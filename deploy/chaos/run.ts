@@ -30,12 +30,12 @@ import {
   type RunningKafka,
 } from '@bg/infra';
 import { apiTokensValue, Supervisor } from '@bg/local-stack';
-import { generateAccounts, generatePersons, seededRandom } from '@bg/testing';
+import { compareWithOracle, generateAccounts, generatePersons, seededRandom } from '@bg/testing';
 import { describeBacklog, pipelineBacklog, totalLag, waitUntilSettled, type Backlog } from './src/backlog';
-import { checkAnsweredOnce, checkVersions, compareWithOracle, deadLetters, percentiles } from './src/checks';
+import { checkAnsweredOnce, checkVersions, deadLetters, percentiles } from './src/checks';
 import { SteadyLoad } from './src/load';
 import { PostgresCluster } from './src/postgres-cluster';
-import { ArrivalProbe, readPublicTopic } from './src/public-topic';
+import { ArrivalProbe, latestVersions, readPublicTopic } from './src/public-topic';
 import { clock, Report } from './src/report';
 import { defineScenario, publishRecords, scenarioOracleInterest } from './src/scenario';
 
@@ -349,7 +349,7 @@ async function main(): Promise<void> {
     say(`  ${s.name.padEnd(22)} ${clock(s.to - s.from).padStart(6)}  ${describeLatency(latencyOf(s.from, s.to))}`);
 
   const groups = await readPublicTopic(kafka, `${ownPrefix}audit-${runId}`);
-  const oracle = compareWithOracle(groups, {
+  const oracle = compareWithOracle(latestVersions(groups), {
     accounts,
     persons: [...persons.values()],
     interests: [scenarioOracleInterest()],

@@ -1,78 +1,9 @@
 import type { Kafka } from 'kafkajs';
-import { deadLetterTopic, inboundTopics, type AccountUpserted, type PersonUpserted } from '@bg/contracts';
+import { deadLetterTopic, inboundTopics } from '@bg/contracts';
 import { internalDeadLetterTopics } from '@bg/kafka';
-import { computeAllGroups, groupKey, type Membership, type OracleSolutionInterest } from '@bg/rules';
 import type { GroupHistory } from './public-topic';
 
 export type CheckResult = { pass: boolean; detail: string };
-
-const view = (m: Pick<Membership, 'members' | 'removedMembers'>) => ({
-  members: m.members.map((x) => `${x.personId}:${x.role}:${x.source}`).sort(),
-  removed: m.removedMembers.map((x) => `${x.personId}:${x.role}:${x.source}`).sort(),
-});
-
-/**
- * Every active group on the public topic (its latest version) equals the from-scratch oracle over the records the
- * load meant, and no group the oracle has is missing. Each group's own latest membership is the oracle's `previous`
- * (only `since` is taken from it: who has stood longest in a full slot).
- */
-export function compareWithOracle(
-  groups: Map<string, GroupHistory>,
-  world: {
-    accounts: readonly AccountUpserted[];
-    persons: readonly PersonUpserted[];
-    interests: OracleSolutionInterest[];
-  },
-): CheckResult & { compared: number; members: number } {
-  const latest = [...groups.values()].map((g) => g.latest);
-  const active = latest.filter((g) => g.status === 'active');
-  const previous = new Map(
-    latest.map((g) => [
-      groupKey(g.solutionInterestId, g.accountId),
-      { members: g.members, removedMembers: g.removedMembers },
-    ]),
-  );
-  const oracle = computeAllGroups({
-    accounts: world.accounts,
-    persons: world.persons,
-    solutionInterests: world.interests,
-    overrides: [],
-    previous,
-    now: new Date().toISOString(),
-  });
-  const problems: string[] = [];
-  const published = new Set(active.map((g) => groupKey(g.solutionInterestId, g.accountId)));
-  for (const key of oracle.keys()) if (!published.has(key)) problems.push(`${key}: no active group published`);
-  for (const group of active) {
-    const key = groupKey(group.solutionInterestId, group.accountId);
-    const expected = oracle.get(key);
-    if (!expected) {
-      problems.push(`${key}: published as active (v${group.version}), the oracle has no such group`);
-      continue;
-    }
-    const got = view(group);
-    const want = view(expected);
-    const missing = want.members.filter((m) => !got.members.includes(m));
-    const extra = got.members.filter((m) => !want.members.includes(m));
-    const removedDiff = JSON.stringify(got.removed) !== JSON.stringify(want.removed);
-    if (missing.length > 0 || extra.length > 0 || removedDiff) {
-      problems.push(
-        `${key} v${group.version}: missing [${missing.join(', ')}], unexpected [${extra.join(', ')}]` +
-          (removedDiff ? `, removed ${JSON.stringify(got.removed)} ≠ ${JSON.stringify(want.removed)}` : ''),
-      );
-    }
-  }
-  const members = active.reduce((n, g) => n + g.members.length, 0);
-  return {
-    pass: problems.length === 0 && oracle.size > 0,
-    compared: active.length,
-    members,
-    detail:
-      problems.length === 0
-        ? `${active.length} active groups (${members} members) equal the oracle's ${oracle.size}`
-        : `${problems.length} groups differ:\n      ${problems.slice(0, 20).join('\n      ')}${problems.length > 20 ? '\n      …' : ''}`,
-  };
-}
 
 /**
  * Each group's versions are 1..n with none skipped, first copies in rising order, and a version seen more than once

@@ -78,6 +78,11 @@ export type GroupHistory = {
   latest: BuyingGroupChanged;
 };
 
+/** Each group's latest version. */
+export function latestVersions(groups: ReadonlyMap<string, GroupHistory>): BuyingGroupChanged[] {
+  return [...groups.values()].map((g) => g.latest);
+}
+
 /**
  * Reads the whole public topic, from the beginning to the end it has now, and folds it per group (buyingGroupId).
  */

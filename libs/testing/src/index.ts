@@ -4,3 +4,4 @@ export * from './synthetic-crm';
 export * from './settled';
 export * from './crm-records';
 export * from './otlp-receiver';
+export * from './oracle-check';

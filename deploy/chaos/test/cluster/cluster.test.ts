@@ -16,11 +16,18 @@ import pg from 'pg';
 import { Topics } from '@bg/contracts';
 import { freePort, listServices, startKafkaCluster, type RunningKafkaCluster } from '@bg/infra';
 import { apiTokensValue, serviceReplicas, Supervisor } from '@bg/local-stack';
-import { createTestContext, generateAccounts, generatePersons, seededRandom, type TestContext } from '@bg/testing';
+import {
+  compareWithOracle,
+  createTestContext,
+  generateAccounts,
+  generatePersons,
+  seededRandom,
+  type TestContext,
+} from '@bg/testing';
 import { describeBacklog, pipelineBacklog, waitUntilSettled, type Backlog } from '../../src/backlog';
-import { checkAnsweredOnce, checkVersions, compareWithOracle, deadLetters } from '../../src/checks';
+import { checkAnsweredOnce, checkVersions, deadLetters } from '../../src/checks';
 import { SteadyLoad } from '../../src/load';
-import { readPublicTopic } from '../../src/public-topic';
+import { latestVersions, readPublicTopic } from '../../src/public-topic';
 import { defineScenario, publishRecords, scenarioOracleInterest } from '../../src/scenario';
 
 const replicas = 2;
@@ -166,7 +173,7 @@ describe('two replicas of every service on a three-broker cluster', () => {
       say('settled: lag 0 on every group, outboxes empty, no pending recomputation');
 
       const groups = await readPublicTopic(kafka, `${ownPrefix}audit-${runId}`);
-      const oracle = compareWithOracle(groups, {
+      const oracle = compareWithOracle(latestVersions(groups), {
         accounts,
         persons: [...persons.values()],
         interests: [scenarioOracleInterest()],

@@ -1,56 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { AccountUpserted, BuyingGroupChanged, PersonUpserted } from '@bg/contracts';
-import { roleSlotSchema } from '@bg/contracts';
-import type { OracleSolutionInterest } from '@bg/rules';
-import { checkAnsweredOnce, checkVersions, compareWithOracle, percentiles } from '../../src/checks';
+import type { BuyingGroupChanged } from '@bg/contracts';
+import { checkAnsweredOnce, checkVersions, percentiles } from '../../src/checks';
 import type { GroupHistory } from '../../src/public-topic';
 
 const at = '2026-11-01T00:00:00.000Z';
-const account = (accountId: string, annualRevenue: number): AccountUpserted => ({
-  accountId,
-  name: accountId,
-  domain: `${accountId}.example`,
-  parentAccountId: null,
-  industry: 'Software',
-  annualRevenue,
-  employeeCount: 100,
-  country: 'US',
-  productsOwned: [],
-  attributes: {},
-  updatedAt: at,
-});
-const person = (personId: string, accountId: string, jobTitle: string): PersonUpserted => ({
-  personId,
-  email: `${personId}@example.com`,
-  firstName: 'F',
-  lastName: personId,
-  jobTitle,
-  department: 'Engineering',
-  seniority: 'Individual Contributor',
-  country: 'US',
-  accounts: [{ accountId, relationship: 'employee' }],
-  attributes: {},
-  updatedAt: at,
-});
-const interest: OracleSolutionInterest = {
-  solutionInterestId: 'si',
-  memberScope: 'account',
-  template: {
-    slots: [
-      roleSlotSchema.parse({
-        role: 'Practitioner',
-        conditions: { field: 'jobTitle', op: 'contains', value: 'Engineer' },
-      }),
-    ],
-  },
-  audience: { conditions: { field: 'annualRevenue', op: 'gt', value: 1_000_000 } },
-};
-const world = {
-  accounts: [account('acc-big', 5_000_000), account('acc-small', 10)],
-  persons: [person('p1', 'acc-big', 'Software Engineer'), person('p2', 'acc-big', 'Office Clerk')],
-  interests: [interest],
-};
-
 /**
  * A group's history on the public topic: `versions` as [version, content] in topic order; each version answers the
  * input named `in-<content>` unless `answers` says which inputs each version names.
@@ -88,36 +41,6 @@ function history(
   return { copies, firstSeen, answers, latest: data };
 }
 const groupsOf = (...list: GroupHistory[]) => new Map(list.map((g) => [g.latest.buyingGroupId, g]));
-
-describe('the oracle check', () => {
-  it('passes when every active group has the oracle members', () => {
-    const result = compareWithOracle(groupsOf(history('acc-big', [[1, 'a']], { members: ['p1'] })), world);
-    expect(result.detail).toContain('1 active groups (1 members) equal');
-    expect(result.pass).toBe(true);
-  });
-
-  it('fails on a member too many or too few, and names them', () => {
-    const extra = compareWithOracle(groupsOf(history('acc-big', [[1, 'a']], { members: ['p1', 'p2'] })), world);
-    expect(extra.pass).toBe(false);
-    expect(extra.detail).toContain('unexpected [p2:Practitioner:rule]');
-    const missing = compareWithOracle(groupsOf(history('acc-big', [[1, 'a']], { members: [] })), world);
-    expect(missing.pass).toBe(false);
-    expect(missing.detail).toContain('missing [p1:Practitioner:rule]');
-  });
-
-  it('fails when a group the oracle has was never published or was dissolved, or one it lacks is active', () => {
-    expect(compareWithOracle(new Map(), world).pass).toBe(false);
-    expect(
-      compareWithOracle(groupsOf(history('acc-big', [[1, 'a']], { status: 'dissolved', members: ['p1'] })), world).pass,
-    ).toBe(false);
-    const stray = compareWithOracle(
-      groupsOf(history('acc-big', [[1, 'a']], { members: ['p1'] }), history('acc-small', [[1, 'b']])),
-      world,
-    );
-    expect(stray.pass).toBe(false);
-    expect(stray.detail).toContain('si:acc-small: published as active (v1), the oracle has no such group');
-  });
-});
 
 describe('the version check', () => {
   it('passes versions 1..n with identical redeliveries', () => {
