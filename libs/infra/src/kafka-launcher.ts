@@ -58,6 +58,8 @@ export function ensureKafkaJars(log: (line: string) => void = () => undefined): 
   return dir;
 }
 
+const defaultHeapMb = 768;
+
 export type KafkaLaunchOptions = {
   /** Holds the broker's data, config, log and pid file. */
   workDir: string;
@@ -260,7 +262,7 @@ async function launchNode(
   const out = openSync(logFile, 'a');
   // The log is appended to across runs: only what this start writes may say that the broker is up.
   const logStart = fstatSync(out).size;
-  const heapMb = opts.heapMb ?? 768;
+  const heapMb = opts.heapMb ?? defaultHeapMb;
   const child = spawn(
     'java',
     [
@@ -408,6 +410,10 @@ function serverProperties(opts: NodeLaunch, dataDir: string): string {
     `message.max.bytes=${opts.maxMessageBytes ?? defaultMaxMessageBytes}`,
     `replica.fetch.max.bytes=${opts.maxMessageBytes ?? defaultMaxMessageBytes}`,
     'log.retention.hours=168',
+    // The log cleaner allocates its whole dedupe map at start, 128 MB by default: half of a 256 MB test node's heap,
+    // one contiguous allocation that failed with OutOfMemoryError when a killed node restarted under load (CI, the
+    // cluster test). An eighth of the heap still holds over a million keys per cleaning, far above our compacted topics.
+    `log.cleaner.dedupe.buffer.size=${Math.floor(((opts.heapMb ?? defaultHeapMb) * 1024 * 1024) / 8)}`,
     '',
   ].join('\n');
 }
