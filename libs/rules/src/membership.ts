@@ -44,6 +44,11 @@ export interface MembershipInput {
   now: string;
   /** Present when the solution interest has `aiSuggestions` and a model is trained. */
   suggest?: Suggester | undefined;
+  /**
+   * Seats of each slot (by index) held by people outside this computation, who rank ahead of everyone in it: set when
+   * some people are judged alone (judgeAlone), so that they meet a full capped slot as the whole group would.
+   */
+  seatsTaken?: readonly number[];
 }
 
 type Skip = NonNullable<MemberReason['skipped']>[number];
@@ -79,6 +84,11 @@ const changeOrder: Record<GroupChange['kind'], number> = {
  * slot by slot in priority order.
  */
 export function computeMembership(input: MembershipInput): Membership {
+  return placeMembers(input).membership;
+}
+
+/** computeMembership, also telling which capped slots turned someone away because they were full. */
+function placeMembers(input: MembershipInput): { membership: Membership; turnedAway: Set<number> } {
   const { slots, previous, now } = input;
   const candidates = new Map(input.candidates.map((candidate) => [candidate.personId, candidate]));
   // An edit of someone who is no longer a person of the account waits, dormant, until they come back.
@@ -93,7 +103,7 @@ export function computeMembership(input: MembershipInput): Membership {
 
   const members: GroupMember[] = [];
   const removedMembers: RemovedMember[] = [];
-  const assigned = slots.map(() => 0);
+  const assigned = slots.map((_, index) => input.seatsTaken?.[index] ?? 0);
   for (const override of overrides.values()) {
     const { personId, source } = override;
     if (override.action === 'remove') {
@@ -114,17 +124,19 @@ export function computeMembership(input: MembershipInput): Membership {
     });
   }
   const ruled = [...candidates.values()].filter((candidate) => !overrides.has(candidate.personId));
-  const byRules = placeByRules(slots, ruled, assigned, sinceIn);
+  const turnedAway = new Set<number>();
+  const byRules = placeByRules(slots, ruled, assigned, sinceIn, turnedAway);
   members.push(...byRules);
   if (input.suggest) {
     const placed = new Set(byRules.map((member) => member.personId));
     const unplaced = ruled.filter((candidate) => !placed.has(candidate.personId));
-    members.push(...placeBySuggestions(slots, unplaced, assigned, input.suggest, sinceIn));
+    members.push(...placeBySuggestions(slots, unplaced, assigned, input.suggest, sinceIn, turnedAway));
   }
-  return {
+  const membership = {
     members: members.sort(memberOrder),
     removedMembers: removedMembers.sort((a, b) => compareText(a.personId, b.personId)),
   };
+  return { membership, turnedAway };
 }
 
 /** One person to judge alone: as a candidate now (none when no longer a person of the group), their rows, their edits. */
@@ -134,57 +146,79 @@ export interface AloneInput {
   overrides: readonly MemberOverride[];
 }
 
+/** A slot's members before the change (explicit and AI members included: they take room). */
+export interface SlotOccupancy {
+  members: number;
+  /** The latest `since` of its rule members: who entered the slot last, and so ranks last among its holders. */
+  latestRuleSince: string | null;
+}
+
 /**
  * These people's rows computed without looking at anyone else, or null when that could differ from a full computation
- * of the group — then the whole group is computed. Only a capped slot (`maxMembers`) makes people compete, and only
- * once it is full: while a capped slot has room, everyone matching it is in it and nobody waits, so people entering
- * (up to its room) or leaving it move no one else (everyone placed after it skipped it for 'no-match', which is theirs
- * alone). So null when one of them carries an explicit add (it takes room beyond the rules) or overflowed from a full
- * slot before, or when, for a capped slot, one of them leaves it while it is full (someone may be waiting for the
- * place) or more enter it than its room. `occupancy` is the group's members per slot before the change, these people
- * included (explicit and AI members too: they take room).
+ * of the group — then the whole group is computed. Only a capped slot (`maxMembers`) makes people compete. Each person
+ * is judged with the seats of capped slots that the others hold (`occupancy`, less the seats of the people judged
+ * here): while a slot has room, everyone matching it is in it and nobody waits, so people entering (up to its room)
+ * or leaving it move no one else; once it is full, a person entering it, or still waiting for it, ranks after every
+ * holder (holders rank by time in the slot, and the person's is now), so waits, as in the full computation — provided
+ * every holder entered before now. So null when one of them carries an explicit add (it takes room beyond the rules),
+ * when AI suggestions are on (a rule member may take an AI member's seat), when one of them leaves a full capped slot
+ * (someone may be waiting for the place), when more enter it than its room, or when one waits for a slot a holder
+ * entered at or after now.
  */
 export function judgeAlone(input: {
   slots: readonly MembershipSlot[];
-  occupancy: readonly number[];
+  occupancy: readonly (SlotOccupancy | undefined)[];
   people: readonly AloneInput[];
   now: string;
   suggest?: Suggester | undefined;
 }): Membership | null {
-  const { slots, people } = input;
+  const { slots, people, now } = input;
+  const capped = slots.flatMap((slot, index) => (slot.maxMembers == null ? [] : [index]));
+  const inSlot = (members: readonly GroupMember[], index: number) =>
+    new Set(members.filter((member) => member.reason.slot === index).map((member) => member.personId));
+  const previousMembers = people.flatMap((person) => person.previous.members);
+  const held = (index: number) => input.occupancy[index]?.members ?? 0;
+  const seatsTaken = slots.map((_, index) => Math.max(0, held(index) - inSlot(previousMembers, index).size));
   const judged = people.map((person) =>
-    computeMembership({
+    placeMembers({
       slots,
       candidates: person.candidate === undefined ? [] : [person.candidate],
       previous: person.previous,
       overrides: person.overrides,
-      now: input.now,
+      now,
       suggest: input.suggest,
+      seatsTaken,
     }),
   );
   const after: Membership = {
-    members: judged.flatMap((m) => m.members),
-    removedMembers: judged.flatMap((m) => m.removedMembers),
+    members: judged.flatMap((j) => j.membership.members),
+    removedMembers: judged.flatMap((j) => j.membership.removedMembers),
   };
-  const capped = slots.flatMap((slot, index) => (slot.maxMembers == null ? [] : [index]));
   if (capped.length === 0) return after;
   if (people.some((person) => person.overrides.some((override) => override.action === 'add'))) return null;
-  const overflowed = (members: readonly GroupMember[]) =>
-    members.some((member) => member.reason.skipped?.some((skip) => skip.why === 'full'));
-  if (people.some((person) => overflowed(person.previous.members)) || overflowed(after.members)) return null;
-  const inSlot = (members: readonly GroupMember[], index: number) =>
-    new Set(members.filter((member) => member.reason.slot === index).map((member) => member.personId));
+  // The slots these people wait for: before (a member placed further down), and now (placed further down or nowhere).
+  const waited = new Set([
+    ...previousMembers.flatMap((member) =>
+      (member.reason.skipped ?? []).filter((skip) => skip.why === 'full').map((skip) => skip.slot),
+    ),
+    ...judged.flatMap((j) => [...j.turnedAway]),
+  ]);
+  if (waited.size > 0) {
+    if (input.suggest !== undefined) return null;
+    for (const index of waited) {
+      const latest = input.occupancy[index]?.latestRuleSince ?? null;
+      // A slot that has room now while someone waited for it: a seat freed that this judgement cannot hand out.
+      if (seatsTaken[index]! < slots[index]!.maxMembers! || (latest !== null && compareInstants(latest, now) >= 0))
+        return null;
+    }
+  }
   for (const index of capped) {
     const cap = slots[index]!.maxMembers!;
-    const held = input.occupancy[index] ?? 0;
-    const before = inSlot(
-      people.flatMap((person) => person.previous.members),
-      index,
-    );
-    const now = inSlot(after.members, index);
-    const leaving = [...before].some((personId) => !now.has(personId));
-    if (leaving && held >= cap) return null;
-    if (held - before.size + now.size > cap) return null;
+    const before = inSlot(previousMembers, index);
+    const entered = inSlot(after.members, index);
+    const leaving = [...before].some((personId) => !entered.has(personId));
+    if (leaving && held(index) >= cap) return null;
+    if (held(index) - before.size + entered.size > cap) return null;
   }
   return after;
 }
@@ -282,6 +316,7 @@ function placeByRules(
   candidates: readonly Candidate[],
   assigned: number[],
   sinceIn: (personId: string, role: string, slot: number) => string,
+  turnedAway: Set<number>,
 ): GroupMember[] {
   let unplaced: Pending[] = candidates.map((candidate) => ({
     personId: candidate.personId,
@@ -304,6 +339,7 @@ function placeByRules(
       placed.push({ personId: pending.personId, role: slot.role, source: 'rule', since: since(pending), reason });
     }
     assigned[index] = (assigned[index] ?? 0) + Math.min(room, matching.length);
+    if (matching.length > room) turnedAway.add(index);
     const overflow = matching.slice(room).map((pending) => ({
       ...pending,
       skipped: [...pending.skipped, { slot: index, why: 'full' as const }],
@@ -325,6 +361,7 @@ function placeBySuggestions(
   assigned: number[],
   suggest: Suggester,
   sinceIn: (personId: string, role: string, slot: number) => string,
+  turnedAway: Set<number>,
 ): GroupMember[] {
   const bySlot = new Map<number, { personId: string; suggestion: AiSuggestion }[]>();
   for (const candidate of candidates) {
@@ -350,6 +387,7 @@ function placeBySuggestions(
       placed.push({ personId, role, source: 'ai', since: sinceIn(personId, role, slot), reason });
     }
     assigned[slot] = (assigned[slot] ?? 0) + Math.min(room, suggested.length);
+    if (suggested.length > room) turnedAway.add(slot);
   }
   return placed;
 }

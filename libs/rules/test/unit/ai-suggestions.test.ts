@@ -103,10 +103,11 @@ describe('suggested members (source ai)', () => {
   });
 
   it('judges alone a person the model puts in a capped slot only while it has room (a suggestion takes room too)', () => {
+    const held = (members: number) => ({ members, latestRuleSince: EARLIER });
     const alone = (occupancy: number[]) =>
       judgeAlone({
         slots,
-        occupancy,
+        occupancy: occupancy.map(held),
         people: [{ candidate: typoA, previous: empty, overrides: [] }],
         now: NOW,
         suggest,
@@ -118,7 +119,7 @@ describe('suggested members (source ai)', () => {
     const uncapped = [decisionMaker, slot('Practitioner', titleHas('Engineer'))];
     const judged = judgeAlone({
       slots: uncapped,
-      occupancy: [0, 9],
+      occupancy: [held(0), held(9)],
       people: [{ candidate: typoA, previous: empty, overrides: [] }],
       now: NOW,
       suggest,

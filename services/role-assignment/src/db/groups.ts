@@ -1,6 +1,6 @@
 import type { GroupMember, RemovedMember } from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
-import type { Membership, MembershipDelta } from '@bg/rules';
+import type { Membership, MembershipDelta, SlotOccupancy } from '@bg/rules';
 import type { GroupRecord } from '../domain/group-state';
 
 type GroupRow = {
@@ -93,17 +93,25 @@ export async function membershipsOf(
 }
 
 /**
- * Each group's members per slot index (explicit and AI members included: they take room), by group key; only for the
- * groups given. What decides whether people can be judged without the rest of their group (judgeAlone).
+ * Each group's members per slot index (explicit and AI members included: they take room) and the latest `since` of its
+ * rule members, by group key; only for the groups given. What decides whether people can be judged without the rest
+ * of their group (judgeAlone).
  */
 export async function slotOccupancyOf(
   db: Queryable,
   groups: readonly { accountId: string; solutionInterestId: string }[],
-): Promise<Map<string, number[]>> {
-  const result = new Map<string, number[]>();
+): Promise<Map<string, SlotOccupancy[]>> {
+  const result = new Map<string, SlotOccupancy[]>();
   if (groups.length === 0) return result;
-  const { rows } = await db.query<{ account_id: string; solution_interest_id: string; slot: number; members: number }>(
-    `SELECT m.account_id, m.solution_interest_id, (m.reason->>'slot')::int AS slot, count(*)::int AS members
+  const { rows } = await db.query<{
+    account_id: string;
+    solution_interest_id: string;
+    slot: number;
+    members: number;
+    latest_rule_since: Date | null;
+  }>(
+    `SELECT m.account_id, m.solution_interest_id, (m.reason->>'slot')::int AS slot, count(*)::int AS members,
+            max(m.changed_at) FILTER (WHERE m.source = 'rule') AS latest_rule_since
      FROM group_members m JOIN unnest($1::text[], $2::text[]) AS g(account_id, solution_interest_id)
        USING (account_id, solution_interest_id)
      WHERE NOT m.removed AND jsonb_typeof(m.reason->'slot') = 'number'
@@ -113,7 +121,7 @@ export async function slotOccupancyOf(
   for (const row of rows) {
     const key = groupKey(row.account_id, row.solution_interest_id);
     const occupancy = result.get(key) ?? [];
-    occupancy[row.slot] = row.members;
+    occupancy[row.slot] = { members: row.members, latestRuleSince: row.latest_rule_since?.toISOString() ?? null };
     result.set(key, occupancy);
   }
   return result;

@@ -10,6 +10,7 @@ import {
   isEmptyDelta,
   isInAudience,
   judgeAlone,
+  type SlotOccupancy,
   membershipDelta,
   personSubject,
   type Candidate,
@@ -149,12 +150,12 @@ export type PersonJudgement = {
 /**
  * An active group with only some people re-judged, together but without anyone else (judgeAlone), or null when that
  * could differ from computing the whole group (a full capped slot is involved): then the caller computes the whole
- * group instead. `occupancy`: the group's members per slot before the change.
+ * group instead. `occupancy`: the group's members per slot before the change, and who entered each last.
  */
 export function decidePeople(
   group: GroupRecord,
   people: PersonJudgement[],
-  occupancy: readonly number[],
+  occupancy: readonly (SlotOccupancy | undefined)[],
   now: string,
   suggest?: Suggester,
 ): GroupDecision | null {

@@ -7,7 +7,7 @@ import {
   type PersonUpserted,
   type RoleSlot,
 } from '@bg/contracts';
-import type { MemberOverride, Membership } from '@bg/rules';
+import type { MemberOverride, Membership, SlotOccupancy } from '@bg/rules';
 import {
   candidatesOf,
   decideGroup,
@@ -96,11 +96,15 @@ const stored = (decision: GroupDecision | null, membership: Membership) => ({
   previous: decision!.next,
   previousMembership: membership,
 });
-/** Members per slot index, as the stored rows give them (slotOccupancyOf). */
-const occupancyOf = (rows: Membership): number[] => {
-  const occupancy: number[] = [];
-  for (const m of rows.members)
-    if (m.reason.slot !== null) occupancy[m.reason.slot] = (occupancy[m.reason.slot] ?? 0) + 1;
+/** Members per slot index and the latest rule member's `since`, as the stored rows give them (slotOccupancyOf). */
+const occupancyOf = (rows: Membership): SlotOccupancy[] => {
+  const occupancy: SlotOccupancy[] = [];
+  for (const m of rows.members) {
+    if (m.reason.slot === null) continue;
+    const held = occupancy[m.reason.slot] ?? { members: 0, latestRuleSince: null };
+    const latest = m.source === 'rule' && (held.latestRuleSince ?? '') < m.since ? m.since : held.latestRuleSince;
+    occupancy[m.reason.slot] = { members: held.members + 1, latestRuleSince: latest };
+  }
   return occupancy;
 };
 
@@ -362,15 +366,36 @@ describe('decidePeople', () => {
     expect(judged.next.membershipVersion).toBe(1);
   });
 
-  it('declines (null) when a full capped slot makes people compete, so that the whole group is computed', () => {
+  it('judges alone a person who finds a capped slot full: they wait, as deciding the whole group gives', () => {
+    const capped = [slot('Decision Maker', titleHas('CMO', 'CEO'), { maxMembers: 1 }), slots[1]!];
+    const withCap = interest({ template: { id: 'rt-1', version: 1, name: 'Capped', slots: capped } });
+    const v1 = created({ interest: withCap });
+    // Ana (CMO) holds the one Decision Maker place: a CEO arriving later waits behind her.
+    expect(occupancyOf(v1.rows)[0]).toEqual({ members: 1, latestRuleSince: NOW });
+    const ceo = person('p-dan', 'CEO');
+    const judge = (now: string) =>
+      decidePeople(
+        v1.decision.next,
+        [{ personId: 'p-dan', candidate: candidatesOf([ceo])[0], previous: emptyMembership, overrides: [] }],
+        occupancyOf(v1.rows),
+        now,
+      );
+    const whole = decideGroup(
+      inputs({ ...stored(v1.decision, v1.rows), interest: withCap, people: [ana, bob, ceo], now: LATER }),
+    )!;
+    expect(judge(LATER)!.delta).toEqual(whole.delta);
+    expect(whole.delta.members.upserted.map((m) => m.personId)).not.toContain('p-dan');
+    // At the instant Ana entered, the order between them is by person id, which only the whole group can settle.
+    expect(judge(NOW)).toBeNull();
+  });
+
+  it('declines (null) when a person leaves a full capped slot, so that the whole group hands the place on', () => {
     const capped = [slot('Decision Maker', titleHas('CMO', 'CEO'), { maxMembers: 1 }), slots[1]!];
     const v1 = created({ interest: interest({ template: { id: 'rt-1', version: 1, name: 'Capped', slots: capped } }) });
-    // Ana (CMO) holds the one Decision Maker place: a CEO competes with her for it.
-    expect(occupancyOf(v1.rows)[0]).toBe(1);
-    const ceo = person('p-dan', 'CEO');
+    const anaRows = { members: v1.rows.members.filter((m) => m.personId === 'p-ana'), removedMembers: [] };
     const judged = decidePeople(
       v1.decision.next,
-      [{ personId: 'p-dan', candidate: candidatesOf([ceo])[0], previous: emptyMembership, overrides: [] }],
+      [{ personId: 'p-ana', candidate: candidatesOf([person('p-ana', 'Clerk')])[0], previous: anaRows, overrides: [] }],
       occupancyOf(v1.rows),
       LATER,
     );
