@@ -24,11 +24,7 @@ export function accountsInScope(
   accounts: readonly HierarchyAccount[],
 ): string[] {
   if (scope === 'account') return [accountId];
-  const children = new Map<string, string[]>();
-  for (const account of accounts) {
-    if (account.parentAccountId == null) continue;
-    children.set(account.parentAccountId, [...(children.get(account.parentAccountId) ?? []), account.accountId]);
-  }
+  const children = childrenOf(accounts);
   const inScope = [accountId];
   const seen = new Set(inScope);
   let level = inScope;
@@ -39,6 +35,27 @@ export function accountsInScope(
     inScope.push(...level);
   }
   return inScope;
+}
+
+/**
+ * Each account's children, built once per list of accounts: the oracle asks for the scope of every account of the
+ * same list (with 100k accounts, rebuilding it per group took the full bench's oracle check past ten minutes).
+ */
+const childrenByList = new WeakMap<readonly HierarchyAccount[], ReadonlyMap<string, readonly string[]>>();
+
+function childrenOf(accounts: readonly HierarchyAccount[]): ReadonlyMap<string, readonly string[]> {
+  let children = childrenByList.get(accounts);
+  if (children) return children;
+  const built = new Map<string, string[]>();
+  for (const account of accounts) {
+    if (account.parentAccountId == null) continue;
+    const siblings = built.get(account.parentAccountId);
+    if (siblings) siblings.push(account.accountId);
+    else built.set(account.parentAccountId, [account.accountId]);
+  }
+  children = built;
+  childrenByList.set(accounts, children);
+  return children;
 }
 
 /**
