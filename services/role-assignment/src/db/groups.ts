@@ -110,11 +110,12 @@ export async function slotOccupancyOf(
     members: number;
     latest_rule_since: Date | null;
   }>(
-    `SELECT m.account_id, m.solution_interest_id, (m.reason->>'slot')::int AS slot, count(*)::int AS members,
+    // An index-only scan of group_members_slot_idx (migration 008): `slot` is set only for members in a slot.
+    `SELECT m.account_id, m.solution_interest_id, m.slot, count(*)::int AS members,
             max(m.changed_at) FILTER (WHERE m.source = 'rule') AS latest_rule_since
      FROM group_members m JOIN unnest($1::text[], $2::text[]) AS g(account_id, solution_interest_id)
        USING (account_id, solution_interest_id)
-     WHERE NOT m.removed AND jsonb_typeof(m.reason->'slot') = 'number'
+     WHERE m.slot IS NOT NULL
      GROUP BY 1, 2, 3`,
     [groups.map((g) => g.accountId), groups.map((g) => g.solutionInterestId)],
   );
