@@ -105,3 +105,31 @@ export async function lastActivities(
   }
   return byAccount;
 }
+
+/** Where a page of `personsWithActivitiesIn` ended: the next page starts after it. */
+export type OccurrenceCursor = PersonKey & { occurredAt: Date };
+
+/**
+ * The persons with an activity that occurred from `from` to `to` (both included; `null` unbounded), a page after
+ * `after` in the order of the activities' occurrence index (keyset pagination: a range of the index, never a scan). A
+ * person with activities on two pages is on both.
+ */
+export async function personsWithActivitiesIn(
+  db: Queryable,
+  range: { from: Date | null; to: Date | null },
+  after: OccurrenceCursor | null,
+  limit: number,
+): Promise<{ persons: PersonKey[]; last: OccurrenceCursor | null }> {
+  const { rows } = await db.query<{ occurred_at: Date; account_id: string; person_id: string }>(
+    `SELECT DISTINCT occurred_at, account_id, person_id FROM activities
+     WHERE occurred_at BETWEEN coalesce($1, '-infinity'::timestamptz) AND coalesce($2, 'infinity'::timestamptz)
+       AND (occurred_at, account_id, person_id) > (coalesce($3, '-infinity'::timestamptz), $4, $5)
+     ORDER BY occurred_at, account_id, person_id LIMIT $6`,
+    [range.from, range.to, after?.occurredAt ?? null, after?.accountId ?? '', after?.personId ?? '', limit],
+  );
+  const last = rows.at(-1);
+  return {
+    persons: rows.map((r) => ({ accountId: r.account_id, personId: r.person_id })),
+    last: last ? { occurredAt: last.occurred_at, accountId: last.account_id, personId: last.person_id } : null,
+  };
+}

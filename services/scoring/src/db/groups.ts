@@ -103,20 +103,6 @@ export async function lockActiveStagedGroupsOf(
   return rows.map(fromRow);
 }
 
-/**
- * The keys of the next active groups after `after` in key order (keyset pagination, so a re-score never holds all
- * groups in memory). Read without locks: the re-score locks only the groups of accounts it could lock first.
- */
-export async function activeGroupKeysAfter(db: Queryable, after: GroupKey, limit: number): Promise<GroupKey[]> {
-  const { rows } = await db.query<{ account_id: string; buying_group_id: string }>(
-    `SELECT account_id, buying_group_id FROM groups
-     WHERE status = 'active' AND (account_id, buying_group_id) > ($1, $2)
-     ORDER BY account_id, buying_group_id LIMIT $3`,
-    [after.accountId, after.buyingGroupId, limit],
-  );
-  return rows.map((row) => ({ accountId: row.account_id, buyingGroupId: row.buying_group_id }));
-}
-
 /** A group whose signals are due, in the order of the due-signals index (keyset pagination). */
 export type DueKey = GroupKey & { dueAt: string };
 

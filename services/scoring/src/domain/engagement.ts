@@ -142,6 +142,31 @@ export function engagementWindowStart(now: Date, config: Pick<EngagementConfig, 
   return new Date(now.getTime() - config.windowDays * dayMs);
 }
 
+/** Occurrence instants from `from` to `to`, both included; `null` is unbounded. */
+export interface OccurrenceRange {
+  from: Date | null;
+  to: Date | null;
+}
+
+/**
+ * Where the activities lie whose worth the clock changed between `from` and `to`: those that left the window, and
+ * those that came into it from ahead of the clock; with decay, every activity still in the window too (its worth
+ * falls continuously). The clock moves a score only through such an activity, so a periodic re-score need look at
+ * no other person.
+ */
+export function clockMovedOccurrences(
+  from: Date,
+  to: Date,
+  config: Pick<EngagementConfig, 'windowDays' | 'halfLifeDays'>,
+): OccurrenceRange[] {
+  const leftFrom = engagementWindowStart(from, config);
+  if (config.halfLifeDays !== null) return [{ from: leftFrom, to: null }];
+  return [
+    { from: leftFrom, to: engagementWindowStart(to, config) },
+    { from, to },
+  ];
+}
+
 export interface GroupEngagement {
   /** 0–100 integer. */
   score: number;

@@ -855,4 +855,60 @@ describe('scoring', () => {
     expect(solo.at(-1)!.data.cause).toMatchObject({ eventType: 'engagement.rescored' });
     expect(solo.map((e) => e.data.version)).toEqual(solo.map((_, i) => i + 1));
   });
+
+  it('re-scores only the persons the clock moved, and leaves one whose account a consumer holds to the next pass', async () => {
+    await service.stop();
+    service = await start(); // no decay: the clock moves a score only as an activity leaves the window
+    const accountId = 'acc-window';
+    const input = changeTo(
+      accountId,
+      [slot('Decision Maker', { required: true })],
+      [member('p-w', 'Decision Maker', 0)],
+    );
+    const id = input.buyingGroupId;
+    await sendChanges(input);
+    await sendRecordChanges(activityMessage(activity('w-1', accountId, 'p-w', 'meeting.completed', at(-29.5 * day))));
+    await waitForVersion(id, (v) => v.engagement.score === 20);
+    const published = versionsOf(id).length;
+    const lastRun = async () =>
+      (await db.query('SELECT scored_at, groups_evaluated FROM rescore_runs')).rows[0] as {
+        scored_at: Date;
+        groups_evaluated: number;
+      };
+    const advance = async (ms: number) => {
+      clock = new Date(clock.getTime() + ms);
+      await vi.waitFor(async () => expect((await lastRun()).scored_at.getTime()).toBe(clock.getTime()), {
+        timeout: 30_000,
+        interval: 50,
+      });
+    };
+    const pending = async () => (await db.query('SELECT account_id, person_id FROM rescore_pending')).rows;
+
+    // A consumer holds the account (its advisory lock) while the meeting leaves the window: the pass leaves the person.
+    const holder = await db.connect();
+    try {
+      await holder.query(`SELECT pg_advisory_lock(hashtextextended('scoring:' || $1, 0))`, [accountId]);
+      await advance(day);
+      expect(versionsOf(id)).toHaveLength(published);
+      expect(await pending()).toEqual([{ account_id: accountId, person_id: 'p-w' }]);
+    } finally {
+      await holder.query(`SELECT pg_advisory_unlock(hashtextextended('scoring:' || $1, 0))`, [accountId]);
+      holder.release();
+    }
+    // The next pass, at the same clock, takes it from the pending list. (Version 1 scored 0 too: wait for this one.)
+    await waitForVersion(id, (v) => v.version === published + 1);
+    expect(latest(id)!.data).toMatchObject({
+      version: published + 1,
+      changes: [{ kind: 'engagement.changed', from: 20, to: 0 }],
+      cause: { eventType: 'engagement.rescored' },
+    });
+    await vi.waitFor(async () => expect(await pending()).toEqual([]));
+
+    // A minute on, no activity crossed the window's edge: a pass evaluates no group at all, however many there are.
+    await advance(60_000);
+    expect((await db.query(`SELECT count(*)::int AS n FROM groups WHERE status = 'active'`)).rows[0].n).toBeGreaterThan(
+      10,
+    );
+    expect((await lastRun()).groups_evaluated).toBe(0);
+  });
 });

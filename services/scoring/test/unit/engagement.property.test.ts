@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { activityTypes } from '@bg/contracts';
 import {
+  clockMovedOccurrences,
   createEngagementConfig,
   personEngagement,
   type EngagementConfig,
@@ -158,6 +159,25 @@ describe('engagement (properties)', () => {
         expect(two.byType[activity.activityType].counted).toBe(2);
         expect(two.rawPoints).toBeCloseTo(2 * one.rawPoints, 9);
       }),
+    );
+  });
+
+  it('moves with the clock only through an activity that lies where clockMovedOccurrences says', () => {
+    // The periodic re-score reads only the persons with such an activity: any other score must be the same at both
+    // instants. Later instants up to three days on, so that activities cross the window's edges and the clock.
+    fc.assert(
+      fc.property(historyArb, configArb, fc.integer({ min: 0, max: 3 * day }), (history, config, elapsed) => {
+        const later = new Date(now.getTime() + elapsed);
+        const ranges = clockMovedOccurrences(now, later, config);
+        const moved = history.some((a) =>
+          ranges.some(
+            (r) => (r.from === null || at(a) >= r.from.getTime()) && (r.to === null || at(a) <= r.to.getTime()),
+          ),
+        );
+        if (!moved)
+          expect(personEngagement(history, later, config).score).toBe(personEngagement(history, now, config).score);
+      }),
+      { numRuns: 2000 },
     );
   });
 });
