@@ -18,4 +18,9 @@ export class InterestCache {
     }
     return this.interests;
   }
+
+  /** The definitions as last read, without asking the database; null before the first read. May be out of date. */
+  lastRead(): ReadonlyMap<string, Interest> | null {
+    return this.stamp === null ? null : this.interests;
+  }
 }

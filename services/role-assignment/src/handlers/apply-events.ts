@@ -31,6 +31,7 @@ import {
   type PersonLinkWrite,
 } from '../db/state';
 import { hierarchyChange } from '../domain/hierarchy';
+import type { Interest } from '../domain/group-state';
 import type { InterestCache } from '../interest-cache';
 import { recomputeGroups } from '../recompute';
 import { causeOf } from '../domain/causes';
@@ -81,8 +82,16 @@ export async function applyEvents(
   deps: { logger: Logger; interests: InterestCache; now: () => string },
 ): Promise<UnitResult> {
   const started = performance.now();
-  await lockStructure(tx, (await changesStructure(tx, events)) ? 'write' : 'read');
+  // The hierarchy decides only which roll-up groups a change reaches: while no live definition rolls up, a move changes
+  // nothing another chunk reads, and needs neither the exclusive lock nor the stored accounts' read to tell. (A
+  // backfill's new accounts with a parent would otherwise stop every other partition, one chunk at a time.)
+  const lastRead = deps.interests.lastRead();
+  const rollUpsBefore = lastRead === null || rollsUp(lastRead);
+  const exclusive = changesDefinitions(events) || (rollUpsBefore && (await movesHierarchy(tx, events)));
+  await lockStructure(tx, exclusive ? 'write' : 'read');
   let interests = await deps.interests.current(tx);
+  if (!exclusive && !rollUpsBefore && rollsUp(interests) && (await movesHierarchy(tx, events)))
+    throw new StructureChangedMeanwhile();
   const personLinks: { write: PersonLinkWrite; cause: Cause }[] = [];
   const accounts: { change: AccountChanged; cause: Cause }[] = [];
   const engagement: PersonEngagementChanged[] = [];
@@ -239,21 +248,43 @@ function isJourneyCommand(type: string): boolean {
   return journeyTypes.has(type);
 }
 
+/** Whether the chunk changes a definition, and so must hold the structure lock exclusively. */
+function changesDefinitions(events: IncomingEvent[]): boolean {
+  return events.some(
+    (e) =>
+      e.event.type === internalEventTypes.solutionInterestDefined ||
+      e.event.type === internalEventTypes.solutionInterestDeleted,
+  );
+}
+
 /**
- * Whether the chunk changes what decides which groups a change touches — a definition, or an account's place in the
- * hierarchy (judged against the stored accounts; only this partition's consumer changes them) — and so must hold the
- * structure lock exclusively.
+ * Whether the chunk moves an account in the hierarchy (judged against the stored accounts; only this partition's
+ * consumer changes them): with a roll-up definition live, it changes which groups other chunks' changes reach, and
+ * must hold the structure lock exclusively.
  */
-async function changesStructure(tx: Queryable, events: IncomingEvent[]): Promise<boolean> {
-  const types = new Set(events.map((e) => e.event.type));
-  if (types.has(internalEventTypes.solutionInterestDefined) || types.has(internalEventTypes.solutionInterestDeleted))
-    return true;
+async function movesHierarchy(tx: Queryable, events: IncomingEvent[]): Promise<boolean> {
   const accounts = events
     .filter((e) => e.event.type === internalEventTypes.accountChanged)
     .map((e) => e.event.data as AccountChanged);
   if (accounts.length === 0) return false;
   const stored = await storedAccounts(tx, [...new Set(accounts.map((a) => a.accountId))], false);
   return accounts.some((a) => hierarchyChange(stored.get(a.accountId), a.account) !== null);
+}
+
+function rollsUp(interests: ReadonlyMap<string, Interest>): boolean {
+  return [...interests.values()].some((si) => si.memberScope === 'account-and-descendants');
+}
+
+/**
+ * A roll-up definition committed between the chunk's look at the definitions and its shared lock, and the chunk moves
+ * the hierarchy: it must not go on under a shared lock. A serialization failure (SQLSTATE 40001), so the consumer
+ * retries the chunk, which then sees the definition and locks exclusively.
+ */
+class StructureChangedMeanwhile extends Error {
+  readonly code = '40001';
+  constructor() {
+    super('a roll-up definition arrived while this chunk moved the hierarchy under a shared lock; retried');
+  }
 }
 
 /**

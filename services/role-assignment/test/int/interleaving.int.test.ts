@@ -120,6 +120,50 @@ describe('chunks interleaved with a hierarchy move or a definition change', () =
   });
 });
 
+describe('the structure lock while no definition rolls up', () => {
+  it('a hierarchy move takes it shared; one that meets a roll-up defined meanwhile is retried, and then locks it whole', async () => {
+    // No roll-up definition is live: the hierarchy decides nothing another chunk reads.
+    await apply('setup', [
+      {
+        type: internalEventTypes.solutionInterestDeleted,
+        data: { solutionInterestId: 'si-tree', deletedAt: at(5), revision: 2 },
+      },
+      accountChanged(account('hq', null, at(5))),
+    ]);
+    await settled();
+    const seen = new InterestCache(); // this consumer's view of the definitions, read once
+    expect([...(await seen.current(pool)).values()].some((si) => si.memberScope === 'account-and-descendants')).toBe(
+      false,
+    );
+
+    // A move while another chunk holds the structure lock shared runs through: it did not ask for it whole.
+    const reader = await holdLock(
+      `SELECT pg_advisory_xact_lock_shared(hashtextextended('role-assignment:structure', 0))`,
+    );
+    try {
+      await applyWith(seen, 'mover', [accountChanged(account('branch', 'hq', at(6)))]);
+    } finally {
+      await reader.release();
+    }
+
+    // A roll-up is defined by another replica after this consumer last looked: its next move cannot go on shared.
+    await apply('definer', [defined(definition('si-rollup', 'account-and-descendants', 1, 'Practitioner', ['hq']))]);
+    await settled();
+    const late = applyWith(seen, 'mover', [
+      accountChanged(account('outpost', 'hq', at(7))),
+      personJoined('outpost', 'vera', at(7)),
+    ]);
+    await expect(late).rejects.toMatchObject({ code: '40001' });
+    // Retried (the consumer's transient path), the chunk now knows the roll-up and locks whole; vera reaches hq's group.
+    await applyWith(seen, 'mover', [
+      accountChanged(account('outpost', 'hq', at(7))),
+      personJoined('outpost', 'vera', at(7)),
+    ]);
+    await settled();
+    expect(await roleOf('hq', 'si-rollup', 'vera')).toBe('Practitioner');
+  });
+});
+
 function poolFor(name: string): Pool {
   const p = createPool(databaseUrl, { schema: roleAssignmentSchema, applicationName: name, logger, max: 2 });
   pools.push(p);
@@ -130,9 +174,14 @@ const chunkPools = new Map<string, Pool>();
 
 /** Applies one chunk in its own transaction on a connection named `actor`, as the consumer's unit of work does. */
 function apply(actor: string, events: { type: string; data: unknown }[]): Promise<void> {
+  return applyWith(new InterestCache(), actor, events);
+}
+
+/** As `apply`, by a consumer whose view of the definitions is `interests` (what it last read). */
+function applyWith(interests: InterestCache, actor: string, events: { type: string; data: unknown }[]): Promise<void> {
   if (!chunkPools.has(actor)) chunkPools.set(actor, poolFor(actor));
   return withTransaction(chunkPools.get(actor)!, async (tx) => {
-    const { outbox } = await applyEvents(tx, events.map(incoming), { logger, interests: new InterestCache(), now });
+    const { outbox } = await applyEvents(tx, events.map(incoming), { logger, interests, now });
     await enqueue(tx, outbox ?? []);
   });
 }

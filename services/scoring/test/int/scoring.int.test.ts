@@ -910,5 +910,14 @@ describe('scoring', () => {
       10,
     );
     expect((await lastRun()).groups_evaluated).toBe(0);
+
+    // Other settings: the pass cannot tell whom they moved, and reads every scored person once. A shorter window drops
+    // an activity 10 days old that no edge crossed.
+    await sendRecordChanges(activityMessage(activity('y-1', 'acc-window', 'p-y', 'meeting.completed', at(-10 * day))));
+    await engagementEvents.waitFor(() => scoresSentFor('acc-window', 'p-y').at(-1)?.data.score === 20);
+    await service.stop();
+    service = await start({ ENGAGEMENT_WINDOW_DAYS: '5' });
+    await engagementEvents.waitFor(() => scoresSentFor('acc-window', 'p-y').at(-1)?.data.score === 0);
+    expect(scoresSentFor('acc-window', 'p-y').at(-1)!.data.cause).toMatchObject({ eventType: 'engagement.rescored' });
   });
 });
