@@ -421,6 +421,10 @@ async function main() {
       ),
     };
     const versionsBefore = publicEvents;
+    const changeCpu = meter();
+    changeCpu.start();
+    const changePostgresCpu = postgresMeter();
+    changePostgresCpu.start();
     const changeStart = Date.now();
     await producer.send({
       topic: Topics.components,
@@ -450,6 +454,10 @@ async function main() {
       // Until the last resulting version reached the public topic.
       settledSeconds: round((Math.max(lastPublicAt, changeStart) - changeStart) / 1000),
       groupVersions: publicEvents - versionsBefore,
+      cpuSeconds: changeCpu.stop(),
+      postgresCpuByClient: roundValues(changePostgresCpu.stop()),
+      // The statements PostgreSQL spent most time on while the job ran.
+      statements: withStatements ? await topStatements(db, 40) : [],
     };
     say(
       `template change: job over ${templateChange.accounts} accounts in ${templateChange.jobSeconds} s (${templateChange.groupsChanged} groups changed); ${templateChange.groupVersions} public versions, settled in ${templateChange.settledSeconds} s`,
@@ -633,7 +641,15 @@ function printTable(r: {
   highestRateWithP99Under1s: number | null;
   peakRssMb: Record<string, number>;
   chunkProfile: Record<string, { avgChunkMs: number; events: number }>;
-  templateChange: { accounts: number; jobSeconds: number; groupsChanged: number; settledSeconds: number };
+  templateChange: {
+    accounts: number;
+    jobSeconds: number;
+    groupsChanged: number;
+    settledSeconds: number;
+    cpuSeconds: Record<string, number>;
+    postgresCpuByClient: Record<string, number>;
+    statements: StatementCost[];
+  };
   oracle: { pass: boolean; compared: number; members: number };
   idleCores: Record<string, number>;
 }) {
@@ -686,9 +702,16 @@ function printTable(r: {
         .map(([k, v]) => `${k} ${round(v)}`)
         .join(', '),
     ],
+    [
+      'template change CPU (s)',
+      Object.entries(r.templateChange.cpuSeconds)
+        .map(([k, v]) => `${k} ${round(v)}`)
+        .join(', '),
+    ],
     ...[
       ['backfill', r.backfill.postgresCpuByClient] as const,
       ...r.steadyState.map((s) => [`steady ${s.targetRate}/s`, s.postgresCpuByClient] as const),
+      ['template change', r.templateChange.postgresCpuByClient] as const,
     ].map(([phase, byClient]): [string, string] => [
       `PostgreSQL CPU (s), ${phase}`,
       `by client: ${Object.entries(byClient)
@@ -714,11 +737,15 @@ function printTable(r: {
       );
     }
   }
-  for (const phase of r.steadyState) {
+  const statementPhases = [
+    ...r.steadyState.map((s) => ({ name: `steady ${s.targetRate}/s`, statements: s.statements })),
+    { name: 'template change', statements: r.templateChange.statements },
+  ];
+  for (const phase of statementPhases) {
     if (phase.statements.length === 0) continue;
     const planned = phase.statements.reduce((a, st) => a + st.planMs, 0);
     console.log(
-      `  PostgreSQL, steady ${phase.targetRate}/s: the statements that took most time (exec ms, plan ms, calls, mean exec ms); planning in the top ${phase.statements.length}: ${planned} ms`,
+      `  PostgreSQL, ${phase.name}: the statements that took most time (exec ms, plan ms, calls, mean exec ms); planning in the top ${phase.statements.length}: ${planned} ms`,
     );
     for (const st of phase.statements.slice(0, 8)) {
       console.log(
