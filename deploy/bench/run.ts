@@ -67,6 +67,8 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     /** Keep the bench's database afterwards (its name is printed), to EXPLAIN statements against the data it left. */
     'keep-database': { type: 'boolean', default: false },
+    /** Node/V8 flags for every service (not the bench's own process): `--service-node-args=--max-old-space-size=160`. */
+    'service-node-args': { type: 'string' },
   },
 });
 
@@ -168,9 +170,12 @@ async function main() {
           API_PORT: String(p.port),
           API_TOKENS: apiTokensValue(tokens),
         },
-        nodeArgs: args.profile
-          ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`, `--cpu-prof-name=${p.name}.cpuprofile`]
-          : [],
+        nodeArgs: [
+          ...(args['service-node-args']?.split(/\s+/).filter(Boolean) ?? []),
+          ...(args.profile
+            ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`, `--cpu-prof-name=${p.name}.cpuprofile`]
+            : []),
+        ],
       });
     }
     await Promise.all(processes.map((p) => waitReady(urlOf(p, '/readyz'))));

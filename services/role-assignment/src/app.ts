@@ -40,7 +40,7 @@ export function startRoleAssignment(
         databaseUrl: config.DATABASE_URL,
         schema: roleAssignmentSchema,
         logger: logger.child({ component: 'recompute-jobs' }),
-        pageSize: config.RECOMPUTE_PAGE_SIZE,
+        page: { accounts: config.RECOMPUTE_PAGE_SIZE, people: config.RECOMPUTE_PAGE_PEOPLE },
         interests,
         now,
       }),

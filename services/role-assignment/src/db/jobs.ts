@@ -59,11 +59,31 @@ export async function recordJobProgress(db: Queryable, job: RecomputeJob, finish
   );
 }
 
-/** The next page of account ids (deleted ones too: their groups must dissolve). */
-export async function accountPage(db: Queryable, afterAccountId: string | null, size: number): Promise<string[]> {
+/** How large a page of a recompute job may be: at most `accounts`, and about `people` linked people in all. */
+export type PageLimit = { accounts: number; people: number };
+
+/**
+ * The next page of account ids (deleted ones too: their groups must dissolve): accounts in id order, up to
+ * `limit.accounts`, stopping once the accounts taken hold `limit.people` linked people — an account that alone holds
+ * more still makes a page of its own. A whole-group recompute loads every person of its accounts, and accounts are
+ * skewed (the largest hold thousands), so a page of a fixed number of accounts would hold the job's memory and the
+ * transaction's length hostage to the accounts that happen to fall in it. Each count stops at the budget: counting a
+ * page costs at most the people it can take, per account.
+ */
+export async function accountPage(db: Queryable, afterAccountId: string | null, limit: PageLimit): Promise<string[]> {
   const { rows } = await db.query<{ account_id: string }>(
-    `SELECT account_id FROM accounts WHERE $1::text IS NULL OR account_id > $1 ORDER BY account_id LIMIT $2`,
-    [afterAccountId, size],
+    `WITH ahead AS (
+       SELECT a.account_id,
+              (SELECT count(*) FROM (SELECT 1 FROM account_people p
+                                      WHERE p.account_id = a.account_id AND p.linked LIMIT $3) AS held) AS people
+       FROM accounts a WHERE $1::text IS NULL OR a.account_id > $1 ORDER BY a.account_id LIMIT $2
+     )
+     SELECT account_id FROM (
+       SELECT account_id, sum(people) OVER (ORDER BY account_id ROWS UNBOUNDED PRECEDING) - people AS before
+       FROM ahead
+     ) AS page
+     WHERE before < $3 ORDER BY account_id`,
+    [afterAccountId, limit.accounts, limit.people],
   );
   return rows.map((r) => r.account_id);
 }

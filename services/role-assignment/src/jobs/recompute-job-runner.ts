@@ -1,6 +1,6 @@
 import { enqueue, NotifiedLoop, withTransaction, type Pool } from '@bg/postgres';
 import type { BackgroundJob, Logger } from '@bg/service-kit';
-import { accountPage, claimJob, countAccounts, recordJobProgress } from '../db/jobs';
+import { accountPage, claimJob, countAccounts, recordJobProgress, type PageLimit } from '../db/jobs';
 import type { InterestCache } from '../interest-cache';
 import { recomputeGroups } from '../recompute';
 
@@ -9,7 +9,7 @@ export type JobRunnerOptions = {
   databaseUrl: string;
   schema: string;
   logger: Logger;
-  pageSize: number;
+  page: PageLimit;
   interests: InterestCache;
   now: () => string;
   onProgress?: (progress: {
@@ -23,7 +23,8 @@ export type JobRunnerOptions = {
 
 /**
  * Works off solution-interest recomputations page by page: each page of accounts is one transaction that also moves
- * the job's cursor, so a crash resumes where it stopped and memory stays flat whatever the number of accounts. Logs a
+ * the job's cursor, so a crash resumes where it stopped; a page is bounded by accounts and by the people they hold,
+ * so memory stays flat whatever the number and the size of the accounts. Logs a
  * progress line at most every two seconds, and one when done.
  */
 export function createRecomputeJobRunner(opts: JobRunnerOptions): BackgroundJob {
@@ -39,7 +40,7 @@ export function createRecomputeJobRunner(opts: JobRunnerOptions): BackgroundJob 
         if (!job) return false;
         const meta = totals.get(job.jobId) ?? { total: await countAccounts(tx), startedAt: Date.now(), loggedAt: 0 };
         totals.set(job.jobId, meta);
-        const page = await accountPage(tx, job.afterAccountId, opts.pageSize);
+        const page = await accountPage(tx, job.afterAccountId, opts.page);
         const interests = await opts.interests.current(tx);
         const targets = page.map((accountId) => ({
           accountId,
@@ -51,7 +52,8 @@ export function createRecomputeJobRunner(opts: JobRunnerOptions): BackgroundJob 
         const { outbox } = await recomputeGroups(tx, targets, interests, opts.now());
         await enqueue(tx, outbox);
         const changed = outbox.length;
-        const finished = page.length < opts.pageSize;
+        // A short page may be one the people budget cut: the job ends on the first empty page.
+        const finished = page.length === 0;
         const progressed = {
           ...job,
           afterAccountId: page.at(-1) ?? job.afterAccountId,

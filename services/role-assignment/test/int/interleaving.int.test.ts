@@ -40,7 +40,15 @@ beforeAll(async () => {
   pool = poolFor('runners');
   // The service's own background work, as it runs beside its consumer.
   runners = [
-    createRecomputeJobRunner({ pool, databaseUrl, schema: roleAssignmentSchema, logger, pageSize: 50, interests, now }),
+    createRecomputeJobRunner({
+      pool,
+      databaseUrl,
+      schema: roleAssignmentSchema,
+      logger,
+      page: { accounts: 50, people: 5_000 },
+      interests,
+      now,
+    }),
     createPendingRecomputeRunner({
       pool,
       databaseUrl,
