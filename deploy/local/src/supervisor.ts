@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot } from '@bg/infra';
+import { repoRoot, serviceHeapLimitMb } from '@bg/infra';
 
 /** A service to run: `entry` is compiled JavaScript (`dist/main.js`) or a TypeScript main run through tsx. */
 export type SupervisedService = { name: string; entry: string; env: Record<string, string>; nodeArgs?: string[] };
@@ -53,7 +53,9 @@ export class Supervisor {
     const log = createWriteStream(join(this.logsDir, `${service.name}.log`), { flags: 'a' });
     // Compiled JavaScript runs as it is (with its source maps); a TypeScript entry runs through tsx.
     const runtime = service.entry.endsWith('.js') ? ['--enable-source-maps'] : ['--import', 'tsx'];
-    const child = spawn(process.execPath, [...(service.nodeArgs ?? []), ...runtime, service.entry], {
+    // The service's own node arguments come after the heap limit, so that they may override it.
+    const nodeArgs = [`--max-old-space-size=${serviceHeapLimitMb}`, ...(service.nodeArgs ?? [])];
+    const child = spawn(process.execPath, [...nodeArgs, ...runtime, service.entry], {
       cwd: repoRoot,
       env: { ...process.env, ...service.env },
       stdio: ['ignore', 'pipe', 'pipe'],

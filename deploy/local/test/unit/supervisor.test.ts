@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { repoRoot, serviceHeapLimitMb } from '@bg/infra';
 import { Supervisor, type RestartPolicy } from '../../src/supervisor';
 
 // Real child processes, with the timings scaled down: quick runs take well under `healthyAfterMs`, the healthy one
@@ -20,12 +21,12 @@ afterEach(async () => {
 });
 
 /** Starts the flaky service under a new supervisor with `plan` (see support/flaky-service.ts). */
-function supervise(plan: string[], restartPolicy: Partial<RestartPolicy> = policy) {
+function supervise(plan: string[], restartPolicy: Partial<RestartPolicy> = policy, env: Record<string, string> = {}) {
   workDir = mkdtempSync(join(tmpdir(), 'bg-supervisor-'));
   const runsFile = join(workDir, 'runs');
   const said: string[] = [];
   supervisor = new Supervisor(join(workDir, 'logs'), join(workDir, 'pids'), (line) => said.push(line), restartPolicy);
-  supervisor.start({ name: 'flaky', entry, env: { RUNS_FILE: runsFile, PLAN: plan.join(',') } });
+  supervisor.start({ name: 'flaky', entry, env: { RUNS_FILE: runsFile, PLAN: plan.join(','), ...env } });
   const runStarts = () =>
     existsSync(runsFile) ? readFileSync(runsFile, 'utf8').split('\n').filter(Boolean).map(Number) : [];
   return { said, runStarts };
@@ -65,5 +66,19 @@ describe('the supervisor', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(runStarts()).toHaveLength(1);
     expect(supervisor!.pidOf('flaky')).toBeUndefined();
+  });
+
+  it('runs a service with the heap limit the image sets too (without it V8 sizes the heap for the machine)', async () => {
+    const heapFile = join(tmpdir(), `bg-heap-${process.pid}`);
+    rmSync(heapFile, { force: true });
+    supervise(['up'], policy, { HEAP_FILE: heapFile });
+    await until(() => existsSync(heapFile) && readFileSync(heapFile, 'utf8') !== '', 10_000, 'the heap limit');
+    const limitMb = Number(readFileSync(heapFile, 'utf8'));
+    rmSync(heapFile, { force: true });
+    // V8's limit is the old space's plus the young generation's.
+    expect(limitMb).toBeGreaterThanOrEqual(serviceHeapLimitMb);
+    expect(limitMb).toBeLessThan(serviceHeapLimitMb + 64);
+    const dockerfile = readFileSync(join(repoRoot, 'deploy/docker/Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`NODE_OPTIONS=--max-old-space-size=${serviceHeapLimitMb}`);
   });
 });
