@@ -67,22 +67,25 @@ export type PageLimit = { accounts: number; people: number };
  * `limit.accounts`, stopping once the accounts taken hold `limit.people` linked people — an account that alone holds
  * more still makes a page of its own. A whole-group recompute loads every person of its accounts, and accounts are
  * skewed (the largest hold thousands), so a page of a fixed number of accounts would hold the job's memory and the
- * transaction's length hostage to the accounts that happen to fall in it. Each count stops at the budget: counting a
- * page costs at most the people it can take, per account.
+ * transaction's length hostage to the accounts that happen to fall in it. The walk goes one account at a time and
+ * stops at the budget, each count too: counting a page costs about the people it takes. (Counting every account of a
+ * fixed window instead cost 82 ms a page at full scale, as much as loading the people.)
  */
 export async function accountPage(db: Queryable, afterAccountId: string | null, limit: PageLimit): Promise<string[]> {
+  const peopleOf = (account: string) =>
+    `(SELECT count(*) FROM (SELECT 1 FROM account_people p WHERE p.account_id = ${account} AND p.linked LIMIT $3) AS held)`;
   const { rows } = await db.query<{ account_id: string }>(
-    `WITH ahead AS (
-       SELECT a.account_id,
-              (SELECT count(*) FROM (SELECT 1 FROM account_people p
-                                      WHERE p.account_id = a.account_id AND p.linked LIMIT $3) AS held) AS people
-       FROM accounts a WHERE $1::text IS NULL OR a.account_id > $1 ORDER BY a.account_id LIMIT $2
+    `WITH RECURSIVE walk (account_id, people, taken) AS (
+       (SELECT a.account_id, ${peopleOf('a.account_id')}, 1 FROM accounts a
+        WHERE $1::text IS NULL OR a.account_id > $1 ORDER BY a.account_id LIMIT 1)
+       UNION ALL
+       SELECT next.account_id, walk.people + ${peopleOf('next.account_id')}, walk.taken + 1
+       FROM walk CROSS JOIN LATERAL (
+         SELECT a.account_id FROM accounts a WHERE a.account_id > walk.account_id ORDER BY a.account_id LIMIT 1
+       ) AS next
+       WHERE walk.people < $3 AND walk.taken < $2
      )
-     SELECT account_id FROM (
-       SELECT account_id, sum(people) OVER (ORDER BY account_id ROWS UNBOUNDED PRECEDING) - people AS before
-       FROM ahead
-     ) AS page
-     WHERE before < $3 ORDER BY account_id`,
+     SELECT account_id FROM walk ORDER BY account_id`,
     [afterAccountId, limit.accounts, limit.people],
   );
   return rows.map((r) => r.account_id);
