@@ -35,7 +35,8 @@ export function listServices(): {
  * The V8 old-space limit every service process runs with (MB), locally (deploy/local's supervisor: start, bench,
  * chaos) and in the image (deploy/docker/Dockerfile sets the same in NODE_OPTIONS). Without it V8 sizes the heap for
  * the machine and lets garbage pile up: under a backfill the services peaked at 320-390 MB of RSS with about 60 MB
- * live. With it they peak at 200-240 MB, for about 10% of backfill throughput (bench, 5,000 accounts; 192 MB cost 25%).
+ * live. With it they peak at 200-240 MB, for about 10% of backfill throughput (bench, 5,000 accounts; 192 MB cost 25%),
+ * and at 235-272 MB at full scale (100k accounts, 1M people).
  * The live sets stay far below it: pages and chunks are bounded by people and bytes, not by accounts or events.
  */
 export const serviceHeapLimitMb = 256;
