@@ -500,6 +500,7 @@ async function main() {
     ).rows;
     const commits = (await db.query('SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()'))
       .rows[0].xact_commit;
+    const postgresMemory = await postgresMemoryFigures(db);
     // Per service: how many chunks it applied, how long one took on average, how many events it handled.
     const chunkProfile: Record<string, { chunks: number; avgChunkMs: number; events: number }> = {};
     for (const service of services) {
@@ -555,7 +556,7 @@ async function main() {
       oracle,
       idleCores,
       peakRssMb: rss,
-      database: { commits: Number(commits), busiestTables: tableStats },
+      database: { commits: Number(commits), busiestTables: tableStats, memory: postgresMemory },
       chunkProfile,
     };
     printTable(report);
@@ -601,6 +602,30 @@ async function listGroups(kafka: Kafka): Promise<string[]> {
   } finally {
     await admin.disconnect();
   }
+}
+
+type PostgresMemory = { sharedBuffers: string; databaseMb: number; blocksRead: number; hitPercent: number };
+
+/**
+ * How the run's data sat against PostgreSQL's own cache: its shared buffers, the database's size, and the blocks its
+ * statements had to read from outside them (the OS page cache or the disk). A database much larger than the shared
+ * buffers makes every random row read a system call, or a disk read once the page cache is reclaimed.
+ */
+async function postgresMemoryFigures(db: pg.Pool): Promise<PostgresMemory> {
+  const { rows } = await db.query<{ shared_buffers: string; bytes: string; read: string; hit: string }>(
+    `SELECT current_setting('shared_buffers') AS shared_buffers, pg_database_size(current_database()) AS bytes,
+            blks_read AS read, blks_hit AS hit
+     FROM pg_stat_database WHERE datname = current_database()`,
+  );
+  const row = rows[0]!;
+  const read = Number(row.read);
+  const hit = Number(row.hit);
+  return {
+    sharedBuffers: row.shared_buffers,
+    databaseMb: Math.round(Number(row.bytes) / 1024 / 1024),
+    blocksRead: read,
+    hitPercent: round((100 * hit) / Math.max(1, hit + read), 2),
+  };
 }
 
 async function waitReady(url: string): Promise<void> {
@@ -657,6 +682,7 @@ function printTable(r: {
   };
   oracle: { pass: boolean; compared: number; members: number };
   idleCores: Record<string, number>;
+  database: { memory: PostgresMemory };
 }) {
   const rows: [string, string][] = [
     [
@@ -700,6 +726,10 @@ function printTable(r: {
       Object.entries(r.peakRssMb)
         .map(([k, v]) => `${k} ${v}`)
         .join(', '),
+    ],
+    [
+      'PostgreSQL memory',
+      `shared_buffers ${r.database.memory.sharedBuffers}, database ${r.database.memory.databaseMb} MB at the end; ${r.database.memory.blocksRead} blocks read from outside shared buffers (${r.database.memory.hitPercent}% hits)`,
     ],
     [
       'backfill CPU (s)',
