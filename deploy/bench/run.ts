@@ -40,6 +40,7 @@ import {
 } from './src/hop-metrics';
 import { backendsByClient, CpuMeter, peakRssMb, postgresPids } from './src/process-stats';
 import { rawPassThrough } from './src/raw-passthrough';
+import { databasePageCache, type PageCacheFigures } from './src/page-cache';
 import { statementsAvailable, statementTotals, topStatements, type StatementCost } from './src/statements';
 import { projectedGroups } from './src/oracle';
 import { pipelineBacklog } from './src/settled';
@@ -604,7 +605,13 @@ async function listGroups(kafka: Kafka): Promise<string[]> {
   }
 }
 
-type PostgresMemory = { sharedBuffers: string; databaseMb: number; blocksRead: number; hitPercent: number };
+type PostgresMemory = {
+  sharedBuffers: string;
+  databaseMb: number;
+  blocksRead: number;
+  hitPercent: number;
+  pageCache: PageCacheFigures | null;
+};
 
 /**
  * How the run's data sat against PostgreSQL's own cache: its shared buffers, the database's size, and the blocks its
@@ -625,7 +632,15 @@ async function postgresMemoryFigures(db: pg.Pool): Promise<PostgresMemory> {
     databaseMb: Math.round(Number(row.bytes) / 1024 / 1024),
     blocksRead: read,
     hitPercent: round((100 * hit) / Math.max(1, hit + read), 2),
+    pageCache: await databasePageCache(db),
   };
+}
+
+/** "; the OS page cache holds 1234 of its 6447 MB of files (DAMON pages out pages idle ≥ 60 s)". */
+function pageCacheText(cache: PageCacheFigures | null): string {
+  if (!cache) return '';
+  const evicting = cache.damonPageout ? ` (DAMON pages out ${cache.damonPageout})` : '';
+  return `; the OS page cache holds ${cache.residentMb} of its ${cache.filesMb} MB of files${evicting}`;
 }
 
 async function waitReady(url: string): Promise<void> {
@@ -729,7 +744,8 @@ function printTable(r: {
     ],
     [
       'PostgreSQL memory',
-      `shared_buffers ${r.database.memory.sharedBuffers}, database ${r.database.memory.databaseMb} MB at the end; ${r.database.memory.blocksRead} blocks read from outside shared buffers (${r.database.memory.hitPercent}% hits)`,
+      `shared_buffers ${r.database.memory.sharedBuffers}, database ${r.database.memory.databaseMb} MB at the end; ${r.database.memory.blocksRead} blocks read from outside shared buffers (${r.database.memory.hitPercent}% hits)` +
+        pageCacheText(r.database.memory.pageCache),
     ],
     [
       'backfill CPU (s)',
