@@ -11,17 +11,72 @@ import * as c from '../src/index';
 const outDir = fileURLToPath(new URL('../generated', import.meta.url));
 
 const messages: Record<string, { topic: string; schema: z.ZodType; key: string; summary: string }> = {
-  'account.upserted': { topic: c.Topics.crmAccounts, schema: c.accountUpsertedSchema, key: 'accountId', summary: 'An account created or changed (full state).' },
-  'account.deleted': { topic: c.Topics.crmAccounts, schema: c.accountDeletedSchema, key: 'accountId', summary: 'An account deleted.' },
-  'person.upserted': { topic: c.Topics.crmPersons, schema: c.personUpsertedSchema, key: 'personId', summary: 'A person created or changed (full state).' },
-  'person.deleted': { topic: c.Topics.crmPersons, schema: c.personDeletedSchema, key: 'personId', summary: 'A person deleted.' },
-  'activity.recorded': { topic: c.Topics.crmActivities, schema: c.activityRecordedSchema, key: 'personId', summary: 'An engagement activity.' },
-  'opportunity.upserted': { topic: c.Topics.crmOpportunities, schema: c.opportunityUpsertedSchema, key: 'opportunityId', summary: 'An opportunity created or changed.' },
-  'buying-group.member.assign': { topic: c.Topics.journeyCommands, schema: c.journeyMemberAssignSchema, key: 'accountId', summary: 'A journey assigns a person a role in a group (source journey).' },
-  'buying-group.member.remove': { topic: c.Topics.journeyCommands, schema: c.journeyMemberRemoveSchema, key: 'accountId', summary: 'A journey removes a person from a group (source journey).' },
-  'buying-group.stage.set': { topic: c.Topics.journeyCommands, schema: c.journeyStageSetSchema, key: 'accountId', summary: "A journey sets a group's stage explicitly; null hands it back to the stage model's rule." },
-  'buying-group.status.set': { topic: c.Topics.journeyCommands, schema: c.journeyStatusSetSchema, key: 'accountId', summary: "A journey sets a group's journey status (at most 50 characters) or clears it (null)." },
-  'buying-group.changed': { topic: c.Topics.buyingGroupChanges, schema: c.buyingGroupChangedSchema, key: 'accountId', summary: 'A new version of a buying group.' },
+  'account.upserted': {
+    topic: c.Topics.crmAccounts,
+    schema: c.accountUpsertedSchema,
+    key: 'accountId',
+    summary: 'An account created or changed (full state).',
+  },
+  'account.deleted': {
+    topic: c.Topics.crmAccounts,
+    schema: c.accountDeletedSchema,
+    key: 'accountId',
+    summary: 'An account deleted.',
+  },
+  'person.upserted': {
+    topic: c.Topics.crmPersons,
+    schema: c.personUpsertedSchema,
+    key: 'personId',
+    summary: 'A person created or changed (full state).',
+  },
+  'person.deleted': {
+    topic: c.Topics.crmPersons,
+    schema: c.personDeletedSchema,
+    key: 'personId',
+    summary: 'A person deleted.',
+  },
+  'activity.recorded': {
+    topic: c.Topics.crmActivities,
+    schema: c.activityRecordedSchema,
+    key: 'personId',
+    summary: 'An engagement activity.',
+  },
+  'opportunity.upserted': {
+    topic: c.Topics.crmOpportunities,
+    schema: c.opportunityUpsertedSchema,
+    key: 'opportunityId',
+    summary: 'An opportunity created or changed.',
+  },
+  'buying-group.member.assign': {
+    topic: c.Topics.journeyCommands,
+    schema: c.journeyMemberAssignSchema,
+    key: 'accountId',
+    summary: 'A journey assigns a person a role in a group (source journey).',
+  },
+  'buying-group.member.remove': {
+    topic: c.Topics.journeyCommands,
+    schema: c.journeyMemberRemoveSchema,
+    key: 'accountId',
+    summary: 'A journey removes a person from a group (source journey).',
+  },
+  'buying-group.stage.set': {
+    topic: c.Topics.journeyCommands,
+    schema: c.journeyStageSetSchema,
+    key: 'accountId',
+    summary: "A journey sets a group's stage explicitly; null hands it back to the stage model's rule.",
+  },
+  'buying-group.status.set': {
+    topic: c.Topics.journeyCommands,
+    schema: c.journeyStatusSetSchema,
+    key: 'accountId',
+    summary: "A journey sets a group's journey status (at most 50 characters) or clears it (null).",
+  },
+  'buying-group.changed': {
+    topic: c.Topics.buyingGroupChanges,
+    schema: c.buyingGroupChangedSchema,
+    key: 'accountId',
+    summary: 'A new version of a buying group.',
+  },
 };
 
 function jsonSchema(schema: z.ZodType): object {
@@ -43,7 +98,7 @@ function render(): Map<string, string> {
       title: 'Buying groups — event contract',
       version: '1.0.0',
       description:
-        'Inbound CRM topics, the journeys\' write-back topic and the outbound buying-group change topic. Every message value is a CloudEvents 1.0 event in JSON structured mode; invalid inbound events go to `<topic>.dlq` with x-error-* headers (a journey command naming an unknown role, stage, solution interest or person: `x-error-code: invalid-command`). Generated from contracts/src by `npm run contracts:generate`.',
+        "Inbound CRM topics, the journeys' write-back topic and the outbound buying-group change topic. Every message value is a CloudEvents 1.0 event in JSON structured mode; invalid inbound events go to `<topic>.dlq` with x-error-* headers (a journey command naming an unknown role, stage, solution interest or person: `x-error-code: invalid-command`). Generated from contracts/src by `npm run contracts:generate`.",
     },
     defaultContentType: 'application/cloudevents+json',
     channels: Object.fromEntries(
@@ -54,7 +109,10 @@ function render(): Map<string, string> {
           messages: Object.fromEntries(
             Object.entries(messages)
               .filter(([, m]) => m.topic === topic)
-              .map(([type]) => [type.replaceAll('.', '-'), { $ref: `#/components/messages/${type.replaceAll('.', '-')}` }]),
+              .map(([type]) => [
+                type.replaceAll('.', '-'),
+                { $ref: `#/components/messages/${type.replaceAll('.', '-')}` },
+              ]),
           ),
         },
       ]),
@@ -62,7 +120,10 @@ function render(): Map<string, string> {
     operations: Object.fromEntries(
       topics.map((topic) => [
         `${topic === c.Topics.buyingGroupChanges ? 'send' : 'receive'}-${channelId(topic)}`,
-        { action: topic === c.Topics.buyingGroupChanges ? 'send' : 'receive', channel: { $ref: `#/channels/${channelId(topic)}` } },
+        {
+          action: topic === c.Topics.buyingGroupChanges ? 'send' : 'receive',
+          channel: { $ref: `#/channels/${channelId(topic)}` },
+        },
       ]),
     ),
     components: {
@@ -76,7 +137,10 @@ function render(): Map<string, string> {
             payload: {
               allOf: [
                 { $ref: './json-schema/cloudevent.schema.json' },
-                { type: 'object', properties: { type: { const: type }, data: { $ref: `./json-schema/${type}.schema.json` } } },
+                {
+                  type: 'object',
+                  properties: { type: { const: type }, data: { $ref: `./json-schema/${type}.schema.json` } },
+                },
               ],
             },
           },

@@ -5,24 +5,47 @@ describe('contracts', () => {
   it('accepts the CONTRACT.md examples as they are written', () => {
     expect(
       accountUpsertedSchema.safeParse({
-        accountId: 'acc-1', name: 'Acme Corp', domain: 'acme.example', parentAccountId: null, industry: 'Manufacturing',
-        annualRevenue: 25000000, employeeCount: 1200, country: 'US', productsOwned: ['product-y'], attributes: { tier: 'gold' },
+        accountId: 'acc-1',
+        name: 'Acme Corp',
+        domain: 'acme.example',
+        parentAccountId: null,
+        industry: 'Manufacturing',
+        annualRevenue: 25000000,
+        employeeCount: 1200,
+        country: 'US',
+        productsOwned: ['product-y'],
+        attributes: { tier: 'gold' },
         updatedAt: '2026-11-26T09:59:58Z',
       }).success,
     ).toBe(true);
     expect(
       personUpsertedSchema.safeParse({
-        personId: 'p-1', email: 'ana@acme.example', firstName: 'Ana', lastName: 'Ruiz', jobTitle: 'Chief Marketing Officer',
-        department: 'Marketing', seniority: 'C-Level', country: 'US',
-        accounts: [{ accountId: 'acc-1', relationship: 'employee' }, { accountId: 'acc-7', relationship: 'contractor' }],
-        attributes: {}, updatedAt: '2026-11-26T09:59:58Z',
+        personId: 'p-1',
+        email: 'ana@acme.example',
+        firstName: 'Ana',
+        lastName: 'Ruiz',
+        jobTitle: 'Chief Marketing Officer',
+        department: 'Marketing',
+        seniority: 'C-Level',
+        country: 'US',
+        accounts: [
+          { accountId: 'acc-1', relationship: 'employee' },
+          { accountId: 'acc-7', relationship: 'contractor' },
+        ],
+        attributes: {},
+        updatedAt: '2026-11-26T09:59:58Z',
       }).success,
     ).toBe(true);
     expect(
       conditionNodeSchema.safeParse({
         all: [
           { field: 'jobTitle', op: 'containsAny', value: ['CMO', 'Chief Marketing'] },
-          { any: [{ field: 'relationship', op: 'eq', value: 'employee' }, { field: 'seniority', op: 'in', value: ['C-Level', 'VP'] }] },
+          {
+            any: [
+              { field: 'relationship', op: 'eq', value: 'employee' },
+              { field: 'seniority', op: 'in', value: ['C-Level', 'VP'] },
+            ],
+          },
         ],
       }).success,
     ).toBe(true);

@@ -176,7 +176,12 @@ describe('since', () => {
     const incumbent = candidate('p-zed', { seniority: 'VP', department: 'Sales' });
     const marketer = candidate('p-amy', { department: 'Marketing' });
     const first = compute({ slots: twoInfluencerSlots, candidates: [marketer], now: EARLIEST });
-    const second = compute({ slots: twoInfluencerSlots, candidates: [marketer, incumbent], previous: first, now: EARLIER });
+    const second = compute({
+      slots: twoInfluencerSlots,
+      candidates: [marketer, incumbent],
+      previous: first,
+      now: EARLIER,
+    });
     expect(member(second, 'p-zed')).toMatchObject({ since: EARLIER, reason: { slot: 0 } });
     // Promoted to VP, she matches the capped slot too; her time in the role began before the incumbent's, but her
     // time in that slot has not: the incumbent keeps it, and she keeps her place and her time in the other.

@@ -1,4 +1,10 @@
-import type { AccountUpserted, ActivityRecorded, OpportunityUpserted, PersonAccountLink, PersonUpserted } from '@bg/contracts';
+import type {
+  AccountUpserted,
+  ActivityRecorded,
+  OpportunityUpserted,
+  PersonAccountLink,
+  PersonUpserted,
+} from '@bg/contracts';
 import type { Queryable } from '@bg/postgres';
 
 /**
@@ -9,16 +15,29 @@ import type { Queryable } from '@bg/postgres';
 export type StoredAccount = { updatedAt: Date; deleted: boolean; parentAccountId: string | null };
 
 export async function lockAccounts(db: Queryable, accountIds: string[]): Promise<Map<string, StoredAccount>> {
-  const { rows } = await db.query<{ account_id: string; updated_at: Date; deleted: boolean; parent_account_id: string | null }>(
+  const { rows } = await db.query<{
+    account_id: string;
+    updated_at: Date;
+    deleted: boolean;
+    parent_account_id: string | null;
+  }>(
     `SELECT account_id, updated_at, deleted, parent_account_id FROM accounts WHERE account_id = ANY($1::text[])
      ORDER BY account_id FOR UPDATE`,
     [accountIds],
   );
-  return new Map(rows.map((r) => [r.account_id, { updatedAt: r.updated_at, deleted: r.deleted, parentAccountId: r.parent_account_id }]));
+  return new Map(
+    rows.map((r) => [
+      r.account_id,
+      { updatedAt: r.updated_at, deleted: r.deleted, parentAccountId: r.parent_account_id },
+    ]),
+  );
 }
 
 /** Upserts accounts; `data` null marks a tombstone (deleted at `updatedAt`). */
-export async function saveAccounts(db: Queryable, accounts: { accountId: string; data: AccountUpserted | null; updatedAt: string }[]): Promise<void> {
+export async function saveAccounts(
+  db: Queryable,
+  accounts: { accountId: string; data: AccountUpserted | null; updatedAt: string }[],
+): Promise<void> {
   if (accounts.length === 0) return;
   await db.query(
     `INSERT INTO accounts (account_id, parent_account_id, data, updated_at, deleted)
@@ -39,7 +58,10 @@ export async function lockPersons(db: Queryable, personIds: string[]): Promise<M
 }
 
 /** Upserts persons; `data` null marks a tombstone (deleted at `updatedAt`). */
-export async function savePersons(db: Queryable, persons: { personId: string; data: PersonUpserted | null; updatedAt: string }[]): Promise<void> {
+export async function savePersons(
+  db: Queryable,
+  persons: { personId: string; data: PersonUpserted | null; updatedAt: string }[],
+): Promise<void> {
   if (persons.length === 0) return;
   await db.query(
     `INSERT INTO persons (person_id, data, updated_at, deleted)
@@ -56,12 +78,20 @@ export async function linksOf(db: Queryable, personIds: string[]): Promise<Map<s
     [personIds],
   );
   const links = new Map<string, PersonAccountLink[]>();
-  for (const r of rows) links.set(r.person_id, [...(links.get(r.person_id) ?? []), { accountId: r.account_id, relationship: r.relationship }]);
+  for (const r of rows)
+    links.set(r.person_id, [
+      ...(links.get(r.person_id) ?? []),
+      { accountId: r.account_id, relationship: r.relationship },
+    ]);
   return links;
 }
 
 /** Replaces the links of these persons with `links` (two statements, whatever the count). */
-export async function replaceLinks(db: Queryable, personIds: string[], links: { personId: string; accountId: string; relationship: string }[]): Promise<void> {
+export async function replaceLinks(
+  db: Queryable,
+  personIds: string[],
+  links: { personId: string; accountId: string; relationship: string }[],
+): Promise<void> {
   if (personIds.length === 0) return;
   await db.query('DELETE FROM person_accounts WHERE person_id = ANY($1::text[])', [personIds]);
   if (links.length === 0) return;
@@ -120,6 +150,15 @@ export async function saveOpportunities(db: Queryable, opportunities: Opportunit
      FROM jsonb_to_recordset($1::jsonb) AS r(opportunity_id text, account_id text, data jsonb, updated_at timestamptz)
      ON CONFLICT ON CONSTRAINT opportunities_pkey DO UPDATE
        SET account_id = EXCLUDED.account_id, data = EXCLUDED.data, updated_at = EXCLUDED.updated_at`,
-    [JSON.stringify(opportunities.map((o) => ({ opportunity_id: o.opportunityId, account_id: o.accountId, data: o, updated_at: o.updatedAt })))],
+    [
+      JSON.stringify(
+        opportunities.map((o) => ({
+          opportunity_id: o.opportunityId,
+          account_id: o.accountId,
+          data: o,
+          updated_at: o.updatedAt,
+        })),
+      ),
+    ],
   );
 }

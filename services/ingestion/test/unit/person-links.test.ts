@@ -14,7 +14,11 @@ describe('which accounts a person update touches', () => {
   });
 
   it('a person linked to three accounts touches all three', () => {
-    expect(diffLinks([], [link('a'), link('b'), link('c')]).map((c) => c.change)).toEqual(['joined', 'joined', 'joined']);
+    expect(diffLinks([], [link('a'), link('b'), link('c')]).map((c) => c.change)).toEqual([
+      'joined',
+      'joined',
+      'joined',
+    ]);
   });
 
   it('keeps the first relationship of an account listed twice', () => {
@@ -42,6 +46,12 @@ describe('the events of one record in one chunk', () => {
       { id: 'p1', at: '2026-11-26T10:30:00Z', n: 4 },
       { id: 'p1', at: '2026-11-26T11:00:00Z', n: 5 },
     ];
-    expect(latestPerRecord(events, (e) => e.id, (e) => e.at).map((e) => e.n)).toEqual([3, 2]);
+    expect(
+      latestPerRecord(
+        events,
+        (e) => e.id,
+        (e) => e.at,
+      ).map((e) => e.n),
+    ).toEqual([3, 2]);
   });
 });

@@ -37,7 +37,11 @@ describe('scoring configuration', () => {
   });
 
   it('reports every bad setting at once', () => {
-    const issues = problems({ ENGAGEMENT_WEIGHTS: '{"email.opened": -1}', ENGAGEMENT_STEP: '0', ENGAGEMENT_DAILY_CAP: '1.5' });
+    const issues = problems({
+      ENGAGEMENT_WEIGHTS: '{"email.opened": -1}',
+      ENGAGEMENT_STEP: '0',
+      ENGAGEMENT_DAILY_CAP: '1.5',
+    });
     expect(issues.map((issue) => issue.split(':')[0])).toEqual(
       expect.arrayContaining(['ENGAGEMENT_WEIGHTS.email.opened', 'ENGAGEMENT_STEP', 'ENGAGEMENT_DAILY_CAP']),
     );
