@@ -28,7 +28,7 @@ import {
   withDatabase,
 } from '@bg/infra';
 import { apiTokensValue, serviceReplicas, Supervisor } from '@bg/local-stack';
-import { compareWithOracle } from '@bg/testing';
+import { compareWithOracle, pipelineBacklog, waitUntilBacklogSettled } from '@bg/testing';
 import { benchSolutionInterests, generateDataset, presets, type BenchSize } from './src/dataset';
 import {
   difference,
@@ -43,7 +43,6 @@ import { rawPassThrough } from './src/raw-passthrough';
 import { databasePageCache, type PageCacheFigures } from './src/page-cache';
 import { statementsAvailable, statementTotals, topStatements, type StatementCost } from './src/statements';
 import { projectedGroups } from './src/oracle';
-import { pipelineBacklog } from './src/settled';
 import { round, roundValues, summarize } from './src/stats';
 
 const { values: args } = parseArgs({
@@ -87,6 +86,9 @@ const replicaCount = Number(args.replicas);
 const interestCount = Number(args['solution-interests']);
 const rates = args.rates!.split(',').map((r) => (r === 'max' ? Infinity : Number(r)));
 const seconds = Number(args.seconds);
+/** The bench's own consumer groups: left out of the pipeline's lag. */
+const benchGroupPrefix = 'bench-';
+
 /** How long the bench watches the settled system do nothing, for the CPU it burns regardless of load. */
 const idleSeconds = 10;
 const say = (line: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
@@ -233,7 +235,7 @@ async function main() {
     const arrivals = new Map<string, number>();
     let publicEvents = 0;
     let lastPublicAt = 0;
-    const probe = kafka.consumer({ groupId: `bench-probe-${runId}`, maxWaitTimeInMs: 500 });
+    const probe = kafka.consumer({ groupId: `${benchGroupPrefix}probe-${runId}`, maxWaitTimeInMs: 500 });
     await probe.connect();
     await probe.subscribe({ topic: Topics.buyingGroupChanges, fromBeginning: true });
     await probe.run({
@@ -296,15 +298,9 @@ async function main() {
       data.activities.map((a) => ({ key: a.personId, data: a })),
     );
     const publishedAt = Date.now();
-    const groupIds = (await listGroups(kafka)).filter((g) => !g.startsWith('bench-'));
-    let stable = 0;
-    let backlog = await pipelineBacklog(kafka, db, groupIds);
-    while (stable < 4) {
-      await new Promise((r) => setTimeout(r, 500));
-      backlog = await pipelineBacklog(kafka, db, groupIds);
-      const busy = Object.values(backlog.lag).reduce((a, b) => a + b, 0) + backlog.outbox + backlog.jobs;
-      stable = busy === 0 ? stable + 1 : 0;
-    }
+    // Settled = the services' lag, outboxes and recomputations all empty; the bench's own consumer groups excepted.
+    const backlog = () => pipelineBacklog(kafka, db, benchGroupPrefix);
+    await waitUntilBacklogSettled(backlog, { timeoutMs: Infinity, intervalMs: 500 });
     clearInterval(progress);
     const backfillSeconds = (lastPublicAt - backfillStart) / 1000;
     const backfillCpu = cpuBackfill.stop();
@@ -361,7 +357,7 @@ async function main() {
       const sendSeconds = (Date.now() - began) / 1000;
       const lagPeaks: Record<string, number> = {};
       const lagTimer = setInterval(() => {
-        void pipelineBacklog(kafka, db, groupIds).then((b) => {
+        void backlog().then((b) => {
           for (const [g, l] of Object.entries(b.lag)) lagPeaks[g] = Math.max(lagPeaks[g] ?? 0, l);
         });
       }, 1_000);
@@ -442,11 +438,7 @@ async function main() {
       ],
     });
     await new Promise((r) => setTimeout(r, 1_000));
-    for (let stableChecks = 0; stableChecks < 4;) {
-      const b = await pipelineBacklog(kafka, db, groupIds);
-      stableChecks = Object.values(b.lag).reduce((a, c) => a + c, 0) + b.outbox + b.jobs === 0 ? stableChecks + 1 : 0;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await waitUntilBacklogSettled(backlog, { timeoutMs: Infinity, intervalMs: 500 });
     const job = (
       await db.query(
         `SELECT accounts_done, groups_changed, extract(epoch FROM finished_at - created_at)::float AS seconds
@@ -593,16 +585,6 @@ function causesOf(value: Buffer): string[] {
     return [data.cause.eventId, ...(data.coalesced ?? [])];
   }
   return [JSON.parse(`"${cause}"`) as string, ...(coalesced ? (JSON.parse(coalesced) as string[]) : [])];
-}
-
-async function listGroups(kafka: Kafka): Promise<string[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    return (await admin.listGroups()).groups.map((g) => g.groupId);
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 type PostgresMemory = {

@@ -30,8 +30,17 @@ import {
   type RunningKafka,
 } from '@bg/infra';
 import { apiTokensValue, Supervisor } from '@bg/local-stack';
-import { compareWithOracle, generateAccounts, generatePersons, seededRandom } from '@bg/testing';
-import { describeBacklog, pipelineBacklog, totalLag, waitUntilSettled, type Backlog } from './src/backlog';
+import {
+  compareWithOracle,
+  describeBacklog,
+  generateAccounts,
+  generatePersons,
+  pipelineBacklog,
+  seededRandom,
+  totalLag,
+  waitUntilBacklogSettled,
+  type Backlog,
+} from '@bg/testing';
 import { checkAnsweredOnce, checkVersions, deadLetters, percentiles } from './src/checks';
 import { SteadyLoad } from './src/load';
 import { PostgresCluster } from './src/postgres-cluster';
@@ -169,7 +178,7 @@ async function main(): Promise<void> {
 
   const backlog = async (): Promise<Backlog | null> => pipelineBacklog(kafka, db, ownPrefix).catch(() => null);
   const waitSettled = (timeoutMs: number) =>
-    waitUntilSettled(backlog, timeoutMs, (b) => say(`  waiting to settle: ${describeBacklog(b)}`));
+    waitUntilBacklogSettled(backlog, { timeoutMs, progress: (b) => say(`  waiting to settle: ${describeBacklog(b)}`) });
 
   // ---------------------------------------------------------------------------------------------------------------
   report.phase('data: components through the API, CRM records on the inbound topics');

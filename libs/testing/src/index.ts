@@ -5,3 +5,4 @@ export * from './settled';
 export * from './crm-records';
 export * from './otlp-receiver';
 export * from './oracle-check';
+export * from './pipeline-backlog';

@@ -19,12 +19,15 @@ import { apiTokensValue, serviceReplicas, Supervisor } from '@bg/local-stack';
 import {
   compareWithOracle,
   createTestContext,
+  describeBacklog,
   generateAccounts,
   generatePersons,
+  pipelineBacklog,
   seededRandom,
+  waitUntilBacklogSettled,
+  type Backlog,
   type TestContext,
 } from '@bg/testing';
-import { describeBacklog, pipelineBacklog, waitUntilSettled, type Backlog } from '../../src/backlog';
 import { checkAnsweredOnce, checkVersions, deadLetters } from '../../src/checks';
 import { SteadyLoad } from '../../src/load';
 import { latestVersions, readPublicTopic } from '../../src/public-topic';
@@ -123,7 +126,7 @@ function logTail(name: string): string {
 
 const backlog = (): Promise<Backlog | null> => pipelineBacklog(kafka, db, ownPrefix).catch(() => null);
 const settled = (timeoutMs: number) =>
-  waitUntilSettled(backlog, timeoutMs, (b) => say(`waiting to settle: ${describeBacklog(b)}`));
+  waitUntilBacklogSettled(backlog, { timeoutMs, progress: (b) => say(`waiting to settle: ${describeBacklog(b)}`) });
 
 describe('two replicas of every service on a three-broker cluster', () => {
   it('loses and double-applies nothing when a broker and a replica of each service are killed under load', async () => {

@@ -1,14 +1,16 @@
+import type { Queryable } from '@bg/postgres';
 import type { Kafka } from 'kafkajs';
-import type pg from 'pg';
+import { waitUntilSettled } from './settled';
 
+/** What a running system still has to do: the one reading the bench, the chaos run and the cluster test share. */
 export type Backlog = {
   /** Messages not yet committed, per consumer group of the system. */
   lag: Record<string, number>;
-  /** Outbox rows waiting to be sent, over every service schema. */
+  /** Outbox rows waiting to be sent, over every service schema (counted up to 10,000 a schema). */
   outbox: number;
-  /** Outbox rows parked (refused for good). */
+  /** Outbox rows parked (refused for good; counted up to 10,000 a schema). */
   parked: number;
-  /** Queued recomputations and unfinished recompute jobs of role-assignment. */
+  /** Unfinished recompute jobs and queued recomputations of role-assignment (the queue counted up to 10,000). */
   recomputes: number;
 };
 
@@ -18,10 +20,11 @@ export const describeBacklog = (b: Backlog) =>
   `lag ${JSON.stringify(b.lag)}, outbox ${b.outbox}, parked ${b.parked}, recomputes ${b.recomputes}`;
 
 /**
- * How far the pipeline is from settled: the lag of every consumer group of the system (all but `ownPrefix`'s), every
- * service's outbox, and role-assignment's pending recomputations.
+ * How far the pipeline is from settled: the lag of every consumer group of the system (every group on the broker but
+ * the caller's own, named with `ownPrefix`), every service's outbox, and role-assignment's recomputations. Each count
+ * is bounded, so that a poll stays cheap on queue tables that churn.
  */
-export async function pipelineBacklog(kafka: Kafka, db: pg.Pool, ownPrefix: string): Promise<Backlog> {
+export async function pipelineBacklog(kafka: Kafka, db: Queryable, ownPrefix: string): Promise<Backlog> {
   const admin = kafka.admin();
   await admin.connect();
   const lag: Record<string, number> = {};
@@ -54,7 +57,6 @@ export async function pipelineBacklog(kafka: Kafka, db: pg.Pool, ownPrefix: stri
   let outbox = 0;
   let parked = 0;
   for (const { table_schema } of schemas.rows) {
-    // Bounded counts: the poll must stay cheap on a queue table that churns.
     const { rows } = await db.query<{ waiting: number; parked: number }>(
       `SELECT (SELECT count(*) FROM (SELECT 1 FROM "${table_schema}".outbox WHERE parked_at IS NULL LIMIT 10000) q)::int AS waiting,
               (SELECT count(*) FROM (SELECT 1 FROM "${table_schema}".outbox WHERE parked_at IS NOT NULL LIMIT 10000) q)::int AS parked`,
@@ -64,36 +66,38 @@ export async function pipelineBacklog(kafka: Kafka, db: pg.Pool, ownPrefix: stri
   }
   const { rows } = await db.query<{ n: number }>(
     `SELECT ((SELECT count(*) FROM role_assignment.recompute_jobs WHERE status IN ('pending','running'))
-       + (SELECT count(*) FROM role_assignment.pending_recomputes))::int AS n`,
+       + (SELECT count(*) FROM (SELECT 1 FROM role_assignment.pending_recomputes LIMIT 10000) q))::int AS n`,
   );
   return { lag, outbox, parked, recomputes: rows[0]!.n };
 }
 
 /**
  * Waits until `backlog` says settled on `polls` consecutive polls a second apart (a queue can look empty between a
- * commit and the next hop's fetch); `progress` hears the backlog every 15 s. Throws, with the last backlog, after
- * `timeoutMs`.
+ * commit and the next hop's fetch; a null answer, e.g. while the broker is down, is not settled); `progress` hears the
+ * backlog every 15 s. Throws, with the last backlog, after `timeoutMs`.
  */
-export async function waitUntilSettled(
+export async function waitUntilBacklogSettled(
   backlog: () => Promise<Backlog | null>,
-  timeoutMs: number,
-  progress: (b: Backlog) => void = () => undefined,
-  polls = 4,
+  opts: { timeoutMs: number; progress?: (b: Backlog) => void; polls?: number; intervalMs?: number },
 ): Promise<Backlog> {
-  const deadline = Date.now() + timeoutMs;
-  let stable = 0;
   let last: Backlog | null = null;
   let lastSaid = Date.now();
-  while (stable < polls) {
-    if (Date.now() > deadline)
-      throw new Error(`not settled after ${timeoutMs / 1000} s: ${last ? describeBacklog(last) : 'no answer'}`);
-    await new Promise((r) => setTimeout(r, 1_000));
-    last = await backlog();
-    stable = last && isSettled(last) ? stable + 1 : 0;
-    if (last && Date.now() - lastSaid > 15_000) {
-      progress(last);
-      lastSaid = Date.now();
-    }
-  }
+  await waitUntilSettled(
+    async () => {
+      last = await backlog();
+      return { settled: last !== null && isSettled(last), state: last ? describeBacklog(last) : 'no answer' };
+    },
+    {
+      timeoutMs: opts.timeoutMs,
+      stablePolls: opts.polls ?? 4,
+      intervalMs: opts.intervalMs ?? 1_000,
+      onPoll: () => {
+        if (last && opts.progress && Date.now() - lastSaid > 15_000) {
+          opts.progress(last);
+          lastSaid = Date.now();
+        }
+      },
+    },
+  );
   return last!;
 }
